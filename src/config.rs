@@ -1,0 +1,240 @@
+//! The site's configuration, `site.yaml`.
+//!
+//! Takes the site root; produces a validated [`Config`]. Rejects unknown keys (with a
+//! suggestion), a missing or malformed `base_url`, an empty or duplicated language list,
+//! more than one default language, language codes or slugs that are unsafe in a path,
+//! and taxonomy slugs for languages the site does not have.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::diagnostic::Diagnostic;
+use crate::error::{Error, Result};
+use crate::lang::Lang;
+use crate::url;
+use crate::yaml;
+
+/// The configuration file's name, at the site root.
+pub const FILE_NAME: &str = "site.yaml";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    base_url: String,
+    theme: String,
+    languages: Vec<RawLanguage>,
+    #[serde(default)]
+    taxonomies: Vec<RawTaxonomy>,
+    #[serde(default)]
+    unsafe_html: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLanguage {
+    code: String,
+    name: String,
+    #[serde(default)]
+    default: bool,
+    locale: Option<String>,
+    title: Option<String>,
+    description: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTaxonomy {
+    name: String,
+    #[serde(default)]
+    slug: BTreeMap<String, String>,
+}
+
+/// One language the site is written in.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Language {
+    pub code: Lang,
+    /// The language's name in itself ("Nederlands", "English").
+    pub name: String,
+    /// The CLDR locale numbers and dates are formatted with (`en-GB`); the code if unset.
+    pub locale: String,
+    /// The site title in this language; templates fall back to Fluent's `site-title`.
+    pub title: Option<String>,
+    pub description: Option<String>,
+}
+
+/// A taxonomy (e.g. `tags`) with its URL segment per language.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Taxonomy {
+    pub name: String,
+    pub slugs: BTreeMap<Lang, String>,
+}
+
+impl Taxonomy {
+    /// The URL segment of this taxonomy in `lang`.
+    pub fn slug(&self, lang: &Lang) -> &str {
+        self.slugs.get(lang).map_or(&self.name, String::as_str)
+    }
+}
+
+/// The validated site configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub root: PathBuf,
+    /// Absolute base URL without a trailing slash (`https://example.nl`).
+    pub base_url: String,
+    pub theme: String,
+    /// In the order `site.yaml` lists them; the default language is `languages[default]`.
+    pub languages: Vec<Language>,
+    pub default: usize,
+    pub taxonomies: Vec<Taxonomy>,
+    /// Raw HTML in markdown is passed through unsanitized (trusted content only).
+    pub unsafe_html: bool,
+}
+
+impl Config {
+    /// Reads and validates `site.yaml` in `root`.
+    pub fn load(root: &Path) -> Result<Config> {
+        let path = root.join(FILE_NAME);
+        if !path.is_file() {
+            return Err(Error::Usage(format!(
+                "no {FILE_NAME} in {} (is this a diptych site? use --root DIR)",
+                root.display()
+            )));
+        }
+        let text = std::fs::read_to_string(&path).map_err(Error::read(&path))?;
+        Config::parse(root, &text).map_err(Error::Content)
+    }
+
+    /// Validates the text of `site.yaml` for a site at `root`.
+    pub fn parse(root: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
+        let file = Path::new(FILE_NAME);
+        let raw: RawConfig = yaml::from_str(text.trim_start_matches('\u{feff}'))
+            .map_err(|e| vec![e.diagnostic("config", file, text, text.len() - text.trim_start_matches('\u{feff}').len())])?;
+        let mut problems = Vec::new();
+        let mut problem = |needle: &str, message: String, help: &str| {
+            let mut d = Diagnostic::error("config", file, message).with_help(help);
+            if let Some(start) = find_value(text, needle) {
+                d = d.at(text, start..start + needle.len());
+            }
+            problems.push(d);
+        };
+        let base_url = raw.base_url.trim_end_matches('/').to_string();
+        if !(base_url.starts_with("https://") || base_url.starts_with("http://")) || base_url.contains(char::is_whitespace) {
+            problem(&raw.base_url, format!("`base_url` must be an absolute http(s) URL, not `{}`", raw.base_url), "write it like `https://example.nl`");
+        }
+        if !url::is_safe_segment(&raw.theme) {
+            problem(&raw.theme, format!("theme name `{}` is not a plain folder name", raw.theme), "name a folder in themes/, like `groningen`");
+        }
+        let mut languages: Vec<Language> = Vec::new();
+        for l in &raw.languages {
+            match Lang::parse(&l.code) {
+                None => problem(&l.code, format!("`{}` is not a language code", l.code), "use a code like `nl`, `en` or `fy`"),
+                Some(code) if languages.iter().any(|x| x.code == code) => {
+                    problem(&l.code, format!("language `{code}` is listed twice"), "list each language once")
+                }
+                Some(code) => languages.push(Language {
+                    locale: l.locale.clone().unwrap_or_else(|| code.to_string()),
+                    code,
+                    name: l.name.clone(),
+                    title: l.title.clone(),
+                    description: l.description.clone(),
+                }),
+            }
+        }
+        if raw.languages.is_empty() {
+            problem("languages", "`languages` is empty".into(), "list at least one language, e.g. `- {code: nl, name: Nederlands}`");
+        }
+        let defaults: Vec<&RawLanguage> = raw.languages.iter().filter(|l| l.default).collect();
+        if defaults.len() > 1 {
+            problem("default", format!("{} languages are marked `default: true`", defaults.len()), "mark exactly one language as the default");
+        }
+        let default = raw.languages.iter().position(|l| l.default).unwrap_or(0);
+        let mut taxonomies = Vec::new();
+        for t in &raw.taxonomies {
+            if !url::is_safe_segment(&t.name) {
+                problem(&t.name, format!("taxonomy name `{}` cannot be used in a URL", t.name), "use lowercase letters, digits and `-`");
+            }
+            let mut slugs = BTreeMap::new();
+            for (code, slug) in &t.slug {
+                match languages.iter().find(|l| l.code.as_str() == code) {
+                    None => problem(code, format!("taxonomy `{}` has a slug for `{code}`, which is not one of the site's languages", t.name), "remove it or add the language to `languages`"),
+                    Some(_) if !url::is_safe_segment(slug) => problem(slug, format!("slug `{slug}` cannot be used as a URL segment"), "use letters, digits and `-`, without `/` or `..`"),
+                    Some(l) => {
+                        slugs.insert(l.code.clone(), slug.clone());
+                    }
+                }
+            }
+            taxonomies.push(Taxonomy { name: t.name.clone(), slugs });
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        Ok(Config {
+            root: root.to_path_buf(),
+            base_url,
+            theme: raw.theme,
+            languages,
+            default: default.min(raw.languages.len().saturating_sub(1)),
+            taxonomies,
+            unsafe_html: raw.unsafe_html,
+        })
+    }
+
+    /// The default language (the first listed unless one says `default: true`).
+    pub fn default_lang(&self) -> &Lang {
+        &self.languages[self.default].code
+    }
+
+    /// The configured language with this code.
+    pub fn language(&self, code: &str) -> Option<&Language> {
+        self.languages.iter().find(|l| l.code.as_str() == code)
+    }
+
+    /// Languages, default first, then the rest in the listed order.
+    pub fn langs(&self) -> impl Iterator<Item = &Lang> {
+        self.languages.iter().map(|l| &l.code)
+    }
+}
+
+/// Where `needle` first appears as a value or key in the YAML text (for pointing at it).
+fn find_value(text: &str, needle: &str) -> Option<usize> {
+    if needle.is_empty() {
+        return None;
+    }
+    text.find(needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = "base_url: https://example.nl/\ntheme: t\nlanguages:\n  - {code: nl, name: Nederlands, default: true}\n  - {code: en, name: English, locale: en-GB}\ntaxonomies:\n  - {name: tags, slug: {nl: onderwerpen, en: topics}}\n";
+
+    #[test]
+    fn loads_languages_in_order_with_the_default() {
+        let c = Config::parse(Path::new("."), GOOD).unwrap();
+        assert_eq!(c.base_url, "https://example.nl");
+        assert_eq!(c.default_lang().as_str(), "nl");
+        assert_eq!(c.languages[1].locale, "en-GB");
+        assert_eq!(c.taxonomies[0].slug(&Lang::parse("en").unwrap()), "topics");
+    }
+
+    #[test]
+    fn rejects_unknown_keys_with_a_suggestion() {
+        let text = GOOD.replace("theme:", "thema:");
+        let errs = Config::parse(Path::new("."), &text).unwrap_err();
+        assert_eq!(errs[0].message, "unknown field `thema`");
+        assert_eq!(errs[0].help.as_deref(), Some("did you mean `theme`?"));
+        assert_eq!(errs[0].location.as_ref().unwrap().line, 2);
+    }
+
+    #[test]
+    fn collects_every_semantic_problem() {
+        let text = "base_url: example.nl\ntheme: ../t\nlanguages:\n  - {code: nl, name: N, default: true}\n  - {code: nl, name: N2, default: true}\ntaxonomies:\n  - {name: tags, slug: {de: themen}}\n";
+        let errs = Config::parse(Path::new("."), text).unwrap_err();
+        let messages: Vec<&str> = errs.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(messages.len(), 5, "{messages:?}");
+    }
+}

@@ -1,0 +1,8 @@
+//! diptych: a bilingual static site generator.
+pub mod diagnostic;
+pub(crate) mod yaml;
+pub mod error;
+pub mod lang;
+pub(crate) mod suggest;
+pub mod config;
+pub mod url;

@@ -1,0 +1,114 @@
+//! The one place YAML is parsed, so the backend (`serde_yaml`, archived) can be swapped
+//! for a maintained fork by changing this file alone.
+//!
+//! Takes YAML text and a target type; produces the value, or a [`YamlError`] with the
+//! byte offset of the problem inside the text given.
+
+use std::path::Path;
+
+use serde::de::DeserializeOwned;
+
+use crate::diagnostic::Diagnostic;
+use crate::suggest;
+
+/// A YAML syntax or type error, located by byte offset in the text that was parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YamlError {
+    pub message: String,
+    pub offset: Option<usize>,
+}
+
+impl YamlError {
+    /// A located diagnostic for this error. `text` is the whole file and `base` the byte
+    /// offset in it where the parsed YAML starts (after a front matter's `---` line).
+    pub fn diagnostic(&self, kind: &'static str, path: &Path, text: &str, base: usize) -> Diagnostic {
+        let (message, help) = explain(&self.message);
+        let mut d = Diagnostic::error(kind, path, message);
+        if let Some(offset) = self.offset {
+            let end = text[(base + offset).min(text.len())..]
+                .find(['\n', '\r', ':'])
+                .map_or(text.len(), |i| base + offset + i);
+            d = d.at(text, base + offset..end);
+        }
+        match help {
+            Some(h) => d.with_help(h),
+            None => d,
+        }
+    }
+}
+
+/// Turns serde's "unknown field `x`, expected one of `a`, `b`" into a short message and a
+/// did-you-mean suggestion.
+fn explain(message: &str) -> (String, Option<String>) {
+    let Some(start) = message.find("unknown field `") else {
+        return (message.to_string(), None);
+    };
+    let rest = &message[start + "unknown field `".len()..];
+    let Some(end) = rest.find('`') else {
+        return (message.to_string(), None);
+    };
+    let field = &rest[..end];
+    let expected: Vec<&str> = rest[end + 1..].split('`').skip(1).step_by(2).collect();
+    let short = format!("{}unknown field `{field}`", &message[..start]);
+    let help = match suggest::closest(field, expected.iter().copied()) {
+        Some(near) => format!("did you mean `{near}`?"),
+        None if expected.is_empty() => "remove this field".to_string(),
+        None => format!("the known fields are {}", expected.iter().map(|e| format!("`{e}`")).collect::<Vec<_>>().join(", ")),
+    };
+    (short, Some(help))
+}
+
+/// Parses `text` into `T`.
+pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
+    serde_yaml::from_str(text).map_err(|e| YamlError {
+        offset: e.location().map(|l| l.index()),
+        message: clean_message(&e.to_string()),
+    })
+}
+
+/// serde_yaml appends " at line L column C" to its messages; we print positions ourselves.
+fn clean_message(msg: &str) -> String {
+    match msg.find(" at line ") {
+        Some(i) => {
+            let rest = &msg[i + " at line ".len()..];
+            let tail = rest.find(|c: char| !(c.is_ascii_digit() || c == ' ' || c.is_ascii_alphabetic()))
+                .map_or("", |j| &rest[j..]);
+            format!("{}{}", &msg[..i], tail)
+        }
+        None => msg.to_string(),
+    }
+}
+
+/// A YAML value of any shape (for `extra` and data files).
+pub type Value = serde_yaml::Value;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locates_syntax_errors_by_offset() {
+        let err = from_str::<Value>("a: 1\nb: [\n").unwrap_err();
+        assert!(err.offset.is_some());
+        assert!(!err.message.contains("at line"), "{}", err.message);
+    }
+
+    #[test]
+    fn explains_unknown_fields_with_a_suggestion() {
+        let (msg, help) = explain("unknown field `titel`, expected one of `title`, `slug`");
+        assert_eq!(msg, "unknown field `titel`");
+        assert_eq!(help.as_deref(), Some("did you mean `title`?"));
+        let (_, help) = explain("unknown field `zzz`, expected `title` or `slug`");
+        assert_eq!(help.as_deref(), Some("the known fields are `title`, `slug`"));
+    }
+
+    #[test]
+    fn bounds_alias_expansion() {
+        let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 0..9 {
+            let prev = if i == 0 { "a".to_string() } else { format!("l{}", i - 1) };
+            text.push_str(&format!("l{i}: &l{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+        }
+        assert!(from_str::<Value>(&text).is_err());
+    }
+}
