@@ -110,8 +110,14 @@ impl Config {
     /// Validates the text of `site.yaml` for a site at `root`.
     pub fn parse(root: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
         let file = Path::new(FILE_NAME);
-        let raw: RawConfig = yaml::from_str(text.trim_start_matches('\u{feff}'))
-            .map_err(|e| vec![e.diagnostic("config", file, text, text.len() - text.trim_start_matches('\u{feff}').len())])?;
+        let raw: RawConfig = yaml::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| {
+            vec![e.diagnostic(
+                "config",
+                file,
+                text,
+                text.len() - text.trim_start_matches('\u{feff}').len(),
+            )]
+        })?;
         let mut problems = Vec::new();
         let mut problem = |needle: &str, message: String, help: &str| {
             let mut d = Diagnostic::error("config", file, message).with_help(help);
@@ -121,19 +127,38 @@ impl Config {
             problems.push(d);
         };
         let base_url = raw.base_url.trim_end_matches('/').to_string();
-        if !(base_url.starts_with("https://") || base_url.starts_with("http://")) || base_url.contains(char::is_whitespace) {
-            problem(&raw.base_url, format!("`base_url` must be an absolute http(s) URL, not `{}`", raw.base_url), "write it like `https://example.nl`");
+        if !(base_url.starts_with("https://") || base_url.starts_with("http://"))
+            || base_url.contains(char::is_whitespace)
+        {
+            problem(
+                &raw.base_url,
+                format!(
+                    "`base_url` must be an absolute http(s) URL, not `{}`",
+                    raw.base_url
+                ),
+                "write it like `https://example.nl`",
+            );
         }
         if !url::is_safe_segment(&raw.theme) {
-            problem(&raw.theme, format!("theme name `{}` is not a plain folder name", raw.theme), "name a folder in themes/, like `groningen`");
+            problem(
+                &raw.theme,
+                format!("theme name `{}` is not a plain folder name", raw.theme),
+                "name a folder in themes/, like `groningen`",
+            );
         }
         let mut languages: Vec<Language> = Vec::new();
         for l in &raw.languages {
             match Lang::parse(&l.code) {
-                None => problem(&l.code, format!("`{}` is not a language code", l.code), "use a code like `nl`, `en` or `fy`"),
-                Some(code) if languages.iter().any(|x| x.code == code) => {
-                    problem(&l.code, format!("language `{code}` is listed twice"), "list each language once")
-                }
+                None => problem(
+                    &l.code,
+                    format!("`{}` is not a language code", l.code),
+                    "use a code like `nl`, `en` or `fy`",
+                ),
+                Some(code) if languages.iter().any(|x| x.code == code) => problem(
+                    &l.code,
+                    format!("language `{code}` is listed twice"),
+                    "list each language once",
+                ),
                 Some(code) => languages.push(Language {
                     locale: l.locale.clone().unwrap_or_else(|| code.to_string()),
                     code,
@@ -144,29 +169,55 @@ impl Config {
             }
         }
         if raw.languages.is_empty() {
-            problem("languages", "`languages` is empty".into(), "list at least one language, e.g. `- {code: nl, name: Nederlands}`");
+            problem(
+                "languages",
+                "`languages` is empty".into(),
+                "list at least one language, e.g. `- {code: nl, name: Nederlands}`",
+            );
         }
         let defaults: Vec<&RawLanguage> = raw.languages.iter().filter(|l| l.default).collect();
         if defaults.len() > 1 {
-            problem("default", format!("{} languages are marked `default: true`", defaults.len()), "mark exactly one language as the default");
+            problem(
+                "default",
+                format!("{} languages are marked `default: true`", defaults.len()),
+                "mark exactly one language as the default",
+            );
         }
         let default = raw.languages.iter().position(|l| l.default).unwrap_or(0);
         let mut taxonomies = Vec::new();
         for t in &raw.taxonomies {
             if !url::is_safe_segment(&t.name) {
-                problem(&t.name, format!("taxonomy name `{}` cannot be used in a URL", t.name), "use lowercase letters, digits and `-`");
+                problem(
+                    &t.name,
+                    format!("taxonomy name `{}` cannot be used in a URL", t.name),
+                    "use lowercase letters, digits and `-`",
+                );
             }
             let mut slugs = BTreeMap::new();
             for (code, slug) in &t.slug {
                 match languages.iter().find(|l| l.code.as_str() == code) {
-                    None => problem(code, format!("taxonomy `{}` has a slug for `{code}`, which is not one of the site's languages", t.name), "remove it or add the language to `languages`"),
-                    Some(_) if !url::is_safe_segment(slug) => problem(slug, format!("slug `{slug}` cannot be used as a URL segment"), "use letters, digits and `-`, without `/` or `..`"),
+                    None => problem(
+                        code,
+                        format!(
+                            "taxonomy `{}` has a slug for `{code}`, which is not one of the site's languages",
+                            t.name
+                        ),
+                        "remove it or add the language to `languages`",
+                    ),
+                    Some(_) if !url::is_safe_segment(slug) => problem(
+                        slug,
+                        format!("slug `{slug}` cannot be used as a URL segment"),
+                        "use letters, digits and `-`, without `/` or `..`",
+                    ),
                     Some(l) => {
                         slugs.insert(l.code.clone(), slug.clone());
                     }
                 }
             }
-            taxonomies.push(Taxonomy { name: t.name.clone(), slugs });
+            taxonomies.push(Taxonomy {
+                name: t.name.clone(),
+                slugs,
+            });
         }
         if !problems.is_empty() {
             return Err(problems);
@@ -180,6 +231,20 @@ impl Config {
             taxonomies,
             unsafe_html: raw.unsafe_html,
         })
+    }
+
+    /// Replaces the base URL (for preview deploys); it must be absolute http(s).
+    pub fn set_base_url(&mut self, url: &str) -> Result<(), String> {
+        let trimmed = url.trim_end_matches('/');
+        if !(trimmed.starts_with("https://") || trimmed.starts_with("http://"))
+            || trimmed.contains(char::is_whitespace)
+        {
+            return Err(format!(
+                "--base-url must be an absolute http(s) URL, not `{url}`"
+            ));
+        }
+        self.base_url = trimmed.to_string();
+        Ok(())
     }
 
     /// The default language (the first listed unless one says `default: true`).

@@ -39,11 +39,16 @@ impl Location {
         let start = floor_char_boundary(source, span.start.min(source.len()));
         let end = floor_char_boundary(source, span.end.clamp(start, source.len()));
         let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = source[start..].find('\n').map_or(source.len(), |i| start + i);
+        let line_end = source[start..]
+            .find('\n')
+            .map_or(source.len(), |i| start + i);
         let line = source[..start].matches('\n').count() + 1;
         let line_text = source[line_start..line_end].trim_end_matches('\r');
         let column = source[line_start..start].chars().count() + 1;
-        let width = source[start..end.min(line_end).max(start)].chars().count().max(1);
+        let width = source[start..end.min(line_end).max(start)]
+            .chars()
+            .count()
+            .max(1);
         Location {
             line,
             column,
@@ -149,7 +154,11 @@ impl fmt::Display for Diagnostic {
         let path = self.path.display();
         match &self.location {
             Some(loc) => {
-                writeln!(f, "{path}:{}:{}: {severity}: {}", loc.line, loc.column, self.message)?;
+                writeln!(
+                    f,
+                    "{path}:{}:{}: {severity}: {}",
+                    loc.line, loc.column, self.message
+                )?;
                 let gutter = loc.line.to_string().len();
                 let text = loc.line_text.replace('\t', " ");
                 writeln!(f, "{:gutter$} |", "")?;

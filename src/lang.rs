@@ -16,8 +16,10 @@ impl Lang {
     pub fn parse(code: &str) -> Option<Lang> {
         let mut parts = code.split('-');
         let first = parts.next()?;
-        let first_ok = (2..=8).contains(&first.len()) && first.bytes().all(|b| b.is_ascii_alphabetic());
-        let rest_ok = parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
+        let first_ok =
+            (2..=8).contains(&first.len()) && first.bytes().all(|b| b.is_ascii_alphabetic());
+        let rest_ok = parts
+            .all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
         (first_ok && rest_ok).then(|| Lang(code.to_string()))
     }
 

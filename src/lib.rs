@@ -1,8 +1,195 @@
 //! diptych: a bilingual static site generator.
-pub mod diagnostic;
-pub(crate) mod yaml;
-pub mod error;
-pub mod lang;
-pub(crate) mod suggest;
+//!
+//! [`build`] runs the pipeline top to bottom: config, load, parse, i18n, assemble,
+//! render, write. Each stage is a module that takes a value and returns one.
+
+// Diagnostics are large but only built on the error path; boxing them buys nothing.
+#![allow(clippy::result_large_err)]
+
 pub mod config;
+pub mod data;
+pub mod date;
+pub mod diagnostic;
+pub mod document;
+pub mod error;
+pub mod frontmatter;
+pub mod lang;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod site;
+pub mod sources;
+pub(crate) mod suggest;
+pub mod theme;
 pub mod url;
+pub(crate) mod yaml;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use crate::document::{Document, ParseOptions};
+use crate::error::{Error, Result};
+use crate::lang::Lang;
+use crate::render::Output;
+use crate::site::Site;
+use crate::sources::Sources;
+use crate::theme::Theme;
+
+/// What `diptych build` was asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Output directory; `public/` under the root when unset.
+    pub out: Option<PathBuf>,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+    /// Warnings fail the build.
+    pub strict: bool,
+}
+
+/// What a successful build did.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub pages: BTreeMap<Lang, usize>,
+    pub files: usize,
+    pub warnings: Vec<Diagnostic>,
+    pub seconds: f64,
+}
+
+/// A site built in memory, with what it warned about.
+pub struct Generated {
+    pub output: Output,
+    pub site: Site,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Builds the site at `opts.root` into its output directory.
+pub fn build(opts: &BuildOptions) -> Result<Report> {
+    let started = Instant::now();
+    let mut config = Config::load(&opts.root)?;
+    if let Some(url) = &opts.base_url {
+        config.set_base_url(url).map_err(Error::Usage)?;
+    }
+    let out = output_dir(&config, opts.out.as_deref())?;
+    let sources = Sources::load(&config)?;
+    let generated = generate(&config, &sources, opts.drafts)?;
+    if opts.strict && !generated.warnings.is_empty() {
+        return Err(Error::Content(generated.warnings));
+    }
+    generated.output.write(&out)?;
+    let mut pages = BTreeMap::new();
+    for p in &generated.site.pages {
+        *pages.entry(p.doc.lang.clone()).or_insert(0) += 1;
+    }
+    Ok(Report {
+        pages,
+        files: generated.output.files.len(),
+        warnings: generated.warnings,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// Parses, assembles and renders the site in memory (no disk writes).
+pub fn generate(config: &Config, sources: &Sources, drafts: bool) -> Result<Generated> {
+    let langs: Vec<&str> = config.langs().map(Lang::as_str).collect();
+    let taxonomies: Vec<&str> = config.taxonomies.iter().map(|t| t.name.as_str()).collect();
+    let opts = ParseOptions {
+        langs: &langs,
+        taxonomies: &taxonomies,
+        sanitize: !config.unsafe_html,
+    };
+    let parsed: Vec<std::result::Result<Document, Vec<Diagnostic>>> = sources
+        .pages
+        .par_iter()
+        .map(|s| Document::parse(s, opts))
+        .collect();
+    let mut errors = Vec::new();
+    let mut docs = Vec::with_capacity(parsed.len());
+    for p in parsed {
+        match p {
+            Ok(d) => docs.push(d),
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    let data = data::load(sources)
+        .map_err(|mut e| errors.append(&mut e))
+        .ok();
+    let theme = Theme::load(sources, |_| {})
+        .map_err(|mut e| errors.append(&mut e))
+        .ok();
+    let (Some(data), Some(theme), true) = (data, theme, errors.is_empty()) else {
+        return Err(Error::Content(errors));
+    };
+    let site = Site::assemble(docs, config, drafts).map_err(Error::Content)?;
+    let mut output = Output::render(&site, &theme, config, &data).map_err(Error::Content)?;
+    output
+        .add_statics(&sources.statics)
+        .map_err(Error::Content)?;
+    let warnings = site.warnings.clone();
+    Ok(Generated {
+        output,
+        site,
+        warnings,
+    })
+}
+
+/// The output directory, checked: never the site root, `content/`, or anything that
+/// holds them, and never inside the site's input folders.
+fn output_dir(config: &Config, out: Option<&Path>) -> Result<PathBuf> {
+    let root = std::path::absolute(&config.root).map_err(Error::read(&config.root))?;
+    let out = match out {
+        Some(o) => std::path::absolute(o).map_err(Error::read(o))?,
+        None => root.join("public"),
+    };
+    let out = normalize(&out);
+    let root = normalize(&root);
+    let inputs = [
+        "content",
+        "themes",
+        "locales",
+        "data",
+        "static",
+        "templates",
+    ]
+    .map(|d| root.join(d));
+    if root.starts_with(&out) {
+        return Err(Error::Usage(format!(
+            "the output directory {} holds the site itself; choose another (default: public/)",
+            out.display()
+        )));
+    }
+    if let Some(input) = inputs.iter().find(|i| out.starts_with(i)) {
+        return Err(Error::Usage(format!(
+            "the output directory {} is inside the site's {}; choose another",
+            out.display(),
+            input.display()
+        )));
+    }
+    if out.join(".git").exists() {
+        return Err(Error::Usage(format!(
+            "{} is a git repository; diptych will not replace it",
+            out.display()
+        )));
+    }
+    Ok(out)
+}
+
+/// Removes `.` and `..` components without touching the disk.
+fn normalize(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}

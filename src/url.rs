@@ -60,7 +60,24 @@ pub fn is_safe_segment(s: &str) -> bool {
         && !s.starts_with('.')
         && s.chars().count() <= 200
         && !s.chars().any(|c| {
-            c.is_control() || c.is_whitespace() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' | '#' | '%' | '&' | '+' | '\'')
+            c.is_control()
+                || c.is_whitespace()
+                || matches!(
+                    c,
+                    '/' | '\\'
+                        | ':'
+                        | '*'
+                        | '?'
+                        | '"'
+                        | '<'
+                        | '>'
+                        | '|'
+                        | '#'
+                        | '%'
+                        | '&'
+                        | '+'
+                        | '\''
+                )
         })
 }
 
@@ -93,7 +110,9 @@ mod tests {
 
     #[test]
     fn rejects_unsafe_segments() {
-        for bad in ["", ".", "..", "a/b", "a\\b", ".hidden", "a b", "a?b", "a#b", "x\u{0}"] {
+        for bad in [
+            "", ".", "..", "a/b", "a\\b", ".hidden", "a b", "a?b", "a#b", "x\u{0}",
+        ] {
             assert!(!is_safe_segment(bad), "{bad:?}");
         }
         for good in ["energie", "coöperatie", "België", "2026-data"] {

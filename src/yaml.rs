@@ -21,7 +21,13 @@ pub struct YamlError {
 impl YamlError {
     /// A located diagnostic for this error. `text` is the whole file and `base` the byte
     /// offset in it where the parsed YAML starts (after a front matter's `---` line).
-    pub fn diagnostic(&self, kind: &'static str, path: &Path, text: &str, base: usize) -> Diagnostic {
+    pub fn diagnostic(
+        &self,
+        kind: &'static str,
+        path: &Path,
+        text: &str,
+        base: usize,
+    ) -> Diagnostic {
         let (message, help) = explain(&self.message);
         let mut d = Diagnostic::error(kind, path, message);
         if let Some(offset) = self.offset {
@@ -53,7 +59,14 @@ fn explain(message: &str) -> (String, Option<String>) {
     let help = match suggest::closest(field, expected.iter().copied()) {
         Some(near) => format!("did you mean `{near}`?"),
         None if expected.is_empty() => "remove this field".to_string(),
-        None => format!("the known fields are {}", expected.iter().map(|e| format!("`{e}`")).collect::<Vec<_>>().join(", ")),
+        None => format!(
+            "the known fields are {}",
+            expected
+                .iter()
+                .map(|e| format!("`{e}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
     };
     (short, Some(help))
 }
@@ -71,7 +84,8 @@ fn clean_message(msg: &str) -> String {
     match msg.find(" at line ") {
         Some(i) => {
             let rest = &msg[i + " at line ".len()..];
-            let tail = rest.find(|c: char| !(c.is_ascii_digit() || c == ' ' || c.is_ascii_alphabetic()))
+            let tail = rest
+                .find(|c: char| !(c.is_ascii_digit() || c == ' ' || c.is_ascii_alphabetic()))
                 .map_or("", |j| &rest[j..]);
             format!("{}{}", &msg[..i], tail)
         }
@@ -99,14 +113,21 @@ mod tests {
         assert_eq!(msg, "unknown field `titel`");
         assert_eq!(help.as_deref(), Some("did you mean `title`?"));
         let (_, help) = explain("unknown field `zzz`, expected `title` or `slug`");
-        assert_eq!(help.as_deref(), Some("the known fields are `title`, `slug`"));
+        assert_eq!(
+            help.as_deref(),
+            Some("the known fields are `title`, `slug`")
+        );
     }
 
     #[test]
     fn bounds_alias_expansion() {
         let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 0..9 {
-            let prev = if i == 0 { "a".to_string() } else { format!("l{}", i - 1) };
+            let prev = if i == 0 {
+                "a".to_string()
+            } else {
+                format!("l{}", i - 1)
+            };
             text.push_str(&format!("l{i}: &l{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
         }
         assert!(from_str::<Value>(&text).is_err());

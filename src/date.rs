@@ -1,0 +1,199 @@
+//! Dates and date-times as pages write them.
+//!
+//! Takes `2026-11-26`, `2026-11-26T19:30`, `2026-11-26 19:30:00` or the same with `Z` or
+//! an offset (`+01:00`); produces a [`DateTime`] that sorts chronologically and prints
+//! as ISO 8601. Rejects other shapes and impossible dates ("February 2026 has 28 days").
+
+use std::fmt;
+
+/// A calendar date with an optional wall-clock time (and the offset, if one was given).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DateTime {
+    pub year: i32,
+    pub month: u8,
+    pub day: u8,
+    /// Hour, minute, second.
+    pub time: Option<(u8, u8, u8)>,
+    /// `Z` or `+01:00` as written.
+    pub offset: Option<String>,
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+impl DateTime {
+    /// Parses an ISO 8601 date or date-time; the error says what is wrong in words.
+    pub fn parse(s: &str) -> Result<DateTime, String> {
+        let s = s.trim();
+        let shape = || format!("`{s}` is not a date (expected `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM`)");
+        let (date, rest) = if s.len() > 10 {
+            s.split_at(10)
+        } else {
+            (s, "")
+        };
+        let num = |t: &str| -> Result<u32, String> {
+            if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(shape());
+            }
+            t.parse().map_err(|_| shape())
+        };
+        let parts: Vec<&str> = date.split('-').collect();
+        let [y, m, d] = parts[..] else {
+            return Err(shape());
+        };
+        if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+            return Err(shape());
+        }
+        let (year, month, day) = (num(y)? as i32, num(m)?, num(d)?);
+        if !(1..=12).contains(&month) {
+            return Err(format!("`{s}` has month {month}; months are 01 to 12"));
+        }
+        let days = days_in_month(year, month);
+        if day == 0 || day > days {
+            return Err(format!(
+                "`{s}` does not exist: {} {year} has {days} days",
+                MONTHS[month as usize - 1]
+            ));
+        }
+        let mut dt = DateTime {
+            year,
+            month: month as u8,
+            day: day as u8,
+            time: None,
+            offset: None,
+        };
+        if !rest.is_empty() {
+            let rest = rest.strip_prefix(['T', ' ']).ok_or_else(shape)?;
+            let (clock, offset) = match rest.find(['Z', '+', '-']) {
+                Some(i) => (&rest[..i], Some(&rest[i..])),
+                None => (rest, None),
+            };
+            let hms: Vec<&str> = clock.split(':').collect();
+            if !(2..=3).contains(&hms.len()) || hms.iter().any(|p| p.len() != 2) {
+                return Err(shape());
+            }
+            let (h, mi) = (num(hms[0])?, num(hms[1])?);
+            let sec = if hms.len() == 3 { num(hms[2])? } else { 0 };
+            if h > 23 || mi > 59 || sec > 59 {
+                return Err(format!("`{s}` has an impossible time of day"));
+            }
+            if let Some(o) = offset
+                && !is_offset(o)
+            {
+                return Err(format!("`{s}` has an offset `{o}`; write `Z` or `+01:00`"));
+            }
+            dt.time = Some((h as u8, mi as u8, sec as u8));
+            dt.offset = offset.map(str::to_string);
+        }
+        Ok(dt)
+    }
+
+    /// `2026-11-26`.
+    pub fn date_iso(&self) -> String {
+        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+fn is_offset(o: &str) -> bool {
+    o == "Z"
+        || (o.len() == 6
+            && o.as_bytes()[3] == b':'
+            && o[1..3]
+                .bytes()
+                .chain(o[4..].bytes())
+                .all(|b| b.is_ascii_digit()))
+}
+
+fn days_in_month(year: i32, month: u32) -> u32 {
+    match month {
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+impl fmt::Display for DateTime {
+    /// ISO 8601: `2026-11-26` or `2026-11-26T19:30:00` (with the offset if given).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.date_iso())?;
+        if let Some((h, m, s)) = self.time {
+            write!(
+                f,
+                "T{h:02}:{m:02}:{s:02}{}",
+                self.offset.as_deref().unwrap_or("")
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl serde::Serialize for DateTime {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_dates_and_times() {
+        assert_eq!(
+            DateTime::parse("2026-11-26").unwrap().to_string(),
+            "2026-11-26"
+        );
+        assert_eq!(
+            DateTime::parse("2026-11-26T19:30").unwrap().to_string(),
+            "2026-11-26T19:30:00"
+        );
+        assert_eq!(
+            DateTime::parse("2026-11-26 19:30:05+01:00")
+                .unwrap()
+                .to_string(),
+            "2026-11-26T19:30:05+01:00"
+        );
+        assert_eq!(DateTime::parse("2024-02-29").unwrap().day, 29);
+    }
+
+    #[test]
+    fn rejects_impossible_dates_in_words() {
+        assert_eq!(
+            DateTime::parse("2026-02-29").unwrap_err(),
+            "`2026-02-29` does not exist: February 2026 has 28 days"
+        );
+        assert!(
+            DateTime::parse("2026-13-01")
+                .unwrap_err()
+                .contains("months are 01 to 12")
+        );
+        assert!(DateTime::parse("26-11-2026").is_err());
+        assert!(
+            DateTime::parse("2026-11-26T25:00")
+                .unwrap_err()
+                .contains("impossible time")
+        );
+        assert!(DateTime::parse("tomorrow").is_err());
+    }
+
+    #[test]
+    fn sorts_chronologically() {
+        let a = DateTime::parse("2026-01-31").unwrap();
+        let b = DateTime::parse("2026-02-01").unwrap();
+        let c = DateTime::parse("2026-02-01T08:00").unwrap();
+        assert!(a < b && b < c);
+    }
+}

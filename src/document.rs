@@ -1,0 +1,67 @@
+//! One parsed content file.
+//!
+//! Takes a [`SourceFile`]; produces a [`Document`]: validated front matter plus the
+//! rendered markdown with its links and headings. Rejects (as located diagnostics)
+//! everything the front matter and markdown stages reject.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::diagnostic::Diagnostic;
+use crate::frontmatter::{self, FrontMatter};
+use crate::lang::Lang;
+use crate::markdown::{self, Markdown};
+use crate::sources::{PageKey, SourceFile};
+
+/// What parsing needs to know about the site.
+#[derive(Debug, Clone, Copy)]
+pub struct ParseOptions<'a> {
+    pub langs: &'a [&'a str],
+    pub taxonomies: &'a [&'a str],
+    pub sanitize: bool,
+}
+
+/// A content file, parsed.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub path: PathBuf,
+    pub lang: Lang,
+    pub key: PageKey,
+    pub front: FrontMatter,
+    pub body: Markdown,
+    /// The file's text, kept for locating link errors found later.
+    pub text: Arc<str>,
+}
+
+impl Document {
+    /// Parses front matter and markdown; every problem in the file is returned.
+    pub fn parse(src: &SourceFile, opts: ParseOptions) -> Result<Document, Vec<Diagnostic>> {
+        let split = frontmatter::split(&src.path, &src.text).map_err(|d| vec![d])?;
+        let front = frontmatter::parse(&src.path, &src.text, split, opts.taxonomies);
+        let (body, problems) =
+            markdown::render(&src.text, split.body, &src.key, opts.langs, opts.sanitize);
+        let mut diags: Vec<Diagnostic> = problems
+            .into_iter()
+            .map(|p| {
+                Diagnostic::error("link", &src.path, p.message)
+                    .at(&src.text, p.span)
+                    .with_help(p.help)
+            })
+            .collect();
+        match front {
+            Ok(front) if diags.is_empty() => Ok(Document {
+                path: src.path.clone(),
+                lang: src.lang.clone(),
+                key: src.key.clone(),
+                front,
+                body,
+                text: src.text.clone(),
+            }),
+            Ok(_) => Err(diags),
+            Err(mut fm) => {
+                fm.append(&mut diags);
+                Err(fm)
+            }
+        }
+    }
+}

@@ -1,0 +1,442 @@
+//! Front matter: the YAML block between `---` lines at the top of a page.
+//!
+//! Takes a page's text and the site's taxonomy names; produces the typed
+//! [`FrontMatter`] and the byte offset where the markdown body starts. Rejects a missing
+//! or unclosed block, an empty one, YAML errors, unknown fields (with a suggestion),
+//! wrong types, impossible dates, unsafe slugs, templates and aliases — every problem
+//! located at its line and column.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::date::DateTime;
+use crate::diagnostic::Diagnostic;
+use crate::suggest;
+use crate::url;
+use crate::yaml;
+
+/// The fields a page may set.
+pub const FIELDS: &[&str] = &[
+    "title",
+    "description",
+    "date",
+    "updated",
+    "draft",
+    "slug",
+    "weight",
+    "tags",
+    "template",
+    "aliases",
+    "image",
+    "image_alt",
+    "event",
+    "extra",
+];
+
+#[derive(Debug, Deserialize)]
+struct Raw {
+    title: String,
+    description: Option<String>,
+    date: Option<String>,
+    updated: Option<String>,
+    #[serde(default)]
+    draft: bool,
+    slug: Option<String>,
+    weight: Option<i64>,
+    template: Option<String>,
+    #[serde(default)]
+    aliases: Vec<String>,
+    image: Option<String>,
+    image_alt: Option<String>,
+    event: Option<RawEvent>,
+    #[serde(default)]
+    extra: serde_json::Map<String, serde_json::Value>,
+    #[serde(flatten)]
+    other: BTreeMap<String, yaml::Value>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEvent {
+    start: String,
+    end: Option<String>,
+    location: Option<String>,
+    url: Option<String>,
+}
+
+/// A calendar entry.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Event {
+    pub start: DateTime,
+    pub end: Option<DateTime>,
+    pub location: Option<String>,
+    pub url: Option<String>,
+}
+
+/// A page's validated front matter.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FrontMatter {
+    pub title: String,
+    pub description: Option<String>,
+    pub date: Option<DateTime>,
+    pub updated: Option<DateTime>,
+    pub draft: bool,
+    pub slug: Option<String>,
+    pub weight: Option<i64>,
+    pub template: Option<String>,
+    pub aliases: Vec<String>,
+    pub image: Option<String>,
+    pub image_alt: Option<String>,
+    pub event: Option<Event>,
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// Terms per taxonomy name (`tags: [energie, talent]`).
+    pub taxonomies: BTreeMap<String, Vec<String>>,
+}
+
+/// Where the parts of a page's text are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Split {
+    /// Byte range of the YAML between the `---` lines.
+    pub yaml: (usize, usize),
+    /// Byte offset where the markdown body starts.
+    pub body: usize,
+}
+
+/// Finds the front matter block. The first line must be `---`; the block ends at the
+/// next line that is `---` (trailing spaces and `\r` allowed).
+pub fn split(path: &Path, text: &str) -> Result<Split, Diagnostic> {
+    let first_end = text.find('\n').map_or(text.len(), |i| i + 1);
+    if text.trim().is_empty() {
+        return Err(Diagnostic::error("front-matter", path, "the file is empty")
+            .at(text, 0..0)
+            .with_help("start the page with front matter: `---`, `title: …`, `---`"));
+    }
+    if text[..first_end].trim_end() != "---" {
+        return Err(Diagnostic::error(
+            "front-matter",
+            path,
+            "the page does not start with front matter",
+        )
+        .at(text, 0..first_end.saturating_sub(1))
+        .with_help("put `---` on the first line, then `title: …`, then `---`"));
+    }
+    let mut pos = first_end;
+    while pos < text.len() {
+        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i + 1);
+        if text[pos..end].trim_end() == "---" {
+            return Ok(Split {
+                yaml: (first_end, pos),
+                body: end,
+            });
+        }
+        pos = end;
+    }
+    Err(
+        Diagnostic::error("front-matter", path, "the front matter is never closed")
+            .at(text, 0..3)
+            .with_help("add a line with `---` after the last front-matter field"),
+    )
+}
+
+/// Parses and validates the front matter of `text` (already split).
+pub fn parse(
+    path: &Path,
+    text: &str,
+    at: Split,
+    taxonomies: &[&str],
+) -> Result<FrontMatter, Vec<Diagnostic>> {
+    let (start, end) = at.yaml;
+    let src = &text[start..end];
+    if src.trim().is_empty() {
+        return Err(vec![
+            Diagnostic::error("front-matter", path, "the front matter is empty")
+                .at(text, 0..3)
+                .with_help("add at least `title: …` between the `---` lines"),
+        ]);
+    }
+    let raw: Raw = yaml::from_str(src).map_err(|e| {
+        let mut d = e.diagnostic("front-matter", path, text, start);
+        if d.message.contains("missing field `title`") {
+            d = d.with_help("every page needs `title: …`");
+        }
+        vec![d]
+    })?;
+    let mut problems = Vec::new();
+    let locate = |field: &str| find_field(text, start, end, field);
+    let mut fm = FrontMatter {
+        title: raw.title,
+        description: raw.description,
+        draft: raw.draft,
+        weight: raw.weight,
+        aliases: raw.aliases,
+        image: raw.image,
+        image_alt: raw.image_alt,
+        extra: raw.extra,
+        ..FrontMatter::default()
+    };
+    let check_date = |field: &str, value: Option<String>, problems: &mut Vec<Diagnostic>| {
+        let value = value?;
+        match DateTime::parse(&value) {
+            Ok(d) => Some(d),
+            Err(why) => {
+                problems.push(located(
+                    path,
+                    text,
+                    locate(field),
+                    format!("`{field}`: {why}"),
+                    "write dates as `2026-11-26` or `2026-11-26T19:30`",
+                ));
+                None
+            }
+        }
+    };
+    fm.date = check_date("date", raw.date, &mut problems);
+    fm.updated = check_date("updated", raw.updated, &mut problems);
+    if let Some(ev) = raw.event {
+        let start_dt = check_date("start", Some(ev.start), &mut problems);
+        let end_dt = check_date("end", ev.end, &mut problems);
+        if let (Some(s), Some(e)) = (&start_dt, &end_dt)
+            && e < s
+        {
+            problems.push(located(
+                path,
+                text,
+                locate("end"),
+                "the event ends before it starts".into(),
+                "check `start` and `end`",
+            ));
+        }
+        if let Some(start) = start_dt {
+            fm.event = Some(Event {
+                start,
+                end: end_dt,
+                location: ev.location,
+                url: ev.url,
+            });
+        }
+    }
+    if let Some(slug) = raw.slug {
+        if url::is_safe_segment(&slug) {
+            fm.slug = Some(slug);
+        } else {
+            problems.push(located(
+                path,
+                text,
+                locate("slug"),
+                format!("slug `{slug}` cannot be used as one URL segment"),
+                "use letters, digits and `-`, without `/`, `..`, spaces or `?#%&`",
+            ));
+        }
+    }
+    if let Some(t) = raw.template {
+        if t.split('/').all(url::is_safe_segment) {
+            fm.template = Some(t);
+        } else {
+            problems.push(located(
+                path,
+                text,
+                locate("template"),
+                format!("template `{t}` is not a template name"),
+                "name a file in the theme's templates/, like `page.html`",
+            ));
+        }
+    }
+    for alias in &fm.aliases {
+        if !is_safe_alias(alias) {
+            problems.push(located(
+                path,
+                text,
+                find_in(text, start, end, alias),
+                format!("alias `{alias}` is not a safe site path"),
+                "write a root-relative path like `/nl/oud/adres/`, without `..`",
+            ));
+        }
+    }
+    for (key, value) in raw.other {
+        if taxonomies.contains(&key.as_str()) {
+            match terms(value) {
+                Some(list) => {
+                    fm.taxonomies.insert(key, list);
+                }
+                None => problems.push(located(
+                    path,
+                    text,
+                    locate(&key),
+                    format!("`{key}` must be a list of names"),
+                    "write it like `tags: [energie, talent]`",
+                )),
+            }
+        } else {
+            let known = FIELDS
+                .iter()
+                .copied()
+                .filter(|f| *f != "tags")
+                .chain(taxonomies.iter().copied());
+            let help = match suggest::closest(&key, known) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => "custom fields go under `extra:`".to_string(),
+            };
+            problems.push(located(
+                path,
+                text,
+                locate(&key),
+                format!("unknown field `{key}`"),
+                &help,
+            ));
+        }
+    }
+    if problems.is_empty() {
+        Ok(fm)
+    } else {
+        Err(problems)
+    }
+}
+
+fn terms(value: yaml::Value) -> Option<Vec<String>> {
+    let seq = value.as_sequence()?;
+    seq.iter()
+        .map(|v| match v {
+            yaml::Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+            yaml::Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn is_safe_alias(alias: &str) -> bool {
+    let Some(rest) = alias.strip_prefix('/') else {
+        return false;
+    };
+    let rest = rest.strip_suffix('/').unwrap_or(rest);
+    !rest.is_empty() && rest.split('/').all(url::is_safe_segment)
+}
+
+fn located(
+    path: &Path,
+    text: &str,
+    span: Option<(usize, usize)>,
+    message: String,
+    help: &str,
+) -> Diagnostic {
+    let d = Diagnostic::error("front-matter", path, message).with_help(help);
+    match span {
+        Some((s, e)) => d.at(text, s..e),
+        None => d,
+    }
+}
+
+/// The span of `field:` at the start of a line (any indentation) inside the YAML block.
+fn find_field(text: &str, start: usize, end: usize, field: &str) -> Option<(usize, usize)> {
+    let mut pos = start;
+    for line in text[start..end].split_inclusive('\n') {
+        let trimmed = line.trim_start_matches([' ', '\t', '-']).trim_start();
+        if let Some(rest) = trimmed.strip_prefix(field)
+            && rest.trim_start().starts_with(':')
+        {
+            let s = pos + (line.len() - trimmed.len());
+            return Some((s, s + field.len()));
+        }
+        pos += line.len();
+    }
+    None
+}
+
+fn find_in(text: &str, start: usize, end: usize, needle: &str) -> Option<(usize, usize)> {
+    text[start..end]
+        .find(needle)
+        .map(|i| (start + i, start + i + needle.len()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fm(text: &str) -> Result<FrontMatter, Vec<Diagnostic>> {
+        let p = Path::new("x.md");
+        let at = split(p, text).map_err(|d| vec![d])?;
+        parse(p, text, at, &["tags"])
+    }
+
+    fn first_error(text: &str) -> (String, usize, usize, Option<String>) {
+        let d = fm(text).unwrap_err().remove(0);
+        let l = d.location.unwrap();
+        (d.message, l.line, l.column, d.help)
+    }
+
+    #[test]
+    fn splits_front_matter_with_crlf() {
+        let text = "---\r\ntitle: A\r\n---\r\nbody\r\n";
+        let at = split(Path::new("x"), text).unwrap();
+        assert_eq!(&text[at.body..], "body\r\n");
+        assert_eq!(fm(text).unwrap().title, "A");
+    }
+
+    #[test]
+    fn reads_every_field() {
+        let f = fm("---\ntitle: T\nslug: energie\nweight: 2\ndate: 2026-11-26\ntags: [a, b]\nevent: {start: 2026-11-26T19:30, location: Forum}\nextra: {x: 1}\n---\n").unwrap();
+        assert_eq!(f.slug.as_deref(), Some("energie"));
+        assert_eq!(f.taxonomies["tags"], vec!["a", "b"]);
+        assert_eq!(f.event.unwrap().location.as_deref(), Some("Forum"));
+        assert_eq!(f.extra["x"], serde_json::json!(1));
+    }
+
+    #[test]
+    fn suggests_the_field_meant() {
+        let (msg, line, col, help) = first_error("---\ntitle: T\ntitel: U\n---\n");
+        assert_eq!((msg.as_str(), line, col), ("unknown field `titel`", 3, 1));
+        assert_eq!(help.as_deref(), Some("did you mean `title`?"));
+    }
+
+    #[test]
+    fn requires_a_title() {
+        let (msg, line, _, _) = first_error("---\ndescription: D\n---\n");
+        assert!(msg.contains("missing field `title`"), "{msg}");
+        assert_eq!(line, 2);
+    }
+
+    #[test]
+    fn rejects_impossible_dates_at_their_line() {
+        let (msg, line, col, _) = first_error("---\ntitle: T\ndate: 2026-02-30\n---\n");
+        assert_eq!((line, col), (3, 1));
+        assert!(msg.contains("February 2026 has 28 days"), "{msg}");
+    }
+
+    #[test]
+    fn rejects_unsafe_slugs_and_aliases() {
+        assert!(
+            first_error("---\ntitle: T\nslug: ../etc\n---\n")
+                .0
+                .contains("slug")
+        );
+        assert!(
+            first_error("---\ntitle: T\naliases: [/a/../../b/]\n---\n")
+                .0
+                .contains("alias")
+        );
+    }
+
+    #[test]
+    fn rejects_missing_and_unclosed_blocks() {
+        assert!(
+            first_error("# hello\n")
+                .0
+                .contains("does not start with front matter")
+        );
+        assert!(first_error("---\ntitle: T\n").0.contains("never closed"));
+        assert!(first_error("").0.contains("empty"));
+        assert!(
+            first_error("---\n---\n")
+                .0
+                .contains("front matter is empty")
+        );
+    }
+
+    #[test]
+    fn locates_wrong_types() {
+        let (msg, line, _, _) = first_error("---\ntitle: T\nweight: heavy\n---\n");
+        assert!(msg.contains("weight"), "{msg}");
+        assert_eq!(line, 3);
+    }
+}

@@ -1,0 +1,148 @@
+//! Writing the built site to disk, all or nothing.
+//!
+//! Takes an [`Output`] and the output directory; writes every file into a fresh
+//! temporary directory beside it and swaps that in only when all writes succeeded, so a
+//! failed build leaves the previous output untouched. Leftovers of a killed build (our
+//! own `.NAME.diptych-*` siblings, nothing else) are removed first. Rejects an output
+//! path that is a file.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::error::{Error, Result};
+use crate::render::Output;
+
+impl Output {
+    /// Writes the site to `dir`, replacing what was there only on success.
+    pub fn write(&self, dir: &Path) -> Result<()> {
+        let name = dir.file_name().and_then(|n| n.to_str()).ok_or_else(|| {
+            Error::Usage(format!("{} cannot be an output directory", dir.display()))
+        })?;
+        let parent = match dir.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        if dir.exists() && !dir.is_dir() {
+            return Err(Error::Usage(format!(
+                "{} exists and is not a directory",
+                dir.display()
+            )));
+        }
+        fs::create_dir_all(&parent).map_err(Error::write(&parent))?;
+        remove_leftovers(&parent, name)?;
+        let tmp = tempfile::Builder::new()
+            .prefix(&format!(".{name}.diptych-tmp-"))
+            .tempdir_in(&parent)
+            .map_err(Error::write(&parent))?;
+        self.write_files(tmp.path())?;
+        let staged = tmp.keep();
+        if dir.exists() {
+            let old = parent.join(format!(".{name}.diptych-old-{}", std::process::id()));
+            fs::rename(dir, &old).map_err(Error::write(dir))?;
+            if let Err(e) = fs::rename(&staged, dir) {
+                // Put the previous output back before reporting.
+                let _ = fs::rename(&old, dir);
+                let _ = fs::remove_dir_all(&staged);
+                return Err(Error::Write {
+                    path: dir.to_path_buf(),
+                    source: e,
+                });
+            }
+            fs::remove_dir_all(&old).map_err(Error::write(&old))?;
+        } else {
+            fs::rename(&staged, dir).map_err(Error::write(dir))?;
+        }
+        Ok(())
+    }
+
+    fn write_files(&self, root: &Path) -> Result<()> {
+        let dirs: BTreeSet<&Path> = self
+            .files
+            .keys()
+            .filter_map(|p| Path::new(p).parent())
+            .collect();
+        for d in dirs {
+            fs::create_dir_all(root.join(d)).map_err(Error::write(root.join(d)))?;
+        }
+        self.files.par_iter().try_for_each(|(path, bytes)| {
+            let target = root.join(path);
+            fs::write(&target, bytes).map_err(Error::write(&target))
+        })
+    }
+}
+
+/// Removes `.NAME.diptych-tmp-*` and `.NAME.diptych-old-*` left by a killed build.
+fn remove_leftovers(parent: &Path, name: &str) -> Result<()> {
+    let prefixes = [
+        format!(".{name}.diptych-tmp-"),
+        format!(".{name}.diptych-old-"),
+    ];
+    let entries = fs::read_dir(parent).map_err(Error::read(parent))?;
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(n) = file_name.to_str() else {
+            continue;
+        };
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if is_dir && prefixes.iter().any(|p| n.starts_with(p.as_str())) {
+            fs::remove_dir_all(entry.path()).map_err(Error::write(entry.path()))?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn output(files: &[(&str, &str)]) -> Output {
+        Output {
+            files: files
+                .iter()
+                .map(|(p, b)| (p.to_string(), b.as_bytes().to_vec()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn replaces_the_previous_output_whole() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        output(&[("a/index.html", "one"), ("old.txt", "x")])
+            .write(&out)
+            .unwrap();
+        output(&[("a/index.html", "two")]).write(&out).unwrap();
+        assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "two");
+        assert!(!out.join("old.txt").exists());
+        let names: Vec<_> = fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["public"]);
+    }
+
+    #[test]
+    fn cleans_up_only_its_own_leftovers() {
+        let tmp = tempfile::tempdir().unwrap();
+        fs::create_dir(tmp.path().join(".public.diptych-tmp-abc")).unwrap();
+        fs::create_dir(tmp.path().join(".other.diptych-tmp-abc")).unwrap();
+        fs::create_dir(tmp.path().join("keep")).unwrap();
+        output(&[("index.html", "x")])
+            .write(&tmp.path().join("public"))
+            .unwrap();
+        assert!(!tmp.path().join(".public.diptych-tmp-abc").exists());
+        assert!(tmp.path().join(".other.diptych-tmp-abc").exists());
+        assert!(tmp.path().join("keep").exists());
+    }
+
+    #[test]
+    fn refuses_a_file_as_output() {
+        let tmp = tempfile::tempdir().unwrap();
+        let f = tmp.path().join("public");
+        fs::write(&f, "x").unwrap();
+        assert!(matches!(output(&[]).write(&f), Err(Error::Usage(_))));
+    }
+}

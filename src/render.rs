@@ -1,0 +1,579 @@
+//! Rendering: the assembled site through the theme, into bytes by output path.
+//!
+//! Takes the [`Site`], the compiled [`Theme`], the [`Config`] and the data files;
+//! produces an [`Output`] (`BTreeMap` of output path to bytes) and touches no disk.
+//! Pages render in parallel; every failing page is reported (template, span, and the
+//! content file that triggered it).
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use crate::lang::Lang;
+use crate::markdown::Heading;
+use crate::site::{Kind, Page, Site};
+use crate::theme::Theme;
+use crate::url::UrlPath;
+
+/// The built site: output path (`nl/index.html`) → bytes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Output {
+    pub files: BTreeMap<String, Vec<u8>>,
+}
+
+#[derive(Serialize)]
+struct SiteCtx<'a> {
+    base_url: &'a str,
+    default_lang: &'a Lang,
+    title: Option<&'a str>,
+    description: Option<&'a str>,
+    languages: Vec<LanguageCtx<'a>>,
+}
+
+#[derive(Serialize)]
+struct LanguageCtx<'a> {
+    code: &'a Lang,
+    name: &'a str,
+    locale: &'a str,
+    url: UrlPath,
+    current: bool,
+}
+
+#[derive(Serialize)]
+struct Link<'a> {
+    title: &'a str,
+    url: &'a UrlPath,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    active: bool,
+}
+
+#[derive(Serialize)]
+struct Translation<'a> {
+    lang: &'a Lang,
+    name: &'a str,
+    title: &'a str,
+    url: &'a UrlPath,
+    exists: bool,
+}
+
+#[derive(Serialize)]
+struct Alternate<'a> {
+    lang: &'a Lang,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct Summary<'a> {
+    key: &'a str,
+    title: &'a str,
+    url: &'a UrlPath,
+    description: Option<&'a str>,
+    summary: Option<&'a str>,
+    date: Option<&'a crate::date::DateTime>,
+    event: Option<&'a crate::frontmatter::Event>,
+    weight: Option<i64>,
+}
+
+#[derive(Serialize, Default)]
+struct PageCtx<'a> {
+    kind: &'a str,
+    key: &'a str,
+    title: &'a str,
+    description: Option<&'a str>,
+    url: Option<&'a UrlPath>,
+    permalink: String,
+    content: &'a str,
+    summary: Option<&'a str>,
+    date: Option<&'a crate::date::DateTime>,
+    updated: Option<&'a crate::date::DateTime>,
+    weight: Option<i64>,
+    image: Option<&'a str>,
+    image_alt: Option<&'a str>,
+    event: Option<&'a crate::frontmatter::Event>,
+    extra: Option<&'a serde_json::Map<String, serde_json::Value>>,
+    headings: &'a [Heading],
+    taxonomies: BTreeMap<&'a str, Vec<TermLink<'a>>>,
+    previous: Option<Link<'a>>,
+    next: Option<Link<'a>>,
+    pages: Vec<Summary<'a>>,
+    subsections: Vec<Summary<'a>>,
+    terms: Vec<TermCount<'a>>,
+    taxonomy: Option<&'a str>,
+    words: usize,
+}
+
+#[derive(Serialize)]
+struct TermLink<'a> {
+    name: &'a str,
+    url: &'a UrlPath,
+}
+
+#[derive(Serialize)]
+struct TermCount<'a> {
+    name: &'a str,
+    url: &'a UrlPath,
+    count: usize,
+}
+
+/// One file to render: which template, where to, with what.
+struct Job<'a> {
+    template: &'a str,
+    out: String,
+    lang: &'a Lang,
+    page: PageCtx<'a>,
+    /// The content page, for translations, breadcrumbs and error messages.
+    source: Option<usize>,
+}
+
+impl Output {
+    /// Renders every page, section, taxonomy, term, 404 and the root chooser.
+    pub fn render(
+        site: &Site,
+        theme: &Theme,
+        config: &Config,
+        data: &serde_json::Value,
+    ) -> Result<Output, Vec<Diagnostic>> {
+        let teras = per_language(theme, site, config, data);
+        let jobs = jobs(site, config);
+        let missing: Vec<Diagnostic> = jobs
+            .iter()
+            .map(|j| j.template)
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .filter(|t| !theme.has(t))
+            .map(|t| {
+                Diagnostic::error(
+                    "template",
+                    format!("themes/{}/templates", config.theme),
+                    format!("the theme has no template `{t}`"),
+                )
+                .with_help(format!(
+                    "add {t} to the theme or to the site's templates/ folder"
+                ))
+            })
+            .collect();
+        if !missing.is_empty() {
+            return Err(missing);
+        }
+        let results: Vec<Result<(String, Vec<u8>), Diagnostic>> = jobs
+            .into_par_iter()
+            .map(|job| {
+                let ctx = context(site, config, &job);
+                let tera = &teras[job.lang];
+                let page_path = job.source.map(|i| site.pages[i].doc.path.as_path());
+                tera.render(job.template, &ctx)
+                    .map(|s| (job.out, s.into_bytes()))
+                    .map_err(|e| theme.diagnostic(&e, page_path))
+            })
+            .collect();
+        let mut files = BTreeMap::new();
+        let mut errors = Vec::new();
+        for r in results {
+            match r {
+                Ok((path, bytes)) => {
+                    files.insert(path, bytes);
+                }
+                Err(d) => errors.push(d),
+            }
+        }
+        if errors.is_empty() {
+            Ok(Output { files })
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// One Tera per language, with what every page of that language shares in its
+/// global context (computed once, not per page).
+fn per_language<'a>(
+    theme: &Theme,
+    site: &Site,
+    config: &'a Config,
+    data: &serde_json::Value,
+) -> BTreeMap<&'a Lang, Tera> {
+    let mut out = BTreeMap::new();
+    for language in &config.languages {
+        let lang = &language.code;
+        let mut tera = theme.tera.clone();
+        let g = tera.global_context();
+        g.insert("lang", lang);
+        g.insert("site", &site_ctx(config, lang));
+        g.insert("data", data);
+        g.insert("x_default", &format!("{}/", config.base_url));
+        let menu: Vec<Link> = home(site, lang)
+            .map(|h| {
+                site.pages[h]
+                    .subsections
+                    .iter()
+                    .map(|&i| Link {
+                        title: &site.pages[i].doc.front.title,
+                        url: &site.pages[i].url,
+                        active: false,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        g.insert("menu", &menu);
+        out.insert(lang, tera);
+    }
+    out
+}
+
+fn site_ctx<'a>(config: &'a Config, lang: &Lang) -> SiteCtx<'a> {
+    let me = config.language(lang.as_str());
+    SiteCtx {
+        base_url: &config.base_url,
+        default_lang: config.default_lang(),
+        title: me.and_then(|l| l.title.as_deref()),
+        description: me.and_then(|l| l.description.as_deref()),
+        languages: config
+            .languages
+            .iter()
+            .map(|l| LanguageCtx {
+                code: &l.code,
+                name: &l.name,
+                locale: &l.locale,
+                url: UrlPath::dir([l.code.as_str()]),
+                current: &l.code == lang,
+            })
+            .collect(),
+    }
+}
+
+fn home(site: &Site, lang: &Lang) -> Option<usize> {
+    site.by_key
+        .get(&crate::sources::PageKey::new("_index"))
+        .and_then(|m| m.get(lang))
+        .copied()
+}
+
+fn jobs<'a>(site: &'a Site, config: &'a Config) -> Vec<Job<'a>> {
+    let mut jobs: Vec<Job> = site
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| page_job(site, config, i, p))
+        .collect();
+    for tax in &site.taxonomies {
+        let terms = tax
+            .terms
+            .iter()
+            .map(|t| TermCount {
+                name: &t.name,
+                url: &t.url,
+                count: t.pages.len(),
+            })
+            .collect();
+        let title = tax.name.as_str();
+        jobs.push(Job {
+            template: "taxonomy.html",
+            out: tax.url.output_file(),
+            lang: &tax.lang,
+            page: PageCtx {
+                kind: "taxonomy",
+                title,
+                url: Some(&tax.url),
+                permalink: permalink(config, &tax.url),
+                terms,
+                taxonomy: Some(&tax.name),
+                ..PageCtx::default()
+            },
+            source: None,
+        });
+        for term in &tax.terms {
+            let pages = term
+                .pages
+                .iter()
+                .map(|&i| summary(&site.pages[i]))
+                .collect();
+            jobs.push(Job {
+                template: "term.html",
+                out: term.url.output_file(),
+                lang: &tax.lang,
+                page: PageCtx {
+                    kind: "term",
+                    title: &term.name,
+                    url: Some(&term.url),
+                    permalink: permalink(config, &term.url),
+                    pages,
+                    taxonomy: Some(&tax.name),
+                    ..PageCtx::default()
+                },
+                source: None,
+            });
+        }
+    }
+    for language in &config.languages {
+        let lang = &language.code;
+        jobs.push(Job {
+            template: "404.html",
+            out: format!("{lang}/404.html"),
+            lang,
+            page: PageCtx {
+                kind: "404",
+                ..PageCtx::default()
+            },
+            source: None,
+        });
+    }
+    let default = config.default_lang();
+    jobs.push(Job {
+        template: "404.html",
+        out: "404.html".into(),
+        lang: default,
+        page: PageCtx {
+            kind: "404",
+            ..PageCtx::default()
+        },
+        source: None,
+    });
+    jobs.push(Job {
+        template: "root.html",
+        out: "index.html".into(),
+        lang: default,
+        page: PageCtx {
+            kind: "root",
+            permalink: format!("{}/", config.base_url),
+            ..PageCtx::default()
+        },
+        source: None,
+    });
+    jobs
+}
+
+fn page_job<'a>(site: &'a Site, config: &'a Config, i: usize, p: &'a Page) -> Job<'a> {
+    let fm = &p.doc.front;
+    let default_template = match p.kind {
+        Kind::Home => "home.html",
+        Kind::Section => "section.html",
+        Kind::Page => "page.html",
+    };
+    let siblings = p.parent.map(|s| &site.pages[s].pages[..]).unwrap_or(&[]);
+    let pos = siblings.iter().position(|&x| x == i);
+    let neighbour = |j: Option<usize>| {
+        j.and_then(|j| siblings.get(j)).map(|&n| Link {
+            title: &site.pages[n].doc.front.title,
+            url: &site.pages[n].url,
+            active: false,
+        })
+    };
+    let page = PageCtx {
+        kind: match p.kind {
+            Kind::Home => "home",
+            Kind::Section => "section",
+            Kind::Page => "page",
+        },
+        key: p.doc.key.as_str(),
+        title: &fm.title,
+        description: fm.description.as_deref(),
+        url: Some(&p.url),
+        permalink: permalink(config, &p.url),
+        content: &p.html,
+        summary: p.summary.as_deref(),
+        date: fm.date.as_ref(),
+        updated: fm.updated.as_ref(),
+        weight: fm.weight,
+        image: fm.image.as_deref(),
+        image_alt: fm.image_alt.as_deref(),
+        event: fm.event.as_ref(),
+        extra: Some(&fm.extra),
+        headings: &p.doc.body.headings,
+        taxonomies: p
+            .terms
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.as_str(),
+                    v.iter()
+                        .map(|(n, u)| TermLink { name: n, url: u })
+                        .collect(),
+                )
+            })
+            .collect(),
+        previous: neighbour(pos.and_then(|x| x.checked_sub(1))),
+        next: neighbour(pos.map(|x| x + 1)),
+        pages: p.pages.iter().map(|&c| summary(&site.pages[c])).collect(),
+        subsections: p
+            .subsections
+            .iter()
+            .map(|&c| summary(&site.pages[c]))
+            .collect(),
+        words: p.doc.body.words,
+        ..PageCtx::default()
+    };
+    Job {
+        template: fm.template.as_deref().unwrap_or(default_template),
+        out: p.url.output_file(),
+        lang: &p.doc.lang,
+        page,
+        source: Some(i),
+    }
+}
+
+fn summary(p: &Page) -> Summary<'_> {
+    let fm = &p.doc.front;
+    Summary {
+        key: p.doc.key.as_str(),
+        title: &fm.title,
+        url: &p.url,
+        description: fm.description.as_deref(),
+        summary: p.summary.as_deref(),
+        date: fm.date.as_ref(),
+        event: fm.event.as_ref(),
+        weight: fm.weight,
+    }
+}
+
+fn permalink(config: &Config, url: &UrlPath) -> String {
+    format!("{}{}", config.base_url, url)
+}
+
+/// The per-page part of the context: the page, its translations and breadcrumbs.
+fn context(site: &Site, config: &Config, job: &Job) -> Context {
+    let mut ctx = Context::new();
+    ctx.insert("page", &job.page);
+    let (translations, alternates, crumbs) = match job.source {
+        Some(i) => (
+            translations(site, config, i),
+            alternates(site, config, i),
+            breadcrumbs(site, i),
+        ),
+        None => (
+            fallback_translations(site, config, job.lang),
+            Vec::new(),
+            Vec::new(),
+        ),
+    };
+    ctx.insert("translations", &translations);
+    ctx.insert("alternates", &alternates);
+    ctx.insert("breadcrumbs", &crumbs);
+    ctx
+}
+
+fn translations<'a>(site: &'a Site, config: &'a Config, i: usize) -> Vec<Translation<'a>> {
+    let page = &site.pages[i];
+    let versions = &site.by_key[&page.doc.key];
+    config
+        .languages
+        .iter()
+        .filter(|l| l.code != page.doc.lang)
+        .filter_map(|l| {
+            if let Some(&t) = versions.get(&l.code) {
+                let tp = &site.pages[t];
+                return Some(Translation {
+                    lang: &l.code,
+                    name: &l.name,
+                    title: &tp.doc.front.title,
+                    url: &tp.url,
+                    exists: true,
+                });
+            }
+            let near = nearest(site, page, &l.code)?;
+            Some(Translation {
+                lang: &l.code,
+                name: &l.name,
+                title: &site.pages[near].doc.front.title,
+                url: &site.pages[near].url,
+                exists: false,
+            })
+        })
+        .collect()
+}
+
+/// The closest existing page in `lang`: the section (or one above it), else home.
+fn nearest(site: &Site, page: &Page, lang: &Lang) -> Option<usize> {
+    let mut key = page.doc.key.parent();
+    while let Some(k) = key {
+        if let Some(&i) = site.by_key.get(&k).and_then(|m| m.get(lang)) {
+            return Some(i);
+        }
+        key = k.parent();
+    }
+    None
+}
+
+fn fallback_translations<'a>(
+    site: &'a Site,
+    config: &'a Config,
+    lang: &Lang,
+) -> Vec<Translation<'a>> {
+    config
+        .languages
+        .iter()
+        .filter(|l| &l.code != lang)
+        .filter_map(|l| {
+            home(site, &l.code).map(|h| Translation {
+                lang: &l.code,
+                name: &l.name,
+                title: &site.pages[h].doc.front.title,
+                url: &site.pages[h].url,
+                exists: false,
+            })
+        })
+        .collect()
+}
+
+fn alternates<'a>(site: &'a Site, config: &'a Config, i: usize) -> Vec<Alternate<'a>> {
+    let versions = &site.by_key[&site.pages[i].doc.key];
+    config
+        .languages
+        .iter()
+        .filter_map(|l| {
+            versions.get(&l.code).map(|&t| Alternate {
+                lang: &l.code,
+                url: permalink(config, &site.pages[t].url),
+            })
+        })
+        .collect()
+}
+
+fn breadcrumbs(site: &Site, i: usize) -> Vec<Link<'_>> {
+    let mut crumbs = Vec::new();
+    let mut at = site.pages[i].parent;
+    while let Some(p) = at {
+        crumbs.push(Link {
+            title: &site.pages[p].doc.front.title,
+            url: &site.pages[p].url,
+            active: false,
+        });
+        at = site.pages[p].parent;
+    }
+    crumbs.reverse();
+    crumbs
+}
+
+impl Output {
+    /// Adds static files; one that would replace a rendered page is an error.
+    pub fn add_statics(
+        &mut self,
+        statics: &BTreeMap<String, Vec<u8>>,
+    ) -> Result<(), Vec<Diagnostic>> {
+        let mut errors = Vec::new();
+        for (path, bytes) in statics {
+            if self.files.contains_key(path) {
+                errors.push(
+                    Diagnostic::error(
+                        "static",
+                        format!("static/{path}"),
+                        format!(
+                            "the static file {path} would replace a page built at the same path"
+                        ),
+                    )
+                    .with_help("rename or move the static file"),
+                );
+            } else {
+                self.files.insert(path.clone(), bytes.clone());
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+}

@@ -1,0 +1,458 @@
+//! The assembled site: pages paired across languages, placed in sections, given URLs.
+//!
+//! Takes the parsed [`Document`]s and the [`Config`]; produces a [`Site`] where every
+//! page has its localized URL, its section, its translations, its taxonomy terms and
+//! its HTML with links resolved to URLs in the same language. Rejects pages whose
+//! section has no index in their language, two pages (or aliases, or taxonomy pages) on
+//! one URL, and links to pages that do not exist; warns about `#fragments` that match
+//! no heading.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use crate::document::Document;
+use crate::lang::Lang;
+use crate::markdown;
+use crate::sources::PageKey;
+use crate::suggest;
+use crate::url::{UrlPath, slugify};
+
+/// What a page is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Home,
+    Section,
+    Page,
+}
+
+/// One language version of one content file, placed in the site.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub doc: Document,
+    pub kind: Kind,
+    pub url: UrlPath,
+    /// The body with every content link resolved.
+    pub html: String,
+    pub summary: Option<String>,
+    /// The section index page this page belongs to (none for home).
+    pub parent: Option<usize>,
+    /// A section's pages, sorted by weight, then date (newest first), then title.
+    pub pages: Vec<usize>,
+    /// A section's child sections, in the same order.
+    pub subsections: Vec<usize>,
+    /// Terms per taxonomy name: `(name, url)`.
+    pub terms: BTreeMap<String, Vec<(String, UrlPath)>>,
+}
+
+/// One term of one taxonomy in one language.
+#[derive(Debug, Clone)]
+pub struct Term {
+    pub name: String,
+    pub url: UrlPath,
+    pub pages: Vec<usize>,
+}
+
+/// One taxonomy in one language.
+#[derive(Debug, Clone)]
+pub struct TaxonomyIndex {
+    pub name: String,
+    pub lang: Lang,
+    pub url: UrlPath,
+    pub terms: Vec<Term>,
+}
+
+/// The whole site, ready to render.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub pages: Vec<Page>,
+    /// Page indices by key and language.
+    pub by_key: BTreeMap<PageKey, BTreeMap<Lang, usize>>,
+    pub taxonomies: Vec<TaxonomyIndex>,
+    /// Redirects from alias URL to the page index.
+    pub aliases: BTreeMap<UrlPath, usize>,
+    /// Problems that do not stop the build (fail it under `--strict`).
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Site {
+    /// Places every document; `drafts` keeps pages marked `draft: true`.
+    pub fn assemble(
+        docs: Vec<Document>,
+        config: &Config,
+        drafts: bool,
+    ) -> Result<Site, Vec<Diagnostic>> {
+        let mut docs: Vec<Document> = docs
+            .into_iter()
+            .filter(|d| drafts || !d.front.draft)
+            .collect();
+        docs.sort_by(|a, b| {
+            (depth(&a.key), &a.key, &a.lang).cmp(&(depth(&b.key), &b.key, &b.lang))
+        });
+        let mut errors = Vec::new();
+        let mut site = Site {
+            pages: Vec::with_capacity(docs.len()),
+            by_key: BTreeMap::new(),
+            taxonomies: Vec::new(),
+            aliases: BTreeMap::new(),
+            warnings: Vec::new(),
+        };
+        for doc in docs {
+            if let Err(d) = site.place(doc) {
+                errors.push(d);
+            }
+        }
+        let mut urls = UrlClaims::default();
+        for (i, p) in site.pages.iter().enumerate() {
+            urls.claim(&p.url, &p.doc, &mut errors, || {
+                format!("{}", p.doc.path.display())
+            });
+            for alias in &p.doc.front.aliases {
+                let url = UrlPath::file(alias);
+                let url = if alias.ends_with('/')
+                    || !alias.rsplit('/').next().unwrap_or("").contains('.')
+                {
+                    UrlPath::dir(alias.split('/'))
+                } else {
+                    url
+                };
+                urls.claim(&url, &p.doc, &mut errors, || {
+                    format!("an alias of {}", p.doc.path.display())
+                });
+                site.aliases.insert(url, i);
+            }
+        }
+        site.link_sections();
+        site.collect_taxonomies(config, &mut urls, &mut errors);
+        site.resolve_links(&mut errors);
+        if errors.is_empty() {
+            Ok(site)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Adds a document under its section, computing its URL from the section's.
+    fn place(&mut self, doc: Document) -> Result<(), Diagnostic> {
+        let lang = doc.lang.clone();
+        let (kind, parent) = match doc.key.parent() {
+            None => (Kind::Home, None),
+            Some(pk) => {
+                let Some(&parent) = self.by_key.get(&pk).and_then(|m| m.get(&lang)) else {
+                    let file = format!("content/{}.{lang}.md", pk.as_str());
+                    return Err(Diagnostic::error(
+                        "content",
+                        &doc.path,
+                        format!("the section of this page has no index in `{lang}`"),
+                    )
+                    .with_help(format!(
+                        "create {file} with a title (and a `slug`) for the section"
+                    )));
+                };
+                (
+                    if doc.key.is_index() {
+                        Kind::Section
+                    } else {
+                        Kind::Page
+                    },
+                    Some(parent),
+                )
+            }
+        };
+        let url = match parent {
+            None => UrlPath::dir([lang.as_str()]),
+            Some(p) => {
+                let slug = doc
+                    .front
+                    .slug
+                    .clone()
+                    .unwrap_or_else(|| doc.key.name().to_string());
+                UrlPath::dir(self.pages[p].url.as_str().split('/').chain([slug.as_str()]))
+            }
+        };
+        let index = self.pages.len();
+        self.by_key
+            .entry(doc.key.clone())
+            .or_default()
+            .insert(lang, index);
+        let summary = doc.body.summary.clone();
+        self.pages.push(Page {
+            doc,
+            kind,
+            url,
+            html: String::new(),
+            summary,
+            parent,
+            pages: Vec::new(),
+            subsections: Vec::new(),
+            terms: BTreeMap::new(),
+        });
+        Ok(())
+    }
+
+    fn link_sections(&mut self) {
+        for i in 0..self.pages.len() {
+            if let Some(p) = self.pages[i].parent {
+                if self.pages[i].kind == Kind::Section {
+                    self.pages[p].subsections.push(i);
+                } else {
+                    self.pages[p].pages.push(i);
+                }
+            }
+        }
+        let order: Vec<_> = self.pages.iter().map(sort_key).collect();
+        for page in &mut self.pages {
+            page.pages.sort_by(|&a, &b| order[a].cmp(&order[b]));
+            page.subsections.sort_by(|&a, &b| order[a].cmp(&order[b]));
+        }
+    }
+
+    fn collect_taxonomies(
+        &mut self,
+        config: &Config,
+        urls: &mut UrlClaims,
+        errors: &mut Vec<Diagnostic>,
+    ) {
+        for lang in config.langs() {
+            for tax in &config.taxonomies {
+                let base = UrlPath::dir([lang.as_str(), tax.slug(lang)]);
+                let mut terms: BTreeMap<String, Term> = BTreeMap::new();
+                for (i, page) in self
+                    .pages
+                    .iter_mut()
+                    .enumerate()
+                    .filter(|(_, p)| &p.doc.lang == lang)
+                {
+                    for name in page
+                        .doc
+                        .front
+                        .taxonomies
+                        .get(&tax.name)
+                        .into_iter()
+                        .flatten()
+                    {
+                        let slug = slugify(name);
+                        let slug = if slug.is_empty() {
+                            "-".to_string()
+                        } else {
+                            slug
+                        };
+                        let term = terms.entry(slug.clone()).or_insert_with(|| Term {
+                            name: name.clone(),
+                            url: UrlPath::dir(base.as_str().split('/').chain([slug.as_str()])),
+                            pages: Vec::new(),
+                        });
+                        term.pages.push(i);
+                        page.terms
+                            .entry(tax.name.clone())
+                            .or_default()
+                            .push((term.name.clone(), term.url.clone()));
+                    }
+                }
+                let order: Vec<_> = self.pages.iter().map(sort_key).collect();
+                let mut terms: Vec<Term> = terms.into_values().collect();
+                for t in &mut terms {
+                    t.pages.sort_by(|&a, &b| order[a].cmp(&order[b]));
+                    t.pages.dedup();
+                }
+                terms.sort_by_key(|t| t.name.to_lowercase());
+                urls.claim_generated(&base, format!("the `{}` taxonomy", tax.name), errors);
+                for t in &terms {
+                    urls.claim_generated(
+                        &t.url,
+                        format!("the `{}` term `{}`", tax.name, t.name),
+                        errors,
+                    );
+                }
+                self.taxonomies.push(TaxonomyIndex {
+                    name: tax.name.clone(),
+                    lang: lang.clone(),
+                    url: base,
+                    terms,
+                });
+            }
+        }
+    }
+
+    /// Puts the URL of every linked page into each body; broken links are errors,
+    /// fragments that match no heading of the target are warnings.
+    fn resolve_links(&mut self, errors: &mut Vec<Diagnostic>) {
+        let mut warnings = Vec::new();
+        let mut resolved = Vec::with_capacity(self.pages.len());
+        for page in &self.pages {
+            let body = &page.doc.body;
+            let mut urls = Vec::with_capacity(body.links.len());
+            for link in &body.links {
+                match self.link_target(link, &page.doc.lang) {
+                    Ok(t) => {
+                        let target = &self.pages[t];
+                        if let Some(f) = &link.fragment {
+                            if !has_anchor(target, f) {
+                                warnings.push(missing_anchor(
+                                    page,
+                                    link.span.clone(),
+                                    f,
+                                    &target.doc.path.display().to_string(),
+                                ));
+                            }
+                            urls.push(format!("{}#{f}", target.url));
+                        } else {
+                            urls.push(target.url.to_string());
+                        }
+                    }
+                    Err(d) => {
+                        errors.push(d.at(&page.doc.text, link.span.clone()));
+                        urls.push(String::new());
+                    }
+                }
+            }
+            for (f, span) in &body.local_fragments {
+                if !has_anchor(page, f) {
+                    warnings.push(missing_anchor(page, span.clone(), f, "this page"));
+                }
+            }
+            let summary = page.summary.as_deref().map(|s| markdown::resolve(s, &urls));
+            resolved.push((markdown::resolve(&body.html, &urls), summary));
+        }
+        for (page, (html, summary)) in self.pages.iter_mut().zip(resolved) {
+            page.html = html;
+            page.summary = summary;
+        }
+        self.warnings.append(&mut warnings);
+    }
+
+    fn link_target(&self, link: &markdown::Link, from: &Lang) -> Result<usize, Diagnostic> {
+        let lang = link.lang.as_deref().unwrap_or(from.as_str());
+        let versions = self.by_key.get(&link.key);
+        if let Some(&i) =
+            versions.and_then(|m| m.iter().find(|(l, _)| l.as_str() == lang).map(|(_, i)| i))
+        {
+            return Ok(i);
+        }
+        let err = Diagnostic::error(
+            "link",
+            "",
+            format!(
+                "`{}` links to a page that does not exist in `{lang}`",
+                link.dest
+            ),
+        )
+        .about(link.key.as_str());
+        let help = match versions {
+            Some(m) => {
+                let other: Vec<&str> = m.keys().map(Lang::as_str).collect();
+                format!(
+                    "`{}` exists only in {}: translate it, or link to `{}.{}.md` on purpose",
+                    link.key,
+                    other.join(", "),
+                    link.key.name(),
+                    other[0]
+                )
+            }
+            None => {
+                match suggest::closest(link.key.as_str(), self.by_key.keys().map(PageKey::as_str)) {
+                    Some(near) => format!(
+                        "did you mean `{near}`? (links name the file without its language: `{}.md`)",
+                        near
+                    ),
+                    None => "link to an existing file under content/, without its language suffix"
+                        .to_string(),
+                }
+            }
+        };
+        Err(err.with_help(help))
+    }
+}
+
+/// Whether `fragment` names a heading (or a footnote) of `page`; an empty one is the top.
+fn has_anchor(page: &Page, fragment: &str) -> bool {
+    fragment.is_empty()
+        || fragment == "top"
+        || page.doc.body.headings.iter().any(|h| h.id == fragment)
+        || page.doc.body.html.contains(&format!("id=\"{fragment}\""))
+}
+
+fn missing_anchor(
+    page: &Page,
+    span: std::ops::Range<usize>,
+    fragment: &str,
+    target: &str,
+) -> Diagnostic {
+    Diagnostic::warning(
+        "link",
+        &page.doc.path,
+        format!("`#{fragment}` matches no heading in {target}"),
+    )
+    .at(&page.doc.text, span)
+    .with_help("use the id of a heading there (shown in the page's HTML), or drop the `#…`")
+}
+
+/// Depth of a key, so sections are placed before their pages.
+fn depth(key: &PageKey) -> (usize, bool) {
+    (
+        key.dir().matches('/').count() + usize::from(!key.dir().is_empty()),
+        !key.is_index(),
+    )
+}
+
+fn sort_key(
+    p: &Page,
+) -> (
+    i64,
+    std::cmp::Reverse<Option<crate::date::DateTime>>,
+    String,
+) {
+    (
+        p.doc.front.weight.unwrap_or(i64::MAX),
+        std::cmp::Reverse(p.doc.front.date.clone()),
+        p.doc.front.title.to_lowercase(),
+    )
+}
+
+/// Which file claimed which URL, to report two on one.
+#[derive(Default)]
+struct UrlClaims {
+    owners: HashMap<UrlPath, String>,
+}
+
+impl UrlClaims {
+    fn claim(
+        &mut self,
+        url: &UrlPath,
+        doc: &Document,
+        errors: &mut Vec<Diagnostic>,
+        what: impl FnOnce() -> String,
+    ) {
+        let me = what();
+        if let Some(first) = self.owners.get(url) {
+            let mut d = Diagnostic::error(
+                "url",
+                &doc.path,
+                format!("{me} and {first} both want the URL {url}"),
+            )
+            .with_help("give one of them another `slug` (or remove the alias)");
+            if let Some(pos) = doc.text.find("slug:") {
+                d = d.at(&doc.text, pos..pos + 4);
+            }
+            errors.push(d);
+        } else {
+            self.owners.insert(url.clone(), me);
+        }
+    }
+
+    fn claim_generated(&mut self, url: &UrlPath, what: String, errors: &mut Vec<Diagnostic>) {
+        if let Some(first) = self.owners.get(url) {
+            errors.push(
+                Diagnostic::error(
+                    "url",
+                    "site.yaml",
+                    format!("{what} and {first} both want the URL {url}"),
+                )
+                .with_help("rename the taxonomy's slug in site.yaml or the page's slug"),
+            );
+        } else {
+            self.owners.insert(url.clone(), what);
+        }
+    }
+}
