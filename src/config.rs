@@ -118,20 +118,14 @@ impl Config {
                 text.len() - text.trim_start_matches('\u{feff}').len(),
             )]
         })?;
-        let mut problems = Vec::new();
-        let mut problem = |needle: &str, message: String, help: &str| {
-            let mut d = Diagnostic::error("config", file, message).with_help(help);
-            if let Some(start) = find_value(text, needle) {
-                d = d.at(text, start..start + needle.len());
-            }
-            problems.push(d);
-        };
+        let mut problems = Problems { text, list: Vec::new() };
         let base_url = raw.base_url.trim_end_matches('/').to_string();
         if !(base_url.starts_with("https://") || base_url.starts_with("http://"))
             || base_url.contains(char::is_whitespace)
         {
-            problem(
+            problems.add(
                 &raw.base_url,
+                0,
                 format!(
                     "`base_url` must be an absolute http(s) URL, not `{}`",
                     raw.base_url
@@ -140,8 +134,9 @@ impl Config {
             );
         }
         if !url::is_safe_segment(&raw.theme) {
-            problem(
+            problems.add(
                 &raw.theme,
+                0,
                 format!("theme name `{}` is not a plain folder name", raw.theme),
                 "name a folder in themes/, like `groningen`",
             );
@@ -149,13 +144,15 @@ impl Config {
         let mut languages: Vec<Language> = Vec::new();
         for l in &raw.languages {
             match Lang::parse(&l.code) {
-                None => problem(
+                None => problems.add(
                     &l.code,
+                    0,
                     format!("`{}` is not a language code", l.code),
                     "use a code like `nl`, `en` or `fy`",
                 ),
-                Some(code) if languages.iter().any(|x| x.code == code) => problem(
+                Some(code) if languages.iter().any(|x| x.code == code) => problems.add(
                     &l.code,
+                    1,
                     format!("language `{code}` is listed twice"),
                     "list each language once",
                 ),
@@ -169,16 +166,18 @@ impl Config {
             }
         }
         if raw.languages.is_empty() {
-            problem(
+            problems.add(
                 "languages",
+                0,
                 "`languages` is empty".into(),
                 "list at least one language, e.g. `- {code: nl, name: Nederlands}`",
             );
         }
         let defaults: Vec<&RawLanguage> = raw.languages.iter().filter(|l| l.default).collect();
         if defaults.len() > 1 {
-            problem(
+            problems.add(
                 "default",
+                1,
                 format!("{} languages are marked `default: true`", defaults.len()),
                 "mark exactly one language as the default",
             );
@@ -187,8 +186,9 @@ impl Config {
         let mut taxonomies = Vec::new();
         for t in &raw.taxonomies {
             if !url::is_safe_segment(&t.name) {
-                problem(
+                problems.add(
                     &t.name,
+                    0,
                     format!("taxonomy name `{}` cannot be used in a URL", t.name),
                     "use lowercase letters, digits and `-`",
                 );
@@ -196,16 +196,18 @@ impl Config {
             let mut slugs = BTreeMap::new();
             for (code, slug) in &t.slug {
                 match languages.iter().find(|l| l.code.as_str() == code) {
-                    None => problem(
+                    None => problems.add(
                         code,
+                        0,
                         format!(
                             "taxonomy `{}` has a slug for `{code}`, which is not one of the site's languages",
                             t.name
                         ),
                         "remove it or add the language to `languages`",
                     ),
-                    Some(_) if !url::is_safe_segment(slug) => problem(
+                    Some(_) if !url::is_safe_segment(slug) => problems.add(
                         slug,
+                        0,
                         format!("slug `{slug}` cannot be used as a URL segment"),
                         "use letters, digits and `-`, without `/` or `..`",
                     ),
@@ -219,8 +221,8 @@ impl Config {
                 slugs,
             });
         }
-        if !problems.is_empty() {
-            return Err(problems);
+        if !problems.list.is_empty() {
+            return Err(problems.list);
         }
         Ok(Config {
             root: root.to_path_buf(),
@@ -263,12 +265,38 @@ impl Config {
     }
 }
 
+/// Problems found in `site.yaml`, each pointed at the text it is about.
+struct Problems<'a> {
+    text: &'a str,
+    list: Vec<Diagnostic>,
+}
+
+impl Problems<'_> {
+    /// Adds a problem located at the `nth` whole-token occurrence of `needle`.
+    fn add(&mut self, needle: &str, nth: usize, message: String, help: &str) {
+        let mut d = Diagnostic::error("config", FILE_NAME, message).with_help(help);
+        if let Some(start) = find_nth(self.text, needle, nth) {
+            d = d.at(self.text, start..start + needle.len());
+        }
+        self.list.push(d);
+    }
+}
+
 /// Where `needle` first appears as a value or key in the YAML text (for pointing at it).
 fn find_value(text: &str, needle: &str) -> Option<usize> {
+    find_nth(text, needle, 0)
+}
+
+/// The `nth` (0-based) occurrence of `needle` as a whole token: not inside a longer word.
+fn find_nth(text: &str, needle: &str, nth: usize) -> Option<usize> {
     if needle.is_empty() {
         return None;
     }
-    text.find(needle)
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+    text.match_indices(needle)
+        .filter(|(i, _)| !word(text[..*i].chars().next_back()) && !word(text[i + needle.len()..].chars().next()))
+        .nth(nth)
+        .map(|(i, _)| i)
 }
 
 #[cfg(test)]

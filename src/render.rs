@@ -15,7 +15,7 @@ use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::lang::Lang;
 use crate::markdown::Heading;
-use crate::site::{Kind, Page, Site};
+use crate::site::{Kind, Page, Site, TaxonomyIndex};
 use crate::theme::Theme;
 use crate::url::UrlPath;
 
@@ -127,6 +127,8 @@ struct Job<'a> {
     page: PageCtx<'a>,
     /// The content page, for translations, breadcrumbs and error messages.
     source: Option<usize>,
+    /// The switcher's targets for generated pages (taxonomies, terms, 404s).
+    peers: Vec<Translation<'a>>,
 }
 
 impl Output {
@@ -284,6 +286,7 @@ fn jobs<'a>(site: &'a Site, config: &'a Config) -> Vec<Job<'a>> {
                 ..PageCtx::default()
             },
             source: None,
+            peers: taxonomy_peers(site, config, tax, true),
         });
         for term in &tax.terms {
             let pages = term
@@ -305,6 +308,7 @@ fn jobs<'a>(site: &'a Site, config: &'a Config) -> Vec<Job<'a>> {
                     ..PageCtx::default()
                 },
                 source: None,
+                peers: taxonomy_peers(site, config, tax, false),
             });
         }
     }
@@ -319,6 +323,7 @@ fn jobs<'a>(site: &'a Site, config: &'a Config) -> Vec<Job<'a>> {
                 ..PageCtx::default()
             },
             source: None,
+            peers: home_peers(site, config, lang),
         });
     }
     let default = config.default_lang();
@@ -331,6 +336,7 @@ fn jobs<'a>(site: &'a Site, config: &'a Config) -> Vec<Job<'a>> {
             ..PageCtx::default()
         },
         source: None,
+        peers: home_peers(site, config, default),
     });
     jobs.push(Job {
         template: "root.html",
@@ -342,6 +348,7 @@ fn jobs<'a>(site: &'a Site, config: &'a Config) -> Vec<Job<'a>> {
             ..PageCtx::default()
         },
         source: None,
+        peers: Vec::new(),
     });
     jobs
 }
@@ -412,6 +419,7 @@ fn page_job<'a>(site: &'a Site, config: &'a Config, i: usize, p: &'a Page) -> Jo
         lang: &p.doc.lang,
         page,
         source: Some(i),
+        peers: Vec::new(),
     }
 }
 
@@ -437,21 +445,18 @@ fn permalink(config: &Config, url: &UrlPath) -> String {
 fn context(site: &Site, config: &Config, job: &Job) -> Context {
     let mut ctx = Context::new();
     ctx.insert("page", &job.page);
-    let (translations, alternates, crumbs) = match job.source {
-        Some(i) => (
-            translations(site, config, i),
-            alternates(site, config, i),
-            breadcrumbs(site, i),
-        ),
-        None => (
-            fallback_translations(site, config, job.lang),
-            Vec::new(),
-            Vec::new(),
-        ),
-    };
-    ctx.insert("translations", &translations);
-    ctx.insert("alternates", &alternates);
-    ctx.insert("breadcrumbs", &crumbs);
+    match job.source {
+        Some(i) => {
+            ctx.insert("translations", &translations(site, config, i));
+            ctx.insert("alternates", &alternates(site, config, i));
+            ctx.insert("breadcrumbs", &breadcrumbs(site, i));
+        }
+        None => {
+            ctx.insert("translations", &job.peers);
+            ctx.insert("alternates", &Vec::<Alternate>::new());
+            ctx.insert("breadcrumbs", &Vec::<Link>::new());
+        }
+    }
     ctx
 }
 
@@ -497,24 +502,23 @@ fn nearest(site: &Site, page: &Page, lang: &Lang) -> Option<usize> {
     None
 }
 
-fn fallback_translations<'a>(
-    site: &'a Site,
-    config: &'a Config,
-    lang: &Lang,
-) -> Vec<Translation<'a>> {
+/// The other languages' home pages (for pages that have no counterpart).
+fn home_peers<'a>(site: &'a Site, config: &'a Config, lang: &Lang) -> Vec<Translation<'a>> {
     config
         .languages
         .iter()
         .filter(|l| &l.code != lang)
-        .filter_map(|l| {
-            home(site, &l.code).map(|h| Translation {
-                lang: &l.code,
-                name: &l.name,
-                title: &site.pages[h].doc.front.title,
-                url: &site.pages[h].url,
-                exists: false,
-            })
-        })
+        .filter_map(|l| home(site, &l.code).map(|h| Translation { lang: &l.code, name: &l.name, title: &site.pages[h].doc.front.title, url: &site.pages[h].url, exists: false }))
+        .collect()
+}
+
+/// A taxonomy page's counterparts: the same taxonomy in the other languages (terms are
+/// written per language, so a term's nearest counterpart is its taxonomy's index).
+fn taxonomy_peers<'a>(site: &'a Site, config: &'a Config, tax: &'a TaxonomyIndex, exists: bool) -> Vec<Translation<'a>> {
+    site.taxonomies
+        .iter()
+        .filter(|t| t.name == tax.name && t.lang != tax.lang)
+        .filter_map(|t| config.language(t.lang.as_str()).map(|l| Translation { lang: &l.code, name: &l.name, title: &t.name, url: &t.url, exists }))
         .collect()
 }
 

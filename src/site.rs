@@ -302,7 +302,9 @@ impl Site {
                         }
                     }
                     Err(d) => {
-                        errors.push(d.at(&page.doc.text, link.span.clone()));
+                        let mut d = d.at(&page.doc.text, link.span.clone());
+                        d.path = page.doc.path.clone();
+                        errors.push(d);
                         urls.push(String::new());
                     }
                 }

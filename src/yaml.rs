@@ -28,7 +28,8 @@ impl YamlError {
         text: &str,
         base: usize,
     ) -> Diagnostic {
-        let (message, help) = explain(&self.message);
+        let line_offset = text[..base.min(text.len())].matches('\n').count();
+        let (message, help) = explain(&rewrite_positions(&self.message, line_offset));
         let mut d = Diagnostic::error(kind, path, message);
         if let Some(offset) = self.offset {
             let end = text[(base + offset).min(text.len())..]
@@ -81,15 +82,52 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
 
 /// serde_yaml appends " at line L column C" to its messages; we print positions ourselves.
 fn clean_message(msg: &str) -> String {
-    match msg.find(" at line ") {
-        Some(i) => {
-            let rest = &msg[i + " at line ".len()..];
-            let tail = rest
-                .find(|c: char| !(c.is_ascii_digit() || c == ' ' || c.is_ascii_alphabetic()))
-                .map_or("", |j| &rest[j..]);
-            format!("{}{}", &msg[..i], tail)
+    msg.to_string()
+}
+
+/// serde_yaml writes positions as " at line L column C", relative to the YAML it was
+/// given: "problem at L, while parsing a list at L2". The problem's own position is
+/// printed separately, so it goes; where the list started becomes a line of the file.
+fn rewrite_positions(msg: &str, line_offset: usize) -> String {
+    let mut out = String::new();
+    let mut rest = msg;
+    while let Some(i) = rest.find(" at line ") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + " at line ".len()..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        let line: usize = after[..digits].parse().unwrap_or(0);
+        let mut tail = &after[digits..];
+        if let Some(col) = tail.strip_prefix(" column ") {
+            tail = &col[col.bytes().take_while(u8::is_ascii_digit).count()..];
         }
-        None => msg.to_string(),
+        if tail.trim().is_empty() && out.contains(", while ") {
+            out.push_str(&format!(" that starts on line {}", line + line_offset));
+        }
+        rest = tail;
+    }
+    out.push_str(rest);
+    plain_types(&out)
+}
+
+/// Says serde's type names in words editors know.
+fn plain_types(msg: &str) -> String {
+    let Some(i) = msg.find("invalid type: ") else { return msg.to_string() };
+    let field = msg[..i].trim_end_matches(": ").trim();
+    let rest = &msg[i + "invalid type: ".len()..];
+    let Some((got, expected)) = rest.split_once(", expected ") else { return msg.to_string() };
+    let want = match expected.trim() {
+        "i64" | "u64" | "i32" | "u32" | "usize" => "a whole number",
+        "a string" => "text",
+        "a boolean" => "`true` or `false`",
+        "a sequence" => "a list",
+        e if e.starts_with("struct") || e == "a map" => "a map of fields",
+        other => other,
+    };
+    let got = got.replace("string ", "the text ").replace("sequence", "a list").replace("map", "a map").replace("integer ", "the number ");
+    if field.is_empty() {
+        format!("expected {want}, found {got}")
+    } else {
+        format!("`{field}` must be {want}, not {got}")
     }
 }
 
@@ -104,7 +142,19 @@ mod tests {
     fn locates_syntax_errors_by_offset() {
         let err = from_str::<Value>("a: 1\nb: [\n").unwrap_err();
         assert!(err.offset.is_some());
-        assert!(!err.message.contains("at line"), "{}", err.message);
+        let d = err.diagnostic("data", Path::new("x.yaml"), "a: 1\nb: [\n", 0);
+        assert!(!d.message.contains("at line"), "{}", d.message);
+    }
+
+    #[test]
+    fn turns_relative_positions_into_file_lines() {
+        let m = rewrite_positions("did not find expected ']' at line 4 column 1, while parsing a flow sequence at line 2 column 7", 1);
+        assert_eq!(m, "did not find expected ']', while parsing a flow sequence that starts on line 3");
+    }
+
+    #[test]
+    fn says_types_in_words() {
+        assert_eq!(plain_types("weight: invalid type: string \"zwaar\", expected i64"), "`weight` must be a whole number, not the text \"zwaar\"");
     }
 
     #[test]

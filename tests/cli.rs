@@ -1,0 +1,79 @@
+//! The real binary: exit codes and messages for usage and environment problems.
+
+mod common;
+
+use std::fs;
+use std::process::{Command, Output};
+
+fn diptych(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_diptych")).args(args).output().unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn builds_and_reports_pages_per_language() {
+    let (tmp, root) = common::site("pairing");
+    let out = tmp.path().join("out");
+    let o = diptych(&["--root", root.to_str().unwrap(), "build", "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let summary = stderr(&o);
+    assert!(summary.starts_with("built ") && summary.contains(" en + ") && summary.contains(" nl), "), "{summary}");
+    assert!(out.join("nl/over-ons/index.html").is_file());
+}
+
+#[test]
+fn a_folder_without_site_yaml_is_a_usage_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = diptych(&["--root", tmp.path().to_str().unwrap(), "build"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no site.yaml in"), "{}", stderr(&o));
+}
+
+#[test]
+fn refuses_to_write_over_the_site_or_its_content() {
+    let (_tmp, root) = common::site("pairing");
+    for out in [".", "content", "content/x", ".."] {
+        let o = diptych(&["--root", root.to_str().unwrap(), "build", "--out", root.join(out).to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "--out {out}: {}", stderr(&o));
+    }
+    assert!(root.join("content/_index.nl.md").is_file());
+}
+
+#[test]
+fn rejects_a_relative_base_url() {
+    let (_tmp, root) = common::site("pairing");
+    let o = diptych(&["--root", root.to_str().unwrap(), "build", "--base-url", "preview.example"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--base-url must be an absolute"), "{}", stderr(&o));
+}
+
+#[test]
+fn base_url_flag_overrides_site_yaml() {
+    let (tmp, root) = common::site("pairing");
+    let out = tmp.path().join("out");
+    let o = diptych(&["--root", root.to_str().unwrap(), "build", "--out", out.to_str().unwrap(), "--base-url", "https://preview.example/"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let home = fs::read_to_string(out.join("nl/index.html")).unwrap();
+    assert!(home.contains("href=\"https://preview.example/en/\""), "{home}");
+}
+
+#[test]
+fn unknown_flags_are_usage_errors() {
+    let o = diptych(&["build", "--frobnicate"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn drafts_are_left_out_unless_asked_for() {
+    let (tmp, root) = common::site("pairing");
+    fs::write(root.join("content/draft.nl.md"), "---\ntitle: Concept\ndraft: true\n---\n").unwrap();
+    let out = tmp.path().join("out");
+    let r = root.to_str().unwrap();
+    diptych(&["--root", r, "build", "--out", out.to_str().unwrap()]);
+    assert!(!out.join("nl/draft/index.html").exists());
+    diptych(&["--root", r, "build", "--out", out.to_str().unwrap(), "--drafts"]);
+    assert!(out.join("nl/draft/index.html").exists());
+}

@@ -1,0 +1,75 @@
+//! Helpers shared by the integration tests: fixture sites copied to a temp dir, output
+//! trees flattened to text for snapshots.
+
+#![allow(dead_code)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// The fixture folder `tests/fixtures/<case>`.
+pub fn fixture(case: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(case)
+}
+
+/// Copies a fixture site into a fresh temp dir; what a case leaves out (theme,
+/// `site.yaml`, home pages) comes from `fixtures/_shared`, so each case holds only
+/// what it is about. Returns the temp dir (keep it alive) and the site root in it.
+pub fn site(case: &str) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    copy_dir(&fixture(case), &root);
+    if !root.join("themes").exists() {
+        copy_dir(&fixture("_shared/themes"), &root.join("themes"));
+    }
+    if !root.join("site.yaml").exists() {
+        fs::copy(fixture("_shared/site.yaml"), root.join("site.yaml")).unwrap();
+    }
+    if !root.join("content/_index.nl.md").exists() {
+        copy_dir(&fixture("_shared/content"), &root.join("content"));
+    }
+    (tmp, root)
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Every file under `dir`, sorted, as `== path ==` followed by its text.
+pub fn flatten(dir: &Path) -> String {
+    let mut files = Vec::new();
+    collect(dir, dir, &mut files);
+    files.sort();
+    let mut out = String::new();
+    for rel in files {
+        let bytes = fs::read(dir.join(&rel)).unwrap();
+        out.push_str(&format!("== {rel} ==\n"));
+        match String::from_utf8(bytes) {
+            Ok(text) => out.push_str(&text),
+            Err(e) => out.push_str(&format!("<{} bytes of binary>", e.as_bytes().len())),
+        }
+        if !out.ends_with('\n') {
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn collect(base: &Path, dir: &Path, out: &mut Vec<String>) {
+    for entry in fs::read_dir(dir).unwrap() {
+        let p = entry.unwrap().path();
+        if p.is_dir() {
+            collect(base, &p, out);
+        } else {
+            out.push(p.strip_prefix(base).unwrap().to_string_lossy().replace('\\', "/"));
+        }
+    }
+}

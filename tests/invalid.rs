@@ -1,0 +1,52 @@
+//! Broken sites: the exact diagnostics, exit code 1, and the previous output untouched.
+
+mod common;
+
+use std::fs;
+use std::process::Command;
+
+/// Runs `diptych build` on the invalid fixture `case` over an existing output and
+/// returns its stderr with the temp path removed.
+fn diagnose(case: &str) -> String {
+    let (tmp, root) = common::site(&format!("invalid/{case}"));
+    let out = tmp.path().join("public");
+    fs::create_dir_all(&out).unwrap();
+    fs::write(out.join("index.html"), "previous build").unwrap();
+    let run = Command::new(env!("CARGO_BIN_EXE_diptych")).arg("--root").arg(&root).arg("build").arg("--out").arg(&out).output().unwrap();
+    let stderr = String::from_utf8(run.stderr).unwrap();
+    assert_eq!(run.status.code(), Some(1), "{case}: {stderr}");
+    assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "previous build", "{case} touched the output");
+    assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 2, "{case} left files beside the output");
+    stderr.replace(&root.display().to_string(), "[site]")
+}
+
+macro_rules! invalid {
+    ($($name:ident => $case:literal),* $(,)?) => {$(
+        #[test]
+        fn $name() {
+            insta::assert_snapshot!(diagnose($case));
+        }
+    )*};
+}
+
+invalid! {
+    reports_yaml_syntax_errors => "yaml-syntax",
+    suggests_the_field_meant => "unknown-field",
+    requires_a_title => "missing-title",
+    reports_wrong_field_types => "wrong-type",
+    reports_broken_links => "broken-link",
+    reports_two_pages_on_one_url => "duplicate-url",
+    rejects_unsafe_slugs_and_aliases => "unsafe-slug",
+    rejects_unknown_language_suffixes => "unknown-language",
+    reports_invalid_utf8 => "invalid-utf8",
+    reports_unclosed_front_matter => "unclosed-front-matter",
+    reports_empty_files => "empty-file",
+    rejects_impossible_dates => "impossible-date",
+    locates_template_syntax_errors => "template-syntax",
+    names_the_page_of_a_template_runtime_error => "template-runtime",
+    locates_data_file_errors => "data-yaml",
+    rejects_unknown_site_keys => "site-yaml",
+    collects_every_site_yaml_mistake => "site-yaml-values",
+    requires_a_section_index => "missing-section-index",
+    refuses_script_links => "script-link",
+}
