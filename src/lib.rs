@@ -6,3 +6,4 @@ pub mod lang;
 pub(crate) mod suggest;
 pub mod config;
 pub mod url;
+pub mod format;
