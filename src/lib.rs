@@ -7,3 +7,5 @@ pub(crate) mod suggest;
 pub mod config;
 pub mod url;
 pub mod format;
+pub(crate) mod fluent_functions;
+pub mod locales;
