@@ -9,3 +9,4 @@ pub mod url;
 pub mod format;
 pub(crate) mod fluent_functions;
 pub mod locales;
+pub mod template_fns;
