@@ -9,4 +9,5 @@ pub mod url;
 pub mod format;
 pub(crate) mod fluent_functions;
 pub mod locales;
+pub(crate) mod message_info;
 pub mod template_fns;

@@ -10,7 +10,7 @@
 //! message missing everywhere or any Fluent error (unknown variable, bad date, …) is an
 //! error, never half-formatted text.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -25,6 +25,8 @@ use crate::diagnostic::{Diagnostic, Location};
 use crate::fluent_functions;
 use crate::format::Formatter;
 use crate::lang::Lang;
+pub use crate::message_info::MessageInfo;
+use crate::message_info::definitions;
 
 /// The folder, relative to the site root, that holds one folder of `.ftl` files per
 /// language.
@@ -69,21 +71,6 @@ impl From<i64> for ArgValue {
     fn from(n: i64) -> Self {
         ArgValue::Number(n as f64)
     }
-}
-
-/// What one message looks like in one language, for comparing languages
-/// (`diptych check`): where it is defined and which variables and attributes it uses.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MessageInfo {
-    pub path: PathBuf,
-    /// 1-based line of the `id =` definition.
-    pub line: usize,
-    /// Whether the message has a value (and not only attributes).
-    pub has_value: bool,
-    /// Variables (`$name`, without the `$`) the value uses, in any variant.
-    pub variables: BTreeSet<String>,
-    /// Each attribute with the variables it uses.
-    pub attributes: BTreeMap<String, BTreeSet<String>>,
 }
 
 /// Every language's bundle, ready to format messages. `Send + Sync`.
@@ -295,6 +282,12 @@ fn fluent_error(error: &FluentError) -> String {
 
 /// Parses one file into `pending`, reporting syntax errors and duplicate ids.
 fn add_file(pending: &mut Pending, file: &FtlSource, problems: &mut Vec<Diagnostic>) {
+    // Fluent's parser rejects a byte order mark; positions are reported in the text
+    // after it, which is what an editor shows.
+    let file = &FtlSource {
+        text: file.text.strip_prefix('\u{feff}').unwrap_or(file.text),
+        ..file.clone()
+    };
     let resource = match FluentResource::try_new(file.text.to_string()) {
         Ok(resource) => resource,
         Err((_, errors)) => {
@@ -318,7 +311,7 @@ fn add_file(pending: &mut Pending, file: &FtlSource, problems: &mut Vec<Diagnost
         if let Some(m) = message {
             pending
                 .messages
-                .insert(id.clone(), message_info(file.path, location.line, m));
+                .insert(id.clone(), MessageInfo::read(file.path, location.line, m));
         }
         let place = Place {
             path: file.path.to_path_buf(),
@@ -361,26 +354,6 @@ fn duplicate(file: &FtlSource, id: &str, offset: usize, first: &Place) -> Diagno
     .about(id)
 }
 
-/// The id (`name`, or `-name` for a term) and byte offset of every definition: a line
-/// that starts, at column 0, with an identifier followed by `=`. Only called on text
-/// Fluent parsed without errors, where no other line can look like that.
-fn definitions(text: &str) -> Vec<(&str, usize)> {
-    let mut found = Vec::new();
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let body = line.strip_prefix('-').unwrap_or(line);
-        let starts_id = body.starts_with(|c: char| c.is_ascii_alphabetic());
-        let end = body
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
-            .unwrap_or(body.len());
-        if starts_id && body[end..].trim_start_matches(' ').starts_with('=') {
-            found.push((&line[..end + line.len() - body.len()], offset));
-        }
-        offset += line.len();
-    }
-    found
-}
-
 /// Builds the bundle for one language from its parsed files. Fails when the locale
 /// cannot be used (a problem in `site.yaml`).
 fn build_bundle(lang: &Lang, locale: &str, pending: Pending) -> Result<LangBundle, String> {
@@ -401,71 +374,6 @@ fn build_bundle(lang: &Lang, locale: &str, pending: Pending) -> Result<LangBundl
         formatter,
         messages: pending.messages,
     })
-}
-
-/// The variables and attributes one message uses.
-fn message_info(path: &Path, line: usize, message: &ast::Message<&str>) -> MessageInfo {
-    let mut variables = BTreeSet::new();
-    if let Some(value) = &message.value {
-        pattern_variables(value, &mut variables);
-    }
-    let attributes = message
-        .attributes
-        .iter()
-        .map(|a| {
-            let mut vars = BTreeSet::new();
-            pattern_variables(&a.value, &mut vars);
-            (a.id.name.to_string(), vars)
-        })
-        .collect();
-    MessageInfo {
-        path: path.to_path_buf(),
-        line,
-        has_value: message.value.is_some(),
-        variables,
-        attributes,
-    }
-}
-
-fn pattern_variables(pattern: &ast::Pattern<&str>, out: &mut BTreeSet<String>) {
-    for element in &pattern.elements {
-        if let ast::PatternElement::Placeable { expression } = element {
-            expression_variables(expression, out);
-        }
-    }
-}
-
-fn expression_variables(expression: &ast::Expression<&str>, out: &mut BTreeSet<String>) {
-    match expression {
-        ast::Expression::Select { selector, variants } => {
-            inline_variables(selector, out);
-            for variant in variants {
-                pattern_variables(&variant.value, out);
-            }
-        }
-        ast::Expression::Inline(inline) => inline_variables(inline, out),
-    }
-}
-
-fn inline_variables(inline: &ast::InlineExpression<&str>, out: &mut BTreeSet<String>) {
-    use ast::InlineExpression as I;
-    match inline {
-        I::VariableReference { id } => {
-            out.insert(id.name.to_string());
-        }
-        I::FunctionReference { arguments, .. }
-        | I::TermReference {
-            arguments: Some(arguments),
-            ..
-        } => {
-            let named = arguments.named.iter().map(|n| &n.value);
-            for argument in arguments.positional.iter().chain(named) {
-                inline_variables(argument, out);
-            }
-        }
-        I::Placeable { expression } => expression_variables(expression, out),
-        _ => {}
-    }
 }
 
 #[cfg(test)]
@@ -742,6 +650,14 @@ greeting = Hello { $name }
         .unwrap();
         let printed: Vec<String> = warnings.iter().map(ToString::to_string).collect();
         assert!(printed.contains(&"locales/de/main.ftl: warning: `de` is not one of the site's languages; this file is ignored\n".to_string()), "{printed:?}");
+    }
+
+    #[test]
+    fn accepts_a_byte_order_mark_and_crlf_line_ends() {
+        let text = "\u{feff}site-title = Stad\r\nother = Ander\r\n";
+        let (l, _) = load(&[source("locales/nl/main.ftl", text)]).unwrap();
+        assert_eq!(fmt(&l, "nl", "site-title", &[]).unwrap(), "Stad");
+        assert_eq!(l.messages(&lang("nl")).unwrap()["other"].line, 2);
     }
 
     #[test]
