@@ -118,7 +118,10 @@ impl Config {
                 text.len() - text.trim_start_matches('\u{feff}').len(),
             )]
         })?;
-        let mut problems = Problems { text, list: Vec::new() };
+        let mut problems = Problems {
+            text,
+            list: Vec::new(),
+        };
         let base_url = raw.base_url.trim_end_matches('/').to_string();
         if !(base_url.starts_with("https://") || base_url.starts_with("http://"))
             || base_url.contains(char::is_whitespace)
@@ -282,11 +285,6 @@ impl Problems<'_> {
     }
 }
 
-/// Where `needle` first appears as a value or key in the YAML text (for pointing at it).
-fn find_value(text: &str, needle: &str) -> Option<usize> {
-    find_nth(text, needle, 0)
-}
-
 /// The `nth` (0-based) occurrence of `needle` as a whole token: not inside a longer word.
 fn find_nth(text: &str, needle: &str, nth: usize) -> Option<usize> {
     if needle.is_empty() {
@@ -294,7 +292,9 @@ fn find_nth(text: &str, needle: &str, nth: usize) -> Option<usize> {
     }
     let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
     text.match_indices(needle)
-        .filter(|(i, _)| !word(text[..*i].chars().next_back()) && !word(text[i + needle.len()..].chars().next()))
+        .filter(|(i, _)| {
+            !word(text[..*i].chars().next_back()) && !word(text[i + needle.len()..].chars().next())
+        })
         .nth(nth)
         .map(|(i, _)| i)
 }

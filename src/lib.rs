@@ -12,20 +12,26 @@ pub mod date;
 pub mod diagnostic;
 pub mod document;
 pub mod error;
+pub(crate) mod fluent_functions;
+pub mod format;
 pub mod frontmatter;
 pub mod lang;
+pub mod locales;
 pub mod markdown;
+pub(crate) mod message_info;
 pub mod output;
 pub mod render;
 pub mod site;
 pub mod sources;
 pub(crate) mod suggest;
+pub mod template_fns;
 pub mod theme;
 pub mod url;
 pub(crate) mod yaml;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -35,6 +41,7 @@ use crate::diagnostic::Diagnostic;
 use crate::document::{Document, ParseOptions};
 use crate::error::{Error, Result};
 use crate::lang::Lang;
+use crate::locales::{FtlSource, Locales};
 use crate::render::Output;
 use crate::site::Site;
 use crate::sources::Sources;
@@ -119,9 +126,18 @@ pub fn generate(config: &Config, sources: &Sources, drafts: bool) -> Result<Gene
     let data = data::load(sources)
         .map_err(|mut e| errors.append(&mut e))
         .ok();
-    let theme = Theme::load(sources, |_| {})
-        .map_err(|mut e| errors.append(&mut e))
-        .ok();
+    let (locales, mut warnings) = match load_locales(config, sources) {
+        Ok((l, w)) => (Some(Arc::new(l)), w),
+        Err(mut e) => {
+            errors.append(&mut e);
+            (None, Vec::new())
+        }
+    };
+    let theme = locales.as_ref().and_then(|l| {
+        Theme::load(sources, |tera| template_fns::register(tera, l.clone()))
+            .map_err(|mut e| errors.append(&mut e))
+            .ok()
+    });
     let (Some(data), Some(theme), true) = (data, theme, errors.is_empty()) else {
         return Err(Error::Content(errors));
     };
@@ -130,12 +146,29 @@ pub fn generate(config: &Config, sources: &Sources, drafts: bool) -> Result<Gene
     output
         .add_statics(&sources.statics)
         .map_err(Error::Content)?;
-    let warnings = site.warnings.clone();
+    warnings.extend(site.warnings.iter().cloned());
     Ok(Generated {
         output,
         site,
         warnings,
     })
+}
+
+/// One Fluent bundle per language from the site's `locales/<lang>/*.ftl`.
+fn load_locales(
+    config: &Config,
+    sources: &Sources,
+) -> std::result::Result<(Locales, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let ftl: Vec<FtlSource> = sources
+        .ftl
+        .iter()
+        .map(|(lang, f)| FtlSource {
+            path: &f.path,
+            lang: lang.clone(),
+            text: &f.text,
+        })
+        .collect();
+    Locales::load(config, &ftl)
 }
 
 /// The output directory, checked: never the site root, `content/`, or anything that

@@ -508,17 +508,38 @@ fn home_peers<'a>(site: &'a Site, config: &'a Config, lang: &Lang) -> Vec<Transl
         .languages
         .iter()
         .filter(|l| &l.code != lang)
-        .filter_map(|l| home(site, &l.code).map(|h| Translation { lang: &l.code, name: &l.name, title: &site.pages[h].doc.front.title, url: &site.pages[h].url, exists: false }))
+        .filter_map(|l| {
+            home(site, &l.code).map(|h| Translation {
+                lang: &l.code,
+                name: &l.name,
+                title: &site.pages[h].doc.front.title,
+                url: &site.pages[h].url,
+                exists: false,
+            })
+        })
         .collect()
 }
 
 /// A taxonomy page's counterparts: the same taxonomy in the other languages (terms are
 /// written per language, so a term's nearest counterpart is its taxonomy's index).
-fn taxonomy_peers<'a>(site: &'a Site, config: &'a Config, tax: &'a TaxonomyIndex, exists: bool) -> Vec<Translation<'a>> {
+fn taxonomy_peers<'a>(
+    site: &'a Site,
+    config: &'a Config,
+    tax: &'a TaxonomyIndex,
+    exists: bool,
+) -> Vec<Translation<'a>> {
     site.taxonomies
         .iter()
         .filter(|t| t.name == tax.name && t.lang != tax.lang)
-        .filter_map(|t| config.language(t.lang.as_str()).map(|l| Translation { lang: &l.code, name: &l.name, title: &t.name, url: &t.url, exists }))
+        .filter_map(|t| {
+            config.language(t.lang.as_str()).map(|l| Translation {
+                lang: &l.code,
+                name: &l.name,
+                title: &t.name,
+                url: &t.url,
+                exists,
+            })
+        })
         .collect()
 }
 

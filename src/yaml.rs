@@ -111,10 +111,14 @@ fn rewrite_positions(msg: &str, line_offset: usize) -> String {
 
 /// Says serde's type names in words editors know.
 fn plain_types(msg: &str) -> String {
-    let Some(i) = msg.find("invalid type: ") else { return msg.to_string() };
+    let Some(i) = msg.find("invalid type: ") else {
+        return msg.to_string();
+    };
     let field = msg[..i].trim_end_matches(": ").trim();
     let rest = &msg[i + "invalid type: ".len()..];
-    let Some((got, expected)) = rest.split_once(", expected ") else { return msg.to_string() };
+    let Some((got, expected)) = rest.split_once(", expected ") else {
+        return msg.to_string();
+    };
     let want = match expected.trim() {
         "i64" | "u64" | "i32" | "u32" | "usize" => "a whole number",
         "a string" => "text",
@@ -123,7 +127,11 @@ fn plain_types(msg: &str) -> String {
         e if e.starts_with("struct") || e == "a map" => "a map of fields",
         other => other,
     };
-    let got = got.replace("string ", "the text ").replace("sequence", "a list").replace("map", "a map").replace("integer ", "the number ");
+    let got = got
+        .replace("string ", "the text ")
+        .replace("sequence", "a list")
+        .replace("map", "a map")
+        .replace("integer ", "the number ");
     if field.is_empty() {
         format!("expected {want}, found {got}")
     } else {
@@ -148,13 +156,22 @@ mod tests {
 
     #[test]
     fn turns_relative_positions_into_file_lines() {
-        let m = rewrite_positions("did not find expected ']' at line 4 column 1, while parsing a flow sequence at line 2 column 7", 1);
-        assert_eq!(m, "did not find expected ']', while parsing a flow sequence that starts on line 3");
+        let m = rewrite_positions(
+            "did not find expected ']' at line 4 column 1, while parsing a flow sequence at line 2 column 7",
+            1,
+        );
+        assert_eq!(
+            m,
+            "did not find expected ']', while parsing a flow sequence that starts on line 3"
+        );
     }
 
     #[test]
     fn says_types_in_words() {
-        assert_eq!(plain_types("weight: invalid type: string \"zwaar\", expected i64"), "`weight` must be a whole number, not the text \"zwaar\"");
+        assert_eq!(
+            plain_types("weight: invalid type: string \"zwaar\", expected i64"),
+            "`weight` must be a whole number, not the text \"zwaar\""
+        );
     }
 
     #[test]

@@ -1,0 +1,240 @@
+//! The translation function and formatting filters templates use.
+//!
+//! Takes a Tera instance (before any template is added: Tera checks functions and
+//! filters when templates are added) and the site's [`Locales`]; registers
+//! `t(id="…", name=value, …)`, `value | number(style="percent", min_fraction=1,
+//! max_fraction=2)` and `value | date(format="long")`. Each reads the page's language
+//! from the render context's top-level `lang`. Rejects, as a render error: a missing or
+//! unknown `lang`, a message missing in every language, any Fluent error, arguments
+//! that are neither text nor numbers, unknown options and unparseable dates. Results are
+//! plain strings, so Tera's autoescaping applies to them.
+
+use std::sync::Arc;
+
+use tera::{Error, Kwargs, Number, State, Tera, TeraResult, Value};
+
+use crate::format::{DateStyle, Formatter, NumberOptions, NumberStyle};
+use crate::lang::Lang;
+use crate::locales::{ArgValue, Locales};
+
+/// Registers `t`, `number` and `date` on `tera`.
+pub fn register(tera: &mut Tera, locales: Arc<Locales>) {
+    let l = Arc::clone(&locales);
+    tera.register_function("t", move |kwargs: Kwargs, state: &State| {
+        translate(&l, &kwargs, state)
+    });
+    let l = Arc::clone(&locales);
+    tera.register_filter(
+        "number",
+        move |value: Number, kwargs: Kwargs, state: &State| number(&l, value, &kwargs, state),
+    );
+    tera.register_filter(
+        "date",
+        move |value: String, kwargs: Kwargs, state: &State| date(&locales, &value, &kwargs, state),
+    );
+}
+
+/// The page's language: the context's top-level `lang`.
+fn page_lang(locales: &Locales, state: &State, caller: &str) -> TeraResult<Lang> {
+    let code: String = state.get("lang")?.ok_or_else(|| {
+        Error::message(format!(
+            "{caller} needs the page's language, but the context has no `lang`"
+        ))
+    })?;
+    Lang::parse(&code)
+        .filter(|lang| locales.langs().any(|l| l == lang))
+        .ok_or_else(|| {
+            Error::message(format!(
+                "{caller}: `{code}` is not one of the site's languages"
+            ))
+        })
+}
+
+fn formatter<'l>(locales: &'l Locales, lang: &Lang, caller: &str) -> TeraResult<&'l Formatter> {
+    locales
+        .formatter(lang)
+        .ok_or_else(|| Error::message(format!("{caller}: no formatter for `{lang}`")))
+}
+
+/// `t(id="site-title", count=3)`: every argument but `id` is passed to the message.
+fn translate(locales: &Locales, kwargs: &Kwargs, state: &State) -> TeraResult<String> {
+    let lang = page_lang(locales, state, "t()")?;
+    let id: String = kwargs.must_get("id")?;
+    let mut args = Vec::new();
+    for (key, value) in kwargs.iter() {
+        let name = key.to_string();
+        if name != "id" {
+            let value = arg_value(&id, &name, value)?;
+            args.push((name, value));
+        }
+    }
+    locales
+        .format(&lang, &id, &args)
+        .map_err(|e| Error::message(format!("t(): {e}")))
+}
+
+fn arg_value(id: &str, name: &str, value: &Value) -> TeraResult<ArgValue> {
+    if let Some(text) = value.as_str() {
+        return Ok(ArgValue::from(text));
+    }
+    match value.as_number() {
+        Some(n) => Ok(ArgValue::Number(n.as_float())),
+        None => Err(Error::message(format!(
+            "t(id=\"{id}\"): argument `{name}` is {}, not text or a number",
+            value.name()
+        ))),
+    }
+}
+
+/// `6500 | number` → `6.500`; `0.15 | number(style="percent")` → `15%`.
+fn number(locales: &Locales, value: Number, kwargs: &Kwargs, state: &State) -> TeraResult<String> {
+    let lang = page_lang(locales, state, "number")?;
+    let style = match kwargs.get::<String>("style")?.as_deref() {
+        None | Some("decimal") => NumberStyle::Decimal,
+        Some("percent") => NumberStyle::Percent,
+        Some(other) => {
+            return Err(Error::message(format!(
+                "number: unknown style `{other}` (use decimal or percent)"
+            )));
+        }
+    };
+    let options = NumberOptions {
+        style,
+        min_fraction: kwargs.get("min_fraction")?,
+        max_fraction: kwargs.get("max_fraction")?,
+    };
+    formatter(locales, &lang, "number")?
+        .number(value.as_float(), options)
+        .map_err(|e| Error::message(format!("number: {e}")))
+}
+
+/// `page.date | date(format="weekday")` → `donderdag 26 november 2026`.
+fn date(locales: &Locales, value: &str, kwargs: &Kwargs, state: &State) -> TeraResult<String> {
+    let lang = page_lang(locales, state, "date")?;
+    let format: Option<String> = kwargs.get("format")?;
+    let style = DateStyle::parse(format.as_deref().unwrap_or("long"))
+        .map_err(|e| Error::message(format!("date: {e}")))?;
+    formatter(locales, &lang, "date")?
+        .date(value, style)
+        .map_err(|e| Error::message(format!("date: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::locales::FtlSource;
+    use std::path::Path;
+
+    const SITE: &str = "base_url: https://example.nl\ntheme: t\nlanguages:\n  - {code: nl, name: Nederlands, default: true}\n  - {code: en, name: English, locale: en-GB}\n";
+    const NL: &str = "items = { $count ->\n    [one] { $count } onderdeel\n   *[other] { $count } onderdelen\n}\ngreeting = Hallo { $name }\n    .title = Welkom\n";
+    const EN: &str = "items = { $count ->\n    [one] { $count } item\n   *[other] { $count } items\n}\ngreeting = Hello { $name }\n    .title = Welcome\n";
+    const PAGE: &str = "{{ t(id=\"items\", count=count) }} | {{ t(id=\"items\", count=1) }} | {{ count | number }} | {{ share | number(style=\"percent\") }} | {{ 2.5 | number(min_fraction=2) }} | {{ when | date(format=\"weekday\") }} {{ when | date(format=\"time\") }} | {{ when | date }} | {{ t(id=\"greeting.title\") }} | {{ t(id=\"greeting\", name=\"<b>Anna</b>\") }}";
+
+    fn tera_with(template: &str) -> Tera {
+        let config = Config::parse(Path::new("."), SITE).unwrap();
+        let lang = |c: &str| Lang::parse(c).unwrap();
+        let files = [
+            FtlSource {
+                path: Path::new("locales/nl/main.ftl"),
+                lang: lang("nl"),
+                text: NL,
+            },
+            FtlSource {
+                path: Path::new("locales/en/main.ftl"),
+                lang: lang("en"),
+                text: EN,
+            },
+        ];
+        let (locales, _) = Locales::load(&config, &files).unwrap();
+        let mut tera = Tera::default();
+        register(&mut tera, Arc::new(locales));
+        tera.add_raw_template("page.html", template).unwrap();
+        tera
+    }
+
+    fn context(lang: Option<&str>) -> tera::Context {
+        let mut context = tera::Context::new();
+        if let Some(lang) = lang {
+            context.insert("lang", lang);
+        }
+        context.insert("count", &6500);
+        context.insert("share", &0.15);
+        context.insert("when", "2026-11-26T19:30:00+01:00");
+        context
+    }
+
+    /// The render error with its whole chain of causes.
+    fn render_error(template: &str, context: &tera::Context) -> String {
+        let err = tera_with(template)
+            .render("page.html", context)
+            .unwrap_err();
+        let mut text = err.to_string();
+        let mut source = std::error::Error::source(&err);
+        while let Some(cause) = source {
+            text.push_str(&format!(" / {cause}"));
+            source = cause.source();
+        }
+        text
+    }
+
+    #[test]
+    fn renders_in_the_language_of_each_context() {
+        let tera = tera_with(PAGE);
+        let nl = tera.render("page.html", &context(Some("nl"))).unwrap();
+        assert_eq!(
+            nl,
+            "6.500 onderdelen | 1 onderdeel | 6.500 | 15% | 2,50 | donderdag 26 november 2026 19:30 | 26 november 2026 | Welkom | Hallo &lt;b&gt;Anna&lt;/b&gt;"
+        );
+        let en = tera.render("page.html", &context(Some("en"))).unwrap();
+        assert_eq!(
+            en,
+            "6,500 items | 1 item | 6,500 | 15% | 2.50 | Thursday, 26 November 2026 19:30 | 26 November 2026 | Welcome | Hello &lt;b&gt;Anna&lt;/b&gt;"
+        );
+    }
+
+    #[test]
+    fn a_context_without_lang_fails_the_render() {
+        let err = render_error("{{ t(id=\"items\", count=2) }}", &context(None));
+        assert!(
+            err.contains("t() needs the page's language, but the context has no `lang`"),
+            "{err}"
+        );
+        let err = render_error("{{ 3 | number }}", &context(None));
+        assert!(err.contains("number needs the page's language"), "{err}");
+    }
+
+    #[test]
+    fn fluent_errors_fail_the_render() {
+        let err = render_error("{{ t(id=\"nowhere\") }}", &context(Some("en")));
+        assert!(
+            err.contains("t(): there is no message `nowhere` in en nor in the default language nl"),
+            "{err}"
+        );
+        let err = render_error("{{ t(id=\"greeting\") }}", &context(Some("nl")));
+        assert!(
+            err.contains("t(): message `greeting` in nl: Unknown variable: $name"),
+            "{err}"
+        );
+        let err = render_error("{{ t(id=\"greeting\", name=[1]) }}", &context(Some("nl")));
+        assert!(err.contains("argument `name` is"), "{err}");
+    }
+
+    #[test]
+    fn bad_dates_and_options_fail_the_render() {
+        let err = render_error("{{ \"2026-02-30\" | date }}", &context(Some("nl")));
+        assert!(
+            err.contains("date: `2026-02-30` is not a date that exists"),
+            "{err}"
+        );
+        let err = render_error("{{ when | date(format=\"year\") }}", &context(Some("nl")));
+        assert!(err.contains("unknown date format `year`"), "{err}");
+        let err = render_error("{{ 3 | number(style=\"currency\") }}", &context(Some("nl")));
+        assert!(err.contains("unknown style `currency`"), "{err}");
+        let err = render_error("{{ 3 | number }}", &context(Some("de")));
+        assert!(
+            err.contains("`de` is not one of the site's languages"),
+            "{err}"
+        );
+    }
+}
