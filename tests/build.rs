@@ -7,7 +7,11 @@ use diptych::BuildOptions;
 fn build_case(case: &str) -> String {
     let (tmp, root) = common::site(case);
     let out = tmp.path().join("public");
-    let opts = BuildOptions { root, out: Some(out.clone()), ..BuildOptions::default() };
+    let opts = BuildOptions {
+        root,
+        out: Some(out.clone()),
+        ..BuildOptions::default()
+    };
     if let Err(e) = diptych::build(&opts) {
         panic!("{case} failed: {e}: {e:?}");
     }
@@ -37,4 +41,14 @@ fn site_templates_override_the_theme_and_pages_choose_theirs() {
 #[test]
 fn same_input_gives_identical_bytes_in_different_directories() {
     assert_eq!(build_case("pairing"), build_case("pairing"));
+}
+
+#[test]
+fn formats_plurals_numbers_and_dates_in_each_language() {
+    let out = build_case("fluent");
+    assert!(
+        !out.contains('\u{2068}') && !out.contains('\u{2069}'),
+        "isolation marks in output"
+    );
+    insta::assert_snapshot!(out);
 }

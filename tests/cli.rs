@@ -6,7 +6,10 @@ use std::fs;
 use std::process::{Command, Output};
 
 fn diptych(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_diptych")).args(args).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_diptych"))
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 fn stderr(o: &Output) -> String {
@@ -17,10 +20,19 @@ fn stderr(o: &Output) -> String {
 fn builds_and_reports_pages_per_language() {
     let (tmp, root) = common::site("pairing");
     let out = tmp.path().join("out");
-    let o = diptych(&["--root", root.to_str().unwrap(), "build", "--out", out.to_str().unwrap()]);
+    let o = diptych(&[
+        "--root",
+        root.to_str().unwrap(),
+        "build",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let summary = stderr(&o);
-    assert!(summary.starts_with("built ") && summary.contains(" en + ") && summary.contains(" nl), "), "{summary}");
+    assert!(
+        summary.starts_with("built ") && summary.contains(" en + ") && summary.contains(" nl), "),
+        "{summary}"
+    );
     assert!(out.join("nl/over-ons/index.html").is_file());
 }
 
@@ -36,7 +48,13 @@ fn a_folder_without_site_yaml_is_a_usage_error() {
 fn refuses_to_write_over_the_site_or_its_content() {
     let (_tmp, root) = common::site("pairing");
     for out in [".", "content", "content/x", ".."] {
-        let o = diptych(&["--root", root.to_str().unwrap(), "build", "--out", root.join(out).to_str().unwrap()]);
+        let o = diptych(&[
+            "--root",
+            root.to_str().unwrap(),
+            "build",
+            "--out",
+            root.join(out).to_str().unwrap(),
+        ]);
         assert_eq!(o.status.code(), Some(2), "--out {out}: {}", stderr(&o));
     }
     assert!(root.join("content/_index.nl.md").is_file());
@@ -45,19 +63,40 @@ fn refuses_to_write_over_the_site_or_its_content() {
 #[test]
 fn rejects_a_relative_base_url() {
     let (_tmp, root) = common::site("pairing");
-    let o = diptych(&["--root", root.to_str().unwrap(), "build", "--base-url", "preview.example"]);
+    let o = diptych(&[
+        "--root",
+        root.to_str().unwrap(),
+        "build",
+        "--base-url",
+        "preview.example",
+    ]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("--base-url must be an absolute"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("--base-url must be an absolute"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
 fn base_url_flag_overrides_site_yaml() {
     let (tmp, root) = common::site("pairing");
     let out = tmp.path().join("out");
-    let o = diptych(&["--root", root.to_str().unwrap(), "build", "--out", out.to_str().unwrap(), "--base-url", "https://preview.example/"]);
+    let o = diptych(&[
+        "--root",
+        root.to_str().unwrap(),
+        "build",
+        "--out",
+        out.to_str().unwrap(),
+        "--base-url",
+        "https://preview.example/",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let home = fs::read_to_string(out.join("nl/index.html")).unwrap();
-    assert!(home.contains("href=\"https://preview.example/en/\""), "{home}");
+    assert!(
+        home.contains("href=\"https://preview.example/en/\""),
+        "{home}"
+    );
 }
 
 #[test]
@@ -69,11 +108,44 @@ fn unknown_flags_are_usage_errors() {
 #[test]
 fn drafts_are_left_out_unless_asked_for() {
     let (tmp, root) = common::site("pairing");
-    fs::write(root.join("content/draft.nl.md"), "---\ntitle: Concept\ndraft: true\n---\n").unwrap();
+    fs::write(
+        root.join("content/draft.nl.md"),
+        "---\ntitle: Concept\ndraft: true\n---\n",
+    )
+    .unwrap();
     let out = tmp.path().join("out");
     let r = root.to_str().unwrap();
     diptych(&["--root", r, "build", "--out", out.to_str().unwrap()]);
     assert!(!out.join("nl/draft/index.html").exists());
-    diptych(&["--root", r, "build", "--out", out.to_str().unwrap(), "--drafts"]);
+    diptych(&[
+        "--root",
+        r,
+        "build",
+        "--out",
+        out.to_str().unwrap(),
+        "--drafts",
+    ]);
     assert!(out.join("nl/draft/index.html").exists());
+}
+
+#[test]
+fn warnings_pass_a_build_and_fail_a_strict_one() {
+    let (tmp, root) = common::site("fluent");
+    let (r, out) = (root.to_str().unwrap(), tmp.path().join("out"));
+    let o = diptych(&["--root", r, "build", "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let warning = "locales/en: warning: message `only-dutch` is missing in en; the nl text is used";
+    assert_eq!(stderr(&o).matches(warning).count(), 1, "{}", stderr(&o));
+    fs::write(out.join("marker"), "kept").unwrap();
+    let o = diptych(&[
+        "--root",
+        r,
+        "build",
+        "--strict",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains(warning), "{}", stderr(&o));
+    assert_eq!(fs::read_to_string(out.join("marker")).unwrap(), "kept");
 }

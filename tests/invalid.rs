@@ -12,11 +12,26 @@ fn diagnose(case: &str) -> String {
     let out = tmp.path().join("public");
     fs::create_dir_all(&out).unwrap();
     fs::write(out.join("index.html"), "previous build").unwrap();
-    let run = Command::new(env!("CARGO_BIN_EXE_diptych")).arg("--root").arg(&root).arg("build").arg("--out").arg(&out).output().unwrap();
+    let run = Command::new(env!("CARGO_BIN_EXE_diptych"))
+        .arg("--root")
+        .arg(&root)
+        .arg("build")
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
     let stderr = String::from_utf8(run.stderr).unwrap();
     assert_eq!(run.status.code(), Some(1), "{case}: {stderr}");
-    assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "previous build", "{case} touched the output");
-    assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 2, "{case} left files beside the output");
+    assert_eq!(
+        fs::read_to_string(out.join("index.html")).unwrap(),
+        "previous build",
+        "{case} touched the output"
+    );
+    assert_eq!(
+        fs::read_dir(tmp.path()).unwrap().count(),
+        2,
+        "{case} left files beside the output"
+    );
     stderr.replace(&root.display().to_string(), "[site]")
 }
 
@@ -49,4 +64,7 @@ invalid! {
     collects_every_site_yaml_mistake => "site-yaml-values",
     requires_a_section_index => "missing-section-index",
     refuses_script_links => "script-link",
+    locates_fluent_syntax_errors_and_duplicates => "fluent-syntax",
+    fails_on_a_message_missing_everywhere => "fluent-missing-message",
+    fails_on_a_missing_fluent_variable => "fluent-missing-variable",
 }

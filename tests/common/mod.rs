@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 
 /// The fixture folder `tests/fixtures/<case>`.
 pub fn fixture(case: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(case)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(case)
 }
 
 /// Copies a fixture site into a fresh temp dir; what a case leaves out (theme,
@@ -69,7 +71,12 @@ fn collect(base: &Path, dir: &Path, out: &mut Vec<String>) {
         if p.is_dir() {
             collect(base, &p, out);
         } else {
-            out.push(p.strip_prefix(base).unwrap().to_string_lossy().replace('\\', "/"));
+            out.push(
+                p.strip_prefix(base)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/"),
+            );
         }
     }
 }
