@@ -8,7 +8,7 @@ calendar-count =
         [one] { $count } event
        *[other] { $count } events
     }
-calendar-order = By date, the next one first.
+calendar-order = By date, earliest first.
 calendar-none-upcoming = There are no upcoming events in the calendar at the moment.
 event-status-upcoming = Upcoming
 event-status-past = Past

@@ -21,6 +21,12 @@ lang-this-page =
         [en] This page in English
        *[other] This page in { $name }
     }
+lang-site =
+    { $lang ->
+        [nl] This site in Dutch
+        [en] This site in English
+       *[other] This site in { $name }
+    }
 lang-not-translated =
     { $lang ->
         [nl] This page does not exist in Dutch; you will go to { $title }

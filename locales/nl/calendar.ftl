@@ -8,7 +8,7 @@ calendar-count =
         [one] { $count } evenement
        *[other] { $count } evenementen
     }
-calendar-order = Op datum, het eerstvolgende bovenaan.
+calendar-order = Op datum, de vroegste bovenaan.
 calendar-none-upcoming = Er staan op dit moment geen komende evenementen in de agenda.
 event-status-upcoming = Komt nog
 event-status-past = Afgelopen

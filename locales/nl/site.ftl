@@ -21,6 +21,12 @@ lang-this-page =
         [nl] Deze pagina in het Nederlands
        *[other] Deze pagina in het { $name }
     }
+lang-site =
+    { $lang ->
+        [en] Deze site in het Engels
+        [nl] Deze site in het Nederlands
+       *[other] Deze site in het { $name }
+    }
 lang-not-translated =
     { $lang ->
         [en] Deze pagina bestaat niet in het Engels; je gaat naar { $title }
