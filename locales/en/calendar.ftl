@@ -10,8 +10,6 @@ calendar-count =
     }
 calendar-order = By date, earliest first.
 calendar-none-upcoming = There are no upcoming events in the calendar at the moment.
-event-status-upcoming = Upcoming
-event-status-past = Past
 
 event-details = Event details
 event-date = Date

@@ -2,7 +2,6 @@
 
 site-title = Groningen City of Knowledge
 site-description = Groningen as an international city of knowledge: knowledge sectors, startups, the International Welcome Center North and the international calendar.
-site-home = Groningen City of Knowledge home page
 
 skip-link = Skip to content
 
@@ -37,6 +36,13 @@ lang-only-here =
     { $lang ->
         [nl] This page is only available in English. In Dutch, continue reading at:
        *[other] This page is only available in English. In { $name }, continue reading at:
+    }
+
+translation-newer =
+    { $lang ->
+        [nl] The Dutch version of this page was updated more recently:
+        [en] The English version of this page was updated more recently:
+       *[other] The { $name } version of this page was updated more recently:
     }
 
 footer-about = Groningen City of Knowledge shows what Groningen offers international talent and innovative companies. Its content is based on the municipal programme ‘Promoting our knowledge sectors nationally and internationally’ (2020).

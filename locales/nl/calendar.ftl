@@ -10,8 +10,6 @@ calendar-count =
     }
 calendar-order = Op datum, de vroegste bovenaan.
 calendar-none-upcoming = Er staan op dit moment geen komende evenementen in de agenda.
-event-status-upcoming = Komt nog
-event-status-past = Afgelopen
 
 event-details = Praktische informatie
 event-date = Datum

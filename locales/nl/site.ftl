@@ -2,7 +2,6 @@
 
 site-title = Kennisstad Groningen
 site-description = Groningen als internationale kennisstad: kennissectoren, startups, het International Welcome Center North en de internationale agenda.
-site-home = Startpagina van Kennisstad Groningen
 
 skip-link = Naar de inhoud
 
@@ -37,6 +36,13 @@ lang-only-here =
     { $lang ->
         [en] Deze pagina is er alleen in het Nederlands. In het Engels lees je verder op:
        *[other] Deze pagina is er alleen in het Nederlands. In het { $name } lees je verder op:
+    }
+
+translation-newer =
+    { $lang ->
+        [en] De Engelse versie van deze pagina is recenter bijgewerkt:
+        [nl] De Nederlandse versie van deze pagina is recenter bijgewerkt:
+       *[other] De versie van deze pagina in het { $name } is recenter bijgewerkt:
     }
 
 footer-about = Kennisstad Groningen laat zien wat Groningen biedt aan internationaal talent en innovatieve bedrijven. De inhoud is gebaseerd op het gemeentelijke programma ‘(Inter)nationaal promoten van onze kennissectoren’ (2020).
