@@ -31,6 +31,8 @@ pub struct Document {
     pub body: Markdown,
     /// The file's text, kept for locating link errors found later.
     pub text: Arc<str>,
+    /// Byte offset where the markdown body starts.
+    pub body_start: usize,
 }
 
 impl Document {
@@ -56,6 +58,7 @@ impl Document {
                 front,
                 body,
                 text: src.text.clone(),
+                body_start: split.body,
             }),
             Ok(_) => Err(diags),
             Err(mut fm) => {

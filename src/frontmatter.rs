@@ -33,6 +33,7 @@ pub const FIELDS: &[&str] = &[
     "image_alt",
     "event",
     "extra",
+    "translate",
 ];
 
 #[derive(Debug, Deserialize)]
@@ -53,6 +54,8 @@ struct Raw {
     event: Option<RawEvent>,
     #[serde(default)]
     extra: serde_json::Map<String, serde_json::Value>,
+    #[serde(default = "yes")]
+    translate: bool,
     #[serde(flatten)]
     other: BTreeMap<String, yaml::Value>,
 }
@@ -91,6 +94,8 @@ pub struct FrontMatter {
     pub image_alt: Option<String>,
     pub event: Option<Event>,
     pub extra: serde_json::Map<String, serde_json::Value>,
+    /// `false` when the page exists in its language only, on purpose.
+    pub translate: bool,
     /// Terms per taxonomy name (`tags: [energie, talent]`).
     pub taxonomies: BTreeMap<String, Vec<String>>,
 }
@@ -169,6 +174,7 @@ pub fn parse(
         title: raw.title,
         description: raw.description,
         draft: raw.draft,
+        translate: raw.translate,
         weight: raw.weight,
         aliases: raw.aliases,
         image: raw.image,
@@ -292,6 +298,10 @@ pub fn parse(
     } else {
         Err(problems)
     }
+}
+
+fn yes() -> bool {
+    true
 }
 
 fn terms(value: yaml::Value) -> Option<Vec<String>> {

@@ -6,6 +6,7 @@
 // Diagnostics are large but only built on the error path; boxing them buys nothing.
 #![allow(clippy::result_large_err)]
 
+pub mod check;
 pub mod config;
 pub mod data;
 pub mod date;
@@ -26,6 +27,7 @@ pub mod sources;
 pub(crate) mod suggest;
 pub mod template_fns;
 pub mod theme;
+pub mod translations;
 pub mod url;
 pub(crate) mod yaml;
 
@@ -46,6 +48,7 @@ use crate::render::Output;
 use crate::site::Site;
 use crate::sources::Sources;
 use crate::theme::Theme;
+use crate::translations::Lock;
 
 /// What `diptych build` was asked to do.
 #[derive(Debug, Clone, Default)]
@@ -73,6 +76,8 @@ pub struct Generated {
     pub output: Output,
     pub site: Site,
     pub warnings: Vec<Diagnostic>,
+    /// Missing, stale and unsynced translations.
+    pub status: translations::Status,
 }
 
 /// Builds the site at `opts.root` into its output directory.
@@ -103,28 +108,13 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
 
 /// Parses, assembles and renders the site in memory (no disk writes).
 pub fn generate(config: &Config, sources: &Sources, drafts: bool) -> Result<Generated> {
-    let langs: Vec<&str> = config.langs().map(Lang::as_str).collect();
-    let taxonomies: Vec<&str> = config.taxonomies.iter().map(|t| t.name.as_str()).collect();
-    let opts = ParseOptions {
-        langs: &langs,
-        taxonomies: &taxonomies,
-        sanitize: !config.unsafe_html,
-    };
-    let parsed: Vec<std::result::Result<Document, Vec<Diagnostic>>> = sources
-        .pages
-        .par_iter()
-        .map(|s| Document::parse(s, opts))
-        .collect();
     let mut errors = Vec::new();
-    let mut docs = Vec::with_capacity(parsed.len());
-    for p in parsed {
-        match p {
-            Ok(d) => docs.push(d),
-            Err(mut e) => errors.append(&mut e),
-        }
-    }
+    let docs = parse_all(config, sources, &mut errors);
     let data = data::load(sources)
         .map_err(|mut e| errors.append(&mut e))
+        .ok();
+    let lock = Lock::parse(sources.lock.as_deref().unwrap_or(""))
+        .map_err(|e| errors.push(e))
         .ok();
     let (locales, mut warnings) = match load_locales(config, sources) {
         Ok((l, w)) => (Some(Arc::new(l)), w),
@@ -138,20 +128,125 @@ pub fn generate(config: &Config, sources: &Sources, drafts: bool) -> Result<Gene
             .map_err(|mut e| errors.append(&mut e))
             .ok()
     });
-    let (Some(data), Some(theme), true) = (data, theme, errors.is_empty()) else {
-        return Err(Error::Content(errors));
+    if let Some(l) = &locales {
+        let (mut errs, mut warns): (Vec<_>, Vec<_>) = check::fluent(l, sources)
+            .into_iter()
+            .partition(Diagnostic::is_error);
+        errors.append(&mut errs);
+        warnings.append(&mut warns);
+    }
+    // A failed build still reports its warnings, so `check` can list everything.
+    let fail = |mut errs: Vec<Diagnostic>, warns: &[Diagnostic]| {
+        errs.extend_from_slice(warns);
+        Error::Content(errs)
     };
-    let site = Site::assemble(docs, config, drafts).map_err(Error::Content)?;
-    let mut output = Output::render(&site, &theme, config, &data).map_err(Error::Content)?;
+    let (Some(data), Some(lock), Some(theme), Some(locales), true) =
+        (data, lock, theme, locales, errors.is_empty())
+    else {
+        return Err(fail(errors, &warnings));
+    };
+    let mut site = Site::assemble(docs, config, drafts).map_err(|e| fail(e, &warnings))?;
+    warnings.extend(site.warnings.iter().cloned());
+    let mut status = translations::Status::check(&site, config, &lock);
+    status.count_missing_messages(&locales);
+    warnings.extend(status.warnings.iter().cloned());
+    for page in &mut site.pages {
+        page.newer = status
+            .newer_than(page.doc.key.as_str(), &page.doc.lang)
+            .into_iter()
+            .cloned()
+            .collect();
+    }
+    let mut output =
+        Output::render(&site, &theme, config, &data).map_err(|e| fail(e, &warnings))?;
     output
         .add_statics(&sources.statics)
-        .map_err(Error::Content)?;
-    warnings.extend(site.warnings.iter().cloned());
+        .map_err(|e| fail(e, &warnings))?;
+    let broken = check::output_links(&output);
+    if !broken.is_empty() {
+        return Err(fail(broken, &warnings));
+    }
     Ok(Generated {
         output,
         site,
         warnings,
+        status,
     })
+}
+
+/// What `diptych check` found: every problem, and the state of the translations.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CheckReport {
+    pub errors: Vec<Diagnostic>,
+    pub warnings: Vec<Diagnostic>,
+    pub translations: translations::Status,
+}
+
+/// Runs everything a build checks, without writing anything.
+pub fn check(root: &Path, drafts: bool) -> Result<CheckReport> {
+    let config = Config::load(root)?;
+    let sources = Sources::load(&config)?;
+    let (diagnostics, status) = match generate(&config, &sources, drafts) {
+        Ok(g) => (g.warnings, g.status),
+        Err(Error::Content(d)) => (d, translations::Status::default()),
+        Err(other) => return Err(other),
+    };
+    let (mut errors, mut warnings): (Vec<_>, Vec<_>) =
+        diagnostics.into_iter().partition(Diagnostic::is_error);
+    diagnostic::sort(&mut errors);
+    diagnostic::sort(&mut warnings);
+    Ok(CheckReport {
+        errors,
+        warnings,
+        translations: status,
+    })
+}
+
+/// Records the current content of `keys` (or of every pair with `all`) in
+/// `translations.lock`; returns the keys marked.
+pub fn mark_synced(root: &Path, keys: &[String], all: bool) -> Result<Vec<String>> {
+    if keys.is_empty() != all {
+        return Err(Error::Usage(
+            "name the pages to mark (`diptych mark-synced sectors/energy`), or pass --all".into(),
+        ));
+    }
+    let config = Config::load(root)?;
+    let sources = Sources::load(&config)?;
+    let mut errors = Vec::new();
+    let docs = parse_all(&config, &sources, &mut errors);
+    if !errors.is_empty() {
+        return Err(Error::Content(errors));
+    }
+    let site = Site::assemble(docs, &config, true).map_err(Error::Content)?;
+    let mut lock =
+        Lock::parse(sources.lock.as_deref().unwrap_or("")).map_err(|d| Error::Content(vec![d]))?;
+    let marked = lock.mark(&site, keys).map_err(Error::Usage)?;
+    lock.save(root)?;
+    Ok(marked)
+}
+
+/// Parses every content file in parallel; problems go to `errors`.
+fn parse_all(config: &Config, sources: &Sources, errors: &mut Vec<Diagnostic>) -> Vec<Document> {
+    let langs: Vec<&str> = config.langs().map(Lang::as_str).collect();
+    let taxonomies: Vec<&str> = config.taxonomies.iter().map(|t| t.name.as_str()).collect();
+    let opts = ParseOptions {
+        langs: &langs,
+        taxonomies: &taxonomies,
+        sanitize: !config.unsafe_html,
+    };
+    let parsed: Vec<std::result::Result<Document, Vec<Diagnostic>>> = sources
+        .pages
+        .par_iter()
+        .map(|s| Document::parse(s, opts))
+        .collect();
+    let mut docs = Vec::with_capacity(parsed.len());
+    for p in parsed {
+        match p {
+            Ok(d) => docs.push(d),
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    docs
 }
 
 /// One Fluent bundle per language from the site's `locales/<lang>/*.ftl`.

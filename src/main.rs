@@ -41,49 +41,171 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Check everything a build checks, and the translations, without writing.
+    Check {
+        /// `text` for people, `json` for CI.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        /// Exit 1 on warnings too.
+        #[arg(long)]
+        strict: bool,
+        /// Check pages marked `draft: true` as well.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Record that the pages' translations say the same now (in translations.lock).
+    MarkSynced {
+        /// Page keys: paths under content/ without the language (`sectors/energy`).
+        keys: Vec<String>,
+        /// Mark every page that exists in more than one language.
+        #[arg(long, conflicts_with = "keys")]
+        all: bool,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
+    let root = cli.root;
+    let result = match cli.command {
         Command::Build {
             out,
             base_url,
             drafts,
             strict,
-        } => {
-            let opts = diptych::BuildOptions {
-                root: cli.root,
+        } => build(diptych::BuildOptions {
+            root,
+            out,
+            base_url,
+            drafts,
+            strict,
+        }),
+        Command::Check {
+            format,
+            strict,
+            drafts,
+        } => check(&root, format, strict, drafts),
+        Command::MarkSynced { keys, all } => {
+            diptych::mark_synced(&root, &keys, all).map(|marked| {
+                eprintln!(
+                    "marked {} page(s) in sync in {}",
+                    marked.len(),
+                    diptych::translations::LOCK_FILE
+                );
+                ExitCode::SUCCESS
+            })
+        }
+    };
+    result.unwrap_or_else(fail)
+}
+
+fn build(opts: diptych::BuildOptions) -> Result<ExitCode, Error> {
+    let progress = Progress::start();
+    let result = diptych::build(&opts);
+    progress.stop();
+    let report = result?;
+    print_diagnostics(report.warnings.clone());
+    let pages: Vec<String> = report
+        .pages
+        .iter()
+        .map(|(l, n)| format!("{n} {l}"))
+        .collect();
+    eprintln!(
+        "built {} pages ({}), {} files, {} warning(s) in {:.2} s",
+        report.pages.values().sum::<usize>(),
+        pages.join(" + "),
+        report.files,
+        report.warnings.len(),
+        report.seconds
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check(
+    root: &std::path::Path,
+    format: Format,
+    strict: bool,
+    drafts: bool,
+) -> Result<ExitCode, Error> {
+    let report = diptych::check(root, drafts)?;
+    match format {
+        Format::Json => {
+            let json = serde_json::to_string_pretty(&report)
+                .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+            println!("{json}");
+        }
+        Format::Text => print_check(&report),
+    }
+    let failed = !report.errors.is_empty() || (strict && !report.warnings.is_empty());
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Diagnostics grouped by file, then one summary line per language.
+fn print_check(report: &diptych::CheckReport) {
+    let mut all: Vec<Diagnostic> = report
+        .errors
+        .iter()
+        .chain(&report.warnings)
+        .cloned()
+        .collect();
+    diagnostic::sort(&mut all);
+    let mut out = std::io::stdout().lock();
+    let mut current = None;
+    for d in &all {
+        if current != Some(&d.path) {
+            let _ = writeln!(out, "── {}", d.path.display());
+            current = Some(&d.path);
+        }
+        let _ = writeln!(out, "{d}");
+    }
+    let t = &report.translations;
+    match t.unsynced.len() {
+        0 => {}
+        n if n > 5 => {
+            let _ = writeln!(
                 out,
-                base_url,
-                drafts,
-                strict,
-            };
-            let progress = Progress::start();
-            let result = diptych::build(&opts);
-            progress.stop();
-            match result {
-                Ok(report) => {
-                    print_diagnostics(report.warnings.clone());
-                    let pages: Vec<String> = report
-                        .pages
-                        .iter()
-                        .map(|(l, n)| format!("{n} {l}"))
-                        .collect();
-                    eprintln!(
-                        "built {} pages ({}), {} files, {} warning(s) in {:.2} s",
-                        report.pages.values().sum::<usize>(),
-                        pages.join(" + "),
-                        report.files,
-                        report.warnings.len(),
-                        report.seconds
-                    );
-                    ExitCode::SUCCESS
-                }
-                Err(e) => fail(e),
+                "note: {n} pages were never marked in sync; run `diptych mark-synced --all` once their translations say the same"
+            );
+        }
+        _ => {
+            for key in &t.unsynced {
+                let _ = writeln!(
+                    out,
+                    "note: `{key}` was never marked in sync (diptych mark-synced {key})"
+                );
             }
         }
     }
+    for (key, langs) in &t.single_language {
+        let names: Vec<&str> = langs.iter().map(|l| l.as_str()).collect();
+        let _ = writeln!(
+            out,
+            "note: `{key}` is not translated into {} on purpose",
+            names.join(", ")
+        );
+    }
+    for (lang, s) in &t.languages {
+        let _ = writeln!(
+            out,
+            "{lang}: {} pages, {} missing, {} stale, {} messages missing",
+            s.pages, s.missing, s.stale, s.messages_missing
+        );
+    }
+    let _ = writeln!(
+        out,
+        "{} error(s), {} warning(s)",
+        report.errors.len(),
+        report.warnings.len()
+    );
 }
 
 fn fail(e: Error) -> ExitCode {

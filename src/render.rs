@@ -104,6 +104,8 @@ struct PageCtx<'a> {
     terms: Vec<TermCount<'a>>,
     taxonomy: Option<&'a str>,
     words: usize,
+    /// Versions in other languages that changed since this one was synced.
+    newer_translations: Vec<Translation<'a>>,
 }
 
 #[derive(Serialize)]
@@ -411,6 +413,7 @@ fn page_job<'a>(site: &'a Site, config: &'a Config, i: usize, p: &'a Page) -> Jo
             .map(|&c| summary(&site.pages[c]))
             .collect(),
         words: p.doc.body.words,
+        newer_translations: newer(site, config, p),
         ..PageCtx::default()
     };
     Job {
@@ -421,6 +424,26 @@ fn page_job<'a>(site: &'a Site, config: &'a Config, i: usize, p: &'a Page) -> Jo
         source: Some(i),
         peers: Vec::new(),
     }
+}
+
+fn newer<'a>(site: &'a Site, config: &'a Config, p: &'a Page) -> Vec<Translation<'a>> {
+    let versions = &site.by_key[&p.doc.key];
+    p.newer
+        .iter()
+        .filter_map(|lang| {
+            let t = &site.pages[*versions.get(lang)?];
+            let name = config
+                .language(lang.as_str())
+                .map_or(lang.as_str(), |l| l.name.as_str());
+            Some(Translation {
+                lang,
+                name,
+                title: &t.doc.front.title,
+                url: &t.url,
+                exists: true,
+            })
+        })
+        .collect()
 }
 
 fn summary(p: &Page) -> Summary<'_> {

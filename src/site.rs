@@ -44,6 +44,8 @@ pub struct Page {
     pub subsections: Vec<usize>,
     /// Terms per taxonomy name: `(name, url)`.
     pub terms: BTreeMap<String, Vec<(String, UrlPath)>>,
+    /// Languages whose version of this page changed since this one was synced.
+    pub newer: Vec<Lang>,
 }
 
 /// One term of one taxonomy in one language.
@@ -187,6 +189,7 @@ impl Site {
             pages: Vec::new(),
             subsections: Vec::new(),
             terms: BTreeMap::new(),
+            newer: Vec::new(),
         });
         Ok(())
     }

@@ -108,6 +108,8 @@ pub struct Sources {
     pub ftl: Vec<(Lang, TextFile)>,
     /// Static files by output path (`css/site.css`); the site's replace the theme's.
     pub statics: BTreeMap<String, Vec<u8>>,
+    /// The text of `translations.lock`, if the site has one.
+    pub lock: Option<String>,
 }
 
 impl Sources {
@@ -163,12 +165,24 @@ impl Sources {
         if problems.iter().any(Diagnostic::is_error) {
             return Err(Error::Content(problems));
         }
+        let lock_path = root.join(crate::translations::LOCK_FILE);
+        let lock = match std::fs::read_to_string(&lock_path) {
+            Ok(text) => Some(text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => {
+                return Err(Error::Read {
+                    path: lock_path,
+                    source: e,
+                });
+            }
+        };
         Ok(Sources {
             pages,
             data,
             templates,
             ftl,
             statics,
+            lock,
         })
     }
 }

@@ -28,7 +28,8 @@ fn builds_and_reports_pages_per_language() {
         out.to_str().unwrap(),
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let summary = stderr(&o);
+    let all = stderr(&o);
+    let summary = all.lines().last().unwrap_or("");
     assert!(
         summary.starts_with("built ") && summary.contains(" en + ") && summary.contains(" nl), "),
         "{summary}"

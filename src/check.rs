@@ -1,0 +1,402 @@
+//! Cross-checks that need the whole site: Fluent messages against each other and
+//! against the templates, and every link in the rendered output.
+//!
+//! Takes the loaded [`Locales`] with the template [`Sources`], or the rendered
+//! [`Output`]; produces diagnostics: messages extra in a language or differing in
+//! variables or attributes, messages no template uses (warnings), template calls to
+//! messages that exist nowhere, and links in the output to files or `#ids` that were
+//! not built (errors).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::diagnostic::Diagnostic;
+use crate::locales::Locales;
+use crate::message_info::MessageInfo;
+use crate::render::Output;
+use crate::sources::{Sources, TextFile};
+
+/// Message ids the generator itself formats (not through templates).
+const USED_BY_DIPTYCH: &[&str] = &["site-title", "site-description"];
+
+/// Compares every language's messages with the default language's, and the templates'
+/// `t(id="…")` calls with the messages that exist.
+pub fn fluent(locales: &Locales, sources: &Sources) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let default = locales.default_lang();
+    let Some(reference) = locales.messages(default) else {
+        return out;
+    };
+    for lang in locales.langs().filter(|l| *l != default) {
+        let Some(messages) = locales.messages(lang) else {
+            continue;
+        };
+        for (id, info) in messages {
+            match reference.get(id) {
+                None => out.push(at_message(
+                    sources,
+                    info,
+                    format!(
+                        "message `{id}` exists in {lang} but not in {default}, the default language"
+                    ),
+                    format!("add it to locales/{default}/ or remove it here"),
+                    id,
+                )),
+                Some(base) => out.extend(shape_difference(
+                    sources,
+                    id,
+                    base,
+                    info,
+                    default.as_str(),
+                    lang.as_str(),
+                )),
+            }
+        }
+    }
+    let calls = template_calls(&sources.templates);
+    let all: BTreeSet<&str> = locales
+        .langs()
+        .filter_map(|l| locales.messages(l))
+        .flat_map(|m| m.keys().map(String::as_str))
+        .collect();
+    for call in &calls {
+        let known = match &call.prefix {
+            false => all.contains(call.id.as_str()),
+            true => all.iter().any(|m| m.starts_with(call.id.as_str())),
+        };
+        if !known {
+            let what = if call.prefix {
+                format!("no message starts with `{}`", call.id)
+            } else {
+                format!("there is no message `{}` in any language", call.id)
+            };
+            out.push(
+                Diagnostic::error("fluent", &call.file.path, format!("t(): {what}"))
+                    .at(&call.file.text, call.span.clone())
+                    .with_help("add it to every locales/<lang>/*.ftl, or fix the id")
+                    .about(call.id.clone()),
+            );
+        }
+    }
+    for (id, info) in reference {
+        let used = USED_BY_DIPTYCH.contains(&id.as_str())
+            || calls.iter().any(|c| {
+                if c.prefix {
+                    id.starts_with(&c.id)
+                } else {
+                    &c.id == id
+                }
+            });
+        if !used {
+            out.push(
+                at_message(
+                    sources,
+                    info,
+                    format!("message `{id}` is not used by any template"),
+                    "remove it from every language, or use it".into(),
+                    id,
+                )
+                .into_warning(),
+            );
+        }
+    }
+    out
+}
+
+fn shape_difference(
+    sources: &Sources,
+    id: &str,
+    base: &MessageInfo,
+    info: &MessageInfo,
+    default: &str,
+    lang: &str,
+) -> Option<Diagnostic> {
+    let names = |s: &BTreeSet<String>| {
+        s.iter()
+            .map(|v| format!("${v}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let problem = if base.variables != info.variables {
+        format!(
+            "message `{id}` uses {{{}}} in {lang} but {{{}}} in {default}",
+            names(&info.variables),
+            names(&base.variables)
+        )
+    } else if base.attributes.keys().ne(info.attributes.keys()) {
+        let attrs = |m: &BTreeMap<String, BTreeSet<String>>| {
+            m.keys()
+                .map(|a| format!(".{a}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        format!(
+            "message `{id}` has attributes {{{}}} in {lang} but {{{}}} in {default}",
+            attrs(&info.attributes),
+            attrs(&base.attributes)
+        )
+    } else if let Some((attr, _)) = base
+        .attributes
+        .iter()
+        .find(|(a, v)| info.attributes.get(*a) != Some(v))
+    {
+        format!("attribute `{id}.{attr}` uses other variables in {lang} than in {default}")
+    } else {
+        return None;
+    };
+    Some(at_message(
+        sources,
+        info,
+        problem,
+        format!(
+            "make the {lang} message take the same variables and attributes as the {default} one"
+        ),
+        id,
+    ))
+}
+
+fn at_message(
+    sources: &Sources,
+    info: &MessageInfo,
+    message: String,
+    help: String,
+    id: &str,
+) -> Diagnostic {
+    let d = Diagnostic::warning("fluent", &info.path, message)
+        .with_help(help)
+        .about(id);
+    let file = sources
+        .ftl
+        .iter()
+        .map(|(_, f)| f)
+        .find(|f| f.path == info.path);
+    match file.and_then(|f| line_offset(&f.text, info.line).map(|o| (f, o))) {
+        Some((f, o)) => d.at(&f.text, o..o + id.len()),
+        None => d,
+    }
+}
+
+fn line_offset(text: &str, line: usize) -> Option<usize> {
+    if line <= 1 {
+        return Some(0);
+    }
+    text.match_indices('\n').nth(line - 2).map(|(i, _)| i + 1)
+}
+
+trait IntoWarning {
+    fn into_warning(self) -> Diagnostic;
+}
+
+impl IntoWarning for Diagnostic {
+    fn into_warning(mut self) -> Diagnostic {
+        self.severity = crate::diagnostic::Severity::Warning;
+        self
+    }
+}
+
+/// One `t(id="…")` call in a template; `prefix` when the id is built with `~`.
+struct Call<'a> {
+    file: &'a TextFile,
+    id: String,
+    prefix: bool,
+    span: std::ops::Range<usize>,
+}
+
+/// Finds `t(id="…")` calls (with either quote) in every template.
+fn template_calls(templates: &[TextFile]) -> Vec<Call<'_>> {
+    let mut calls = Vec::new();
+    for file in templates {
+        let text = &file.text;
+        for (start, _) in text.match_indices("t(") {
+            if text[..start]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.')
+            {
+                continue;
+            }
+            let rest = text[start + 2..].trim_start();
+            let Some(args) = rest.strip_prefix("id") else {
+                continue;
+            };
+            let Some(value) = args.trim_start().strip_prefix('=') else {
+                continue;
+            };
+            let value = value.trim_start();
+            let Some(quote) = value.chars().next().filter(|q| *q == '"' || *q == '\'') else {
+                continue;
+            };
+            let Some(end) = value[1..].find(quote) else {
+                continue;
+            };
+            let id = &value[1..1 + end];
+            let prefix = value[2 + end..].trim_start().starts_with('~');
+            let base = id.split('.').next().unwrap_or(id).to_string();
+            let at = text.len() - value.len();
+            calls.push(Call {
+                file,
+                id: if prefix { id.to_string() } else { base },
+                prefix,
+                span: at..at + end + 2,
+            });
+        }
+    }
+    calls
+}
+
+/// Every root-relative `href`/`src` in the built HTML must name a built file, and its
+/// `#fragment` an `id` in that file.
+pub fn output_links(output: &Output) -> Vec<Diagnostic> {
+    let html: Vec<(&String, &str)> = output
+        .files
+        .iter()
+        .filter(|(p, _)| p.ends_with(".html"))
+        .filter_map(|(p, b)| std::str::from_utf8(b).ok().map(|t| (p, t)))
+        .collect();
+    let ids: HashMap<&str, HashSet<&str>> = html
+        .par_iter()
+        .map(|(p, t)| (p.as_str(), attribute_values(t, "id").collect()))
+        .collect();
+    let mut problems: Vec<Diagnostic> = html
+        .par_iter()
+        .flat_map_iter(|(path, text)| {
+            let mut found = Vec::new();
+            for attr in ["href", "src"] {
+                for url in attribute_values(text, attr) {
+                    if let Some(why) = broken(output, &ids, path, url) {
+                        found.push(
+                            Diagnostic::error(
+                                "link",
+                                Path::new(path.as_str()),
+                                format!("the built page links to `{url}`, {why}"),
+                            )
+                            .with_help("fix the link in the template or content that produces it"),
+                        );
+                    }
+                }
+            }
+            found
+        })
+        .collect();
+    problems.dedup();
+    problems
+}
+
+fn broken(
+    output: &Output,
+    ids: &HashMap<&str, HashSet<&str>>,
+    from: &str,
+    url: &str,
+) -> Option<String> {
+    let url = url.replace("&amp;", "&");
+    let (path, fragment) = match url.split_once('#') {
+        Some((p, f)) => (p.to_string(), Some(f.to_string())),
+        None => (url.clone(), None),
+    };
+    let path = path.split('?').next().unwrap_or("");
+    let target = if path.is_empty() {
+        from.to_string()
+    } else if path.starts_with('/') && !path.starts_with("//") {
+        let rel = path.trim_start_matches('/');
+        let rel = percent_decode(rel);
+        if rel.is_empty() || rel.ends_with('/') {
+            format!("{rel}index.html")
+        } else {
+            rel
+        }
+    } else {
+        return None;
+    };
+    if !output.files.contains_key(&target) {
+        return Some("which is not built".to_string());
+    }
+    match fragment {
+        Some(f)
+            if !f.is_empty()
+                && target.ends_with(".html")
+                && !ids
+                    .get(target.as_str())
+                    .is_some_and(|s| s.contains(f.as_str())) =>
+        {
+            Some(format!("but {target} has no element with id `{f}`"))
+        }
+        _ => None,
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Values of `name="…"` attributes in HTML (double or single quotes).
+fn attribute_values<'a>(html: &'a str, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+    html.match_indices(name).filter_map(move |(i, _)| {
+        let before = html[..i].chars().next_back()?;
+        if !before.is_whitespace() {
+            return None;
+        }
+        let rest = html[i + name.len()..].strip_prefix('=')?;
+        let quote = rest.chars().next().filter(|q| *q == '"' || *q == '\'')?;
+        let end = rest[1..].find(quote)?;
+        Some(&rest[1..1 + end])
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn out(files: &[(&str, &str)]) -> Output {
+        Output {
+            files: files
+                .iter()
+                .map(|(p, b)| (p.to_string(), b.as_bytes().to_vec()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn finds_links_to_pages_and_anchors_that_were_not_built() {
+        let o = out(&[
+            (
+                "nl/index.html",
+                "<a href=\"/nl/x/\">x</a> <a href=\"/nl/y/#kop\">y</a> <a href=\"/nl/x/#nee\">z</a> <a href=\"https://e.org/a\">e</a> <a href=\"#top\">t</a>",
+            ),
+            ("nl/x/index.html", "<h2 id=\"kop\">"),
+        ]);
+        let msgs: Vec<String> = output_links(&o).into_iter().map(|d| d.message).collect();
+        assert_eq!(
+            msgs,
+            [
+                "the built page links to `/nl/y/#kop`, which is not built",
+                "the built page links to `/nl/x/#nee`, but nl/x/index.html has no element with id `nee`",
+                "the built page links to `#top`, but nl/index.html has no element with id `top`",
+            ]
+        );
+    }
+
+    #[test]
+    fn reads_template_calls_with_both_quotes_and_prefixes() {
+        let f = TextFile { path: "t.html".into(), name: "t.html".into(), text: "{{ t(id=\"a.attr\") }} {{ t( id = 'b' ) }} {{ t(id=\"key-\" ~ x) }} {{ at(id=\"no\") }}".into() };
+        let calls = template_calls(std::slice::from_ref(&f));
+        let ids: Vec<(&str, bool)> = calls.iter().map(|c| (c.id.as_str(), c.prefix)).collect();
+        assert_eq!(ids, [("a", false), ("b", false), ("key-", true)]);
+    }
+}

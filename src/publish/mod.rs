@@ -1,0 +1,243 @@
+//! Publishing outputs made from the assembled site: sitemap, feeds, calendars, search
+//! index, redirects, `robots.txt` and content-hashed static files.
+//!
+//! Takes the [`Site`], the [`Config`], the Fluent [`Locales`] (for the site title) and
+//! the hashed [`Assets`]; adds files to the rendered [`Output`]. Everything is derived
+//! from the input alone (no clock, no paths, sorted iteration), so the bytes are the
+//! same on every build. Rejects a generated file that would replace a page, and a
+//! `feeds.sections` entry that names no section.
+
+pub mod assets;
+pub mod calendar;
+pub mod feed;
+pub mod jsonld;
+pub mod redirects;
+pub mod search;
+pub mod sitemap;
+pub mod time;
+
+use std::collections::BTreeMap;
+
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use crate::lang::Lang;
+use crate::locales::Locales;
+use crate::render::Output;
+use crate::site::{Kind, Page, Site};
+use crate::sources::{PageKey, Sources, TextFile};
+use crate::url::UrlPath;
+
+pub use assets::Assets;
+
+/// Limits that tests lower to exercise the split paths.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// URLs per sitemap file before `sitemap.xml` becomes an index (the protocol's 50,000).
+    pub sitemap_limit: usize,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            sitemap_limit: 50_000,
+        }
+    }
+}
+
+/// Adds every publishing output and the static files to `output`.
+pub fn publish(
+    site: &Site,
+    config: &Config,
+    locales: Option<&Locales>,
+    assets: &Assets,
+    output: &mut Output,
+) -> Result<(), Vec<Diagnostic>> {
+    publish_with(site, config, locales, assets, output, Options::default())
+}
+
+/// [`publish`] with explicit limits.
+pub fn publish_with(
+    site: &Site,
+    config: &Config,
+    locales: Option<&Locales>,
+    assets: &Assets,
+    output: &mut Output,
+    opts: Options,
+) -> Result<(), Vec<Diagnostic>> {
+    let mut errors = check_reserved(site, config);
+    let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    files.extend(sitemap::render(site, config, opts.sitemap_limit));
+    files.insert("robots.txt".into(), robots(config).into_bytes());
+    match feed::render(site, config, locales) {
+        Ok(f) => files.extend(f),
+        Err(mut e) => errors.append(&mut e),
+    }
+    files.extend(calendar::render(site, config, locales));
+    files.extend(search::render(site, config));
+    files.extend(redirects::render(site, config));
+    for (path, bytes) in files {
+        if output.files.contains_key(&path) {
+            errors.push(replaces_page(&path));
+        } else {
+            output.files.insert(path, bytes);
+        }
+    }
+    if let Err(mut e) = assets.publish(output) {
+        errors.append(&mut e);
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
+/// The theme's templates plus the built-in defaults it lacks (`search.html`), as the
+/// [`Sources`] that [`crate::theme::Theme::load`] reads its templates from.
+pub fn with_builtin_templates(sources: &Sources) -> Sources {
+    let mut templates = vec![TextFile {
+        path: "src/publish/search.html".into(),
+        name: "search.html".into(),
+        text: search::DEFAULT_TEMPLATE.into(),
+    }];
+    templates.extend(sources.templates.iter().cloned());
+    Sources {
+        templates,
+        ..Sources::default()
+    }
+}
+
+fn replaces_page(path: &str) -> Diagnostic {
+    Diagnostic::error(
+        "url",
+        "content",
+        format!("diptych generates {path}, and a page or alias is built at the same path"),
+    )
+    .with_help("give that page another `slug`, or remove the alias")
+}
+
+/// Pages on the URLs diptych reserves per language (`/<lang>/search/`).
+fn check_reserved(site: &Site, config: &Config) -> Vec<Diagnostic> {
+    let reserved: Vec<UrlPath> = config.langs().map(search::page_url).collect();
+    site.pages
+        .iter()
+        .filter(|p| reserved.contains(&p.url))
+        .map(|p| {
+            Diagnostic::error(
+                "url",
+                &p.doc.path,
+                format!("{} is the URL of the search page", p.url),
+            )
+            .with_help("give this page another `slug`")
+        })
+        .collect()
+}
+
+fn robots(config: &Config) -> String {
+    format!(
+        "User-agent: *\nAllow: /\n\nSitemap: {}/sitemap.xml\n",
+        config.base_url
+    )
+}
+
+/// The absolute URL of a path on the site, percent-encoded (a URI, as sitemaps, feeds
+/// and calendars require; slugs may hold `ö`).
+pub fn absolute(config: &Config, url: &UrlPath) -> String {
+    format!("{}{}", config.base_url, uri(url.as_str()))
+}
+
+/// Percent-encodes the bytes a URI cannot hold as they are (non-ASCII, space, quotes,
+/// angle brackets); `/`, `%` and the rest pass through.
+pub fn uri(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_graphic() && !matches!(b, b'"' | b'<' | b'>' | b'\\' | b'^' | b'`' | b'{' | b'|' | b'}') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The host of the base URL (`kennisstad.groningen.example`), for UIDs.
+pub fn host(config: &Config) -> &str {
+    let rest = config
+        .base_url
+        .split_once("://")
+        .map_or(config.base_url.as_str(), |(_, r)| r);
+    let end = rest.find(['/', ':']).unwrap_or(rest.len());
+    &rest[..end]
+}
+
+/// The site title in `lang`: `title` in site.yaml, else the Fluent message
+/// `site-title`, else the home page's title, else the base URL's host.
+pub fn site_title(site: &Site, config: &Config, locales: Option<&Locales>, lang: &Lang) -> String {
+    if let Some(t) = config.language(lang.as_str()).and_then(|l| l.title.clone()) {
+        return t;
+    }
+    let fluent = locales
+        .filter(|l| l.messages(lang).is_some_and(|m| m.contains_key("site-title")))
+        .and_then(|l| l.format(lang, "site-title", &[]).ok());
+    fluent
+        .or_else(|| home(site, lang).map(|h| site.pages[h].doc.front.title.clone()))
+        .unwrap_or_else(|| host(config).to_string())
+}
+
+/// The home page in `lang`.
+pub fn home(site: &Site, lang: &Lang) -> Option<usize> {
+    site.by_key
+        .get(&PageKey::new("_index"))
+        .and_then(|m| m.get(lang))
+        .copied()
+}
+
+/// The pages of `lang` in build order (by key).
+pub fn pages_in<'a>(site: &'a Site, lang: &'a Lang) -> impl Iterator<Item = (usize, &'a Page)> {
+    site.pages
+        .iter()
+        .enumerate()
+        .filter(move |(_, p)| &p.doc.lang == lang)
+}
+
+/// Whether a page is a content page (not home, not a section index).
+pub fn is_article(p: &Page) -> bool {
+    p.kind == Kind::Page
+}
+
+/// Escapes text for XML content and attribute values.
+pub fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Characters XML 1.0 cannot carry at all.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            '\u{FFFE}' | '\u{FFFF}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_encodes_what_a_uri_cannot_hold() {
+        assert_eq!(uri("/nl/coöperatie/a b/"), "/nl/co%C3%B6peratie/a%20b/");
+    }
+
+    #[test]
+    fn escapes_xml_and_drops_characters_xml_cannot_hold() {
+        assert_eq!(
+            xml_escape("a<b>&\"c'\u{1}"),
+            "a&lt;b&gt;&amp;&quot;c&apos;"
+        );
+    }
+}

@@ -1,0 +1,151 @@
+//! `sitemap.xml`: every page, section, taxonomy and term page, with `lastmod` and
+//! `xhtml:link` alternates (each existing translation and `x-default`).
+//!
+//! Takes the [`Site`]; produces `sitemap.xml`, or, past `limit` URLs, a sitemap index
+//! in `sitemap.xml` pointing at `sitemap-1.xml`, `sitemap-2.xml`, …. Alternates come
+//! from the same groups the page heads use (a key's versions, a taxonomy's languages),
+//! so they are reciprocal by construction. The root chooser is listed; 404 pages,
+//! search pages and redirects are not.
+
+use std::collections::BTreeMap;
+
+use crate::config::Config;
+use crate::date::DateTime;
+use crate::lang::Lang;
+use crate::site::{Page, Site};
+use crate::url::UrlPath;
+
+use super::{absolute, time, xml_escape};
+
+/// One `<url>` entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub loc: String,
+    pub lastmod: Option<String>,
+    /// `(hreflang, absolute URL)`, `x-default` last; empty when the page has no group.
+    pub alternates: Vec<(String, String)>,
+}
+
+/// The sitemap file(s) by output path.
+pub fn render(site: &Site, config: &Config, limit: usize) -> BTreeMap<String, Vec<u8>> {
+    let entries = entries(site, config);
+    let limit = limit.max(1);
+    let mut files = BTreeMap::new();
+    if entries.len() <= limit {
+        files.insert("sitemap.xml".into(), urlset(&entries).into_bytes());
+        return files;
+    }
+    let mut index = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for (n, chunk) in entries.chunks(limit).enumerate() {
+        let name = format!("sitemap-{}.xml", n + 1);
+        index.push_str(&format!(
+            "<sitemap><loc>{}/{name}</loc>",
+            xml_escape(&config.base_url)
+        ));
+        if let Some(newest) = chunk.iter().filter_map(|e| e.lastmod.as_ref()).max() {
+            index.push_str(&format!("<lastmod>{newest}</lastmod>"));
+        }
+        index.push_str("</sitemap>\n");
+        files.insert(name, urlset(chunk).into_bytes());
+    }
+    index.push_str("</sitemapindex>\n");
+    files.insert("sitemap.xml".into(), index.into_bytes());
+    files
+}
+
+fn urlset(entries: &[Entry]) -> String {
+    let mut s = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
+    );
+    for e in entries {
+        s.push_str(&format!("<url><loc>{}</loc>", xml_escape(&e.loc)));
+        if let Some(m) = &e.lastmod {
+            s.push_str(&format!("<lastmod>{m}</lastmod>"));
+        }
+        for (lang, href) in &e.alternates {
+            s.push_str(&format!(
+                "<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
+                xml_escape(lang),
+                xml_escape(href)
+            ));
+        }
+        s.push_str("</url>\n");
+    }
+    s.push_str("</urlset>\n");
+    s
+}
+
+/// Every listed URL: the root chooser, content pages in build order, then each
+/// language's taxonomy and term pages.
+pub fn entries(site: &Site, config: &Config) -> Vec<Entry> {
+    let mut out = vec![Entry {
+        loc: format!("{}/", config.base_url),
+        lastmod: None,
+        alternates: Vec::new(),
+    }];
+    for page in &site.pages {
+        let versions = &site.by_key[&page.doc.key];
+        let group = config
+            .langs()
+            .filter_map(|l| versions.get(l).map(|&i| (l, &site.pages[i].url)));
+        out.push(Entry {
+            loc: absolute(config, &page.url),
+            lastmod: lastmod(page).map(time::w3c),
+            alternates: with_x_default(config, group),
+        });
+    }
+    for tax in &site.taxonomies {
+        let group = site
+            .taxonomies
+            .iter()
+            .filter(|t| t.name == tax.name)
+            .map(|t| (&t.lang, &t.url));
+        let newest = |pages: &[usize]| newest(pages.iter().map(|&i| &site.pages[i]));
+        let all: Vec<usize> = tax.terms.iter().flat_map(|t| t.pages.clone()).collect();
+        out.push(Entry {
+            loc: absolute(config, &tax.url),
+            lastmod: newest(&all),
+            alternates: with_x_default(config, group),
+        });
+        for term in &tax.terms {
+            out.push(Entry {
+                loc: absolute(config, &term.url),
+                lastmod: newest(&term.pages),
+                alternates: Vec::new(),
+            });
+        }
+    }
+    out
+}
+
+/// A group's members in language order, then `x-default` (the root chooser).
+fn with_x_default<'a>(
+    config: &Config,
+    group: impl Iterator<Item = (&'a Lang, &'a UrlPath)>,
+) -> Vec<(String, String)> {
+    let mut alts: Vec<(String, String)> = group
+        .map(|(l, u)| (l.to_string(), absolute(config, u)))
+        .collect();
+    if !alts.is_empty() {
+        alts.push(("x-default".into(), format!("{}/", config.base_url)));
+    }
+    alts
+}
+
+/// When a page last changed: `updated`, else `date`.
+pub fn lastmod(page: &Page) -> Option<&DateTime> {
+    page.doc
+        .front
+        .updated
+        .as_ref()
+        .or(page.doc.front.date.as_ref())
+}
+
+fn newest<'a>(pages: impl Iterator<Item = &'a Page>) -> Option<String> {
+    pages
+        .filter_map(lastmod)
+        .max_by_key(|d| (time::instant(d), d.time.is_some()))
+        .map(time::w3c)
+}
