@@ -152,3 +152,27 @@ fn a_broken_lock_file_is_a_located_error() {
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o).contains("translations.lock:"), "{}", text(&o));
 }
+
+#[test]
+fn check_reports_fluent_mismatches_anchors_and_links_in_the_output() {
+    let (_tmp, root) = common::site("check-findings");
+    let o = run(&root, &["check"]);
+    assert_eq!(o.status.code(), Some(1));
+    insta::assert_snapshot!(text(&o));
+    let json: serde_json::Value =
+        serde_json::from_slice(&run(&root, &["check", "--format", "json"]).stdout).unwrap();
+    let kinds = |list: &str| -> Vec<String> {
+        json[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["kind"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(kinds("errors"), ["link", "link"]);
+    assert!(
+        kinds("warnings").iter().filter(|k| *k == "fluent").count() >= 4,
+        "{:?}",
+        kinds("warnings")
+    );
+}

@@ -1,0 +1,218 @@
+//! Static files with content-hashed names, and the `asset()` template function.
+//!
+//! Takes the static files from [`Sources`](crate::sources::Sources) (plus diptych's
+//! own `search.js` unless the site has one); produces a map from each file to a name
+//! with a hash of its bytes (`css/site.css` → `css/site.3f2a9c1e.css`) and, through
+//! [`Assets::register`], `asset(path="css/site.css")` returning `/css/site.3f2a9c1e.css`.
+//! [`Assets::publish`] writes every hashed file, and the unhashed original only where
+//! it is needed: at the top of `static/` (`favicon.ico`, `CNAME` live at fixed names),
+//! when a built page still links its plain URL, or when a stylesheet or script names
+//! the file (relative references). Rejects an `asset()` path that is no static file
+//! (with a suggestion) and a static file that would replace a page.
+
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use tera::{Kwargs, State, Tera, TeraResult};
+
+use crate::diagnostic::Diagnostic;
+use crate::render::Output;
+
+/// Static files by path under `static/`, with their hashed names.
+#[derive(Debug, Clone, Default)]
+pub struct Assets {
+    /// Original path → (hashed path, bytes).
+    files: BTreeMap<String, (String, Arc<[u8]>)>,
+}
+
+impl Assets {
+    /// Hashes every static file; adds the built-in `search.js`.
+    pub fn new(statics: &BTreeMap<String, Vec<u8>>) -> Assets {
+        let mut files = BTreeMap::new();
+        let builtin = [(
+            super::search::SCRIPT_PATH,
+            super::search::SCRIPT.as_bytes(),
+        )];
+        let all = builtin
+            .into_iter()
+            .filter(|(p, _)| !statics.contains_key(*p))
+            .chain(statics.iter().map(|(p, b)| (p.as_str(), b.as_slice())));
+        for (path, bytes) in all {
+            files.insert(path.to_string(), (hashed_name(path, bytes), Arc::from(bytes)));
+        }
+        Assets { files }
+    }
+
+    /// The URL of a static file under its hashed name: `/css/site.3f2a9c1e.css`.
+    pub fn url(&self, path: &str) -> Option<String> {
+        let path = path.trim_start_matches('/');
+        self.files.get(path).map(|(h, _)| format!("/{h}"))
+    }
+
+    /// Registers `asset(path="…")` with Tera.
+    pub fn register(&self, tera: &mut Tera) {
+        let urls: Arc<BTreeMap<String, String>> = Arc::new(
+            self.files
+                .iter()
+                .map(|(p, (h, _))| (p.clone(), format!("/{h}")))
+                .collect(),
+        );
+        tera.register_function("asset", move |kwargs: Kwargs, _: &State| {
+            asset(&urls, &kwargs)
+        });
+    }
+
+    /// Adds the hashed files, and the originals still needed, to `output`.
+    pub fn publish(&self, output: &mut Output) -> Result<(), Vec<Diagnostic>> {
+        let linked = if self.files.keys().any(|p| p.contains('/')) {
+            linked_paths(output, self)
+        } else {
+            HashSet::new()
+        };
+        let mut errors = Vec::new();
+        for (path, (hashed, bytes)) in &self.files {
+            let needed = !path.contains('/')
+                || linked.contains(path.as_str())
+                || self.named_by_text_file(path);
+            let names = [Some(hashed), needed.then_some(path)];
+            for name in names.into_iter().flatten() {
+                if output.files.contains_key(name) {
+                    errors.push(
+                        Diagnostic::error(
+                            "static",
+                            format!("static/{path}"),
+                            format!("the static file {name} would replace a page built at the same path"),
+                        )
+                        .with_help("rename or move the static file"),
+                    );
+                } else {
+                    output.files.insert(name.clone(), bytes.to_vec());
+                }
+            }
+        }
+        if errors.is_empty() { Ok(()) } else { Err(errors) }
+    }
+
+    /// Whether a stylesheet or script names this file (e.g. `url(../img/x.png)`).
+    fn named_by_text_file(&self, path: &str) -> bool {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        self.files.iter().any(|(p, (_, bytes))| {
+            p != path
+                && (p.ends_with(".css") || p.ends_with(".js"))
+                && memmem(bytes, name.as_bytes())
+        })
+    }
+}
+
+fn asset(urls: &BTreeMap<String, String>, kwargs: &Kwargs) -> TeraResult<String> {
+    let path: String = kwargs.must_get("path")?;
+    let key = path.trim_start_matches('/');
+    urls.get(key).cloned().ok_or_else(|| {
+        let hint = crate::suggest::closest(key, urls.keys().map(String::as_str))
+            .map_or_else(String::new, |c| format!("; did you mean `{c}`?"));
+        tera::Error::message(format!(
+            "asset(): there is no static file `{path}` in the theme's or the site's static/{hint}"
+        ))
+    })
+}
+
+/// Root-relative paths (without the leading `/`) of static files that the built HTML
+/// files link by their plain name.
+fn linked_paths<'a>(output: &Output, assets: &'a Assets) -> HashSet<&'a str> {
+    let wanted: Vec<&str> = assets
+        .files
+        .keys()
+        .filter(|p| p.contains('/'))
+        .map(String::as_str)
+        .collect();
+    output
+        .files
+        .par_iter()
+        .filter(|(p, _)| p.ends_with(".html"))
+        .map(|(_, bytes)| {
+            wanted
+                .iter()
+                .copied()
+                .filter(|w| links(bytes, w))
+                .collect::<Vec<&str>>()
+        })
+        .flatten()
+        .collect()
+}
+
+/// Whether `html` contains `/path` right after a quote or `(` (an attribute or CSS URL).
+fn links(html: &[u8], path: &str) -> bool {
+    let needle = format!("/{path}");
+    let n = needle.as_bytes();
+    let mut from = 0;
+    while let Some(i) = find(&html[from..], n) {
+        let at = from + i;
+        if at > 0 && matches!(html[at - 1], b'"' | b'\'' | b'(' | b'=') {
+            let after = html.get(at + n.len()).copied();
+            if !after.is_some_and(|c| c.is_ascii_alphanumeric() || c == b'.' || c == b'/') {
+                return true;
+            }
+        }
+        from = at + 1;
+    }
+    false
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    memchr::memmem::find(hay, needle)
+}
+
+fn memmem(hay: &[u8], needle: &[u8]) -> bool {
+    find(hay, needle).is_some()
+}
+
+/// `css/site.css` → `css/site.<hash>.css`; a name without an extension gets `.<hash>`.
+fn hashed_name(path: &str, bytes: &[u8]) -> String {
+    let hash = format!("{:08x}", content_hash(bytes) >> 32);
+    let (dir, name) = match path.rfind('/') {
+        Some(i) => (&path[..=i], &path[i + 1..]),
+        None => ("", path),
+    };
+    match name.rfind('.') {
+        Some(i) if i > 0 => format!("{dir}{}.{hash}{}", &name[..i], &name[i..]),
+        _ => format!("{dir}{name}.{hash}"),
+    }
+}
+
+/// FNV-1a over the bytes with a final avalanche: stable across Rust versions and
+/// platforms (unlike `DefaultHasher`), and enough to bust caches.
+fn content_hash(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    h ^ (h >> 33)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_files_by_content() {
+        let a = hashed_name("css/site.css", b"body{}");
+        assert!(a.starts_with("css/site.") && a.ends_with(".css") && a.len() == 21, "{a}");
+        assert_ne!(a, hashed_name("css/site.css", b"body{ }"));
+        assert!(hashed_name("CNAME", b"x").starts_with("CNAME."));
+        assert!(hashed_name("js/app.min.js", b"x").starts_with("js/app.min."));
+    }
+
+    #[test]
+    fn finds_plain_links_but_not_longer_names() {
+        assert!(links(b"<link href=\"/css/site.css\">", "css/site.css"));
+        assert!(links(b"<link href=\"/css/site.css?v=1\">", "css/site.css"));
+        assert!(!links(b"<link href=\"/css/site.css2\">", "css/site.css"));
+        assert!(!links(b"<link href=\"/x/css/site.css\">", "css/site.css"));
+    }
+}
