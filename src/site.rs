@@ -54,6 +54,9 @@ pub struct Term {
     pub name: String,
     pub url: UrlPath,
     pub pages: Vec<usize>,
+    /// The same term in other languages (`energie` ↔ `energy`): `(taxonomy index, term
+    /// index)` in [`Site::taxonomies`], found from the pages the terms share.
+    pub translations: Vec<(usize, usize)>,
 }
 
 /// One taxonomy in one language.
@@ -127,6 +130,7 @@ impl Site {
         }
         site.link_sections();
         site.collect_taxonomies(config, &mut urls, &mut errors);
+        site.pair_terms();
         site.resolve_links(&mut errors);
         if errors.is_empty() {
             Ok(site)
@@ -245,6 +249,7 @@ impl Site {
                             name: name.clone(),
                             url: UrlPath::dir(base.as_str().split('/').chain([slug.as_str()])),
                             pages: Vec::new(),
+                            translations: Vec::new(),
                         });
                         term.pages.push(i);
                         page.terms
@@ -276,6 +281,66 @@ impl Site {
                 });
             }
         }
+    }
+
+    /// Pairs each term with its counterpart in every other language: the term whose
+    /// pages are, for the most part, translations of this term's pages, when that
+    /// choice is mutual. Terms are written per language, so this is how `energie`
+    /// finds `energy` without a mapping file.
+    fn pair_terms(&mut self) {
+        let mut links = Vec::new();
+        for (a, ta) in self.taxonomies.iter().enumerate() {
+            for (b, tb) in self.taxonomies.iter().enumerate() {
+                if a == b || ta.name != tb.name {
+                    continue;
+                }
+                for (i, j) in self.best_matches(ta, tb) {
+                    if self.best_matches(tb, ta).contains(&(j, i)) {
+                        links.push((a, i, b, j));
+                    }
+                }
+            }
+        }
+        for (a, i, b, j) in links {
+            self.taxonomies[a].terms[i].translations.push((b, j));
+        }
+    }
+
+    /// For each term of `from`, the term of `to` sharing the most page keys, if they
+    /// share at least half of their combined keys.
+    fn best_matches(&self, from: &TaxonomyIndex, to: &TaxonomyIndex) -> Vec<(usize, usize)> {
+        let mut term_of: HashMap<&PageKey, Vec<usize>> = HashMap::new();
+        for (j, t) in to.terms.iter().enumerate() {
+            for &p in &t.pages {
+                term_of.entry(&self.pages[p].doc.key).or_default().push(j);
+            }
+        }
+        let mut out = Vec::new();
+        for (i, t) in from.terms.iter().enumerate() {
+            let mut shared: BTreeMap<usize, usize> = BTreeMap::new();
+            for &p in &t.pages {
+                for &j in term_of.get(&self.pages[p].doc.key).into_iter().flatten() {
+                    *shared.entry(j).or_default() += 1;
+                }
+            }
+            // Rank by overlap over union (in thousandths), then a shared name (`talent`
+            // in both languages), then the first term.
+            let best = shared.into_iter().max_by_key(|&(j, n)| {
+                let union = t.pages.len() + to.terms[j].pages.len() - n;
+                (
+                    n * 1000 / union.max(1),
+                    to.terms[j].url.as_str().rsplit('/').nth(1)
+                        == t.url.as_str().rsplit('/').nth(1),
+                    std::cmp::Reverse(j),
+                )
+            });
+            if let Some((j, n)) = best
+                && 2 * n >= t.pages.len() + to.terms[j].pages.len() - n
+            {
+                out.push((i, j));
+            }
+        }
+        out
     }
 
     /// Puts the URL of every linked page into each body; broken links are errors,

@@ -57,13 +57,22 @@ fn formatter<'l>(locales: &'l Locales, lang: &Lang, caller: &str) -> TeraResult<
 }
 
 /// `t(id="site-title", count=3)`: every argument but `id` is passed to the message.
+/// `lang="en"` picks another language, for the one page that speaks all of them (the
+/// root language chooser); other pages never need it.
 fn translate(locales: &Locales, kwargs: &Kwargs, state: &State) -> TeraResult<String> {
-    let lang = page_lang(locales, state, "t()")?;
+    let lang = match kwargs.get::<String>("lang")? {
+        Some(code) => Lang::parse(&code)
+            .filter(|l| locales.langs().any(|x| x == l))
+            .ok_or_else(|| {
+                Error::message(format!("t(): `{code}` is not one of the site's languages"))
+            })?,
+        None => page_lang(locales, state, "t()")?,
+    };
     let id: String = kwargs.must_get("id")?;
     let mut args = Vec::new();
     for (key, value) in kwargs.iter() {
         let name = key.to_string();
-        if name != "id" {
+        if name != "id" && name != "lang" {
             let value = arg_value(&id, &name, value)?;
             args.push((name, value));
         }
@@ -190,6 +199,22 @@ mod tests {
         assert_eq!(
             en,
             "6,500 items | 1 item | 6,500 | 15% | 2.50 | Thursday, 26 November 2026 19:30 | 26 November 2026 | Welcome | Hello &lt;b&gt;Anna&lt;/b&gt;"
+        );
+    }
+
+    #[test]
+    fn an_explicit_lang_argument_picks_that_language() {
+        let tera = tera_with(
+            "{{ t(id=\"greeting\", lang=\"en\", name=\"A\") }}|{{ t(id=\"greeting\", name=\"A\") }}",
+        );
+        let out = tera.render("page.html", &context(Some("nl"))).unwrap();
+        assert_eq!(out, "Hello A|Hallo A");
+        assert!(
+            render_error(
+                "{{ t(id=\"greeting\", lang=\"de\", name=\"A\") }}",
+                &context(Some("nl"))
+            )
+            .contains("`de` is not one of the site's languages")
         );
     }
 
