@@ -47,6 +47,13 @@ impl YamlError {
 /// Turns serde's "unknown field `x`, expected one of `a`, `b`" into a short message and a
 /// did-you-mean suggestion.
 fn explain(message: &str) -> (String, Option<String>) {
+    if let Some((before, key)) = message.split_once("duplicate entry with key ") {
+        let key = key.trim_matches('"');
+        return (
+            format!("{before}`{key}` is written twice in one map"),
+            Some("keep one of them: YAML would use only the last".into()),
+        );
+    }
     let Some(start) = message.find("unknown field `") else {
         return (message.to_string(), None);
     };
@@ -72,12 +79,20 @@ fn explain(message: &str) -> (String, Option<String>) {
     (short, Some(help))
 }
 
-/// Parses `text` into `T`.
+/// Parses `text` into `T`. A key written twice in one map is an error.
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
-    serde_yaml::from_str(text).map_err(|e| YamlError {
+    let value = serde_yaml::from_str(text).map_err(located)?;
+    // Into a map type (`extra`, taxonomies, data files) serde keeps the last of two equal
+    // keys without a word; the YAML value type reports them.
+    serde_yaml::from_str::<Value>(text).map_err(located)?;
+    Ok(value)
+}
+
+fn located(e: serde_yaml::Error) -> YamlError {
+    YamlError {
         offset: e.location().map(|l| l.index()),
         message: clean_message(&e.to_string()),
-    })
+    }
 }
 
 /// serde_yaml appends " at line L column C" to its messages; we print positions ourselves.
@@ -184,6 +199,14 @@ mod tests {
             help.as_deref(),
             Some("the known fields are `title`, `slug`")
         );
+    }
+
+    #[test]
+    fn rejects_a_key_written_twice() {
+        let err = from_str::<serde_json::Value>("a: 1\nb: 2\na: 3\n").unwrap_err();
+        assert!(err.message.contains("duplicate"), "{}", err.message);
+        let (msg, _) = explain("extra: duplicate entry with key \"a\"");
+        assert_eq!(msg, "extra: `a` is written twice in one map");
     }
 
     #[test]
