@@ -214,12 +214,27 @@ pub fn parse(
                 "check `start` and `end`",
             ));
         }
+        // Templates put the event's website in an `href`: only web addresses, never
+        // `javascript:`.
+        let url = ev.url.filter(|u| {
+            let web = is_web_url(u);
+            if !web {
+                problems.push(located(
+                    path,
+                    text,
+                    locate("url"),
+                    format!("the event's `url` `{u}` is not a web address"),
+                    "write it like `https://example.nl/event`",
+                ));
+            }
+            web
+        });
         if let Some(start) = start_dt {
             fm.event = Some(Event {
                 start,
                 end: end_dt,
                 location: ev.location,
-                url: ev.url,
+                url,
             });
         }
     }
@@ -315,6 +330,14 @@ fn terms(value: yaml::Value) -> Option<Vec<String>> {
         .collect()
 }
 
+fn is_web_url(u: &str) -> bool {
+    let lower = u.to_ascii_lowercase();
+    ["https://", "http://"]
+        .iter()
+        .any(|p| lower.starts_with(p) && lower.len() > p.len())
+        && !u.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
 fn is_safe_alias(alias: &str) -> bool {
     let Some(rest) = alias.strip_prefix('/') else {
         return false;
@@ -353,9 +376,25 @@ fn find_field(text: &str, start: usize, end: usize, field: &str) -> Option<(usiz
     None
 }
 
+/// The span of `needle` as a whole YAML item (`- /a/`, `[/a/, "/b/"]`), so alias `/`
+/// is not found inside `/nl/x`; else its first occurrence.
 fn find_in(text: &str, start: usize, end: usize, needle: &str) -> Option<(usize, usize)> {
-    text[start..end]
-        .find(needle)
+    let src = &text[start..end];
+    let whole = |i: usize| {
+        let before = src[..i].chars().next_back();
+        let after = src[i + needle.len()..].chars().next();
+        matches!(
+            before,
+            None | Some(' ' | '\t' | '[' | ',' | '"' | '\'' | '-')
+        ) && matches!(
+            after,
+            None | Some('\n' | '\r' | ',' | ']' | '"' | '\'' | ' ' | '\t' | '#')
+        )
+    };
+    src.match_indices(needle)
+        .map(|(i, _)| i)
+        .find(|&i| whole(i))
+        .or_else(|| src.find(needle))
         .map(|i| (start + i, start + i + needle.len()))
 }
 
@@ -425,6 +464,26 @@ mod tests {
                 .0
                 .contains("alias")
         );
+    }
+
+    #[test]
+    fn accepts_only_web_addresses_as_event_urls() {
+        let page = |url: &str| {
+            format!("---\ntitle: T\nevent:\n  start: 2026-11-26\n  url: '{url}'\n---\n")
+        };
+        assert!(fm(&page("https://forum.nl/x")).is_ok());
+        for bad in [
+            "javascript:alert(1)",
+            " https://x.nl",
+            "//x.nl",
+            "data:text/html,x",
+            "https://",
+        ] {
+            assert!(
+                first_error(&page(bad)).0.contains("not a web address"),
+                "{bad}"
+            );
+        }
     }
 
     #[test]
