@@ -480,10 +480,11 @@ fn sort_key(
     )
 }
 
-/// Which file claimed which URL, to report two on one.
+/// Which file claimed which URL, to report two on one. Claims are by output file, so
+/// `/nl/` and an alias `/nl/index.html` collide too.
 #[derive(Default)]
 struct UrlClaims {
-    owners: HashMap<UrlPath, String>,
+    owners: HashMap<String, String>,
 }
 
 impl UrlClaims {
@@ -495,7 +496,7 @@ impl UrlClaims {
         what: impl FnOnce() -> String,
     ) {
         let me = what();
-        if let Some(first) = self.owners.get(url) {
+        if let Some(first) = self.owners.get(&url.output_file()) {
             let mut d = Diagnostic::error(
                 "url",
                 &doc.path,
@@ -507,12 +508,12 @@ impl UrlClaims {
             }
             errors.push(d);
         } else {
-            self.owners.insert(url.clone(), me);
+            self.owners.insert(url.output_file(), me);
         }
     }
 
     fn claim_generated(&mut self, url: &UrlPath, what: String, errors: &mut Vec<Diagnostic>) {
-        if let Some(first) = self.owners.get(url) {
+        if let Some(first) = self.owners.get(&url.output_file()) {
             errors.push(
                 Diagnostic::error(
                     "url",
@@ -522,7 +523,7 @@ impl UrlClaims {
                 .with_help("rename the taxonomy's slug in site.yaml or the page's slug"),
             );
         } else {
-            self.owners.insert(url.clone(), what);
+            self.owners.insert(url.output_file(), what);
         }
     }
 }
