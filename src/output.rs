@@ -4,7 +4,8 @@
 //! temporary directory beside it and swaps that in only when all writes succeeded, so a
 //! failed build leaves the previous output untouched. Leftovers of a killed build (our
 //! own `.NAME.diptych-*` siblings, nothing else) are removed first. Rejects an output
-//! path that is a file.
+//! path that is a file, and an output where one path is both a file and a folder (a
+//! page with `slug: atom.xml` beside the feed) before touching the disk.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -12,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
 use crate::render::Output;
 
@@ -30,6 +32,10 @@ impl Output {
                 "{} exists and is not a directory",
                 dir.display()
             )));
+        }
+        let clashes = self.file_folder_clashes();
+        if !clashes.is_empty() {
+            return Err(Error::Content(clashes));
         }
         fs::create_dir_all(&parent).map_err(Error::write(&parent))?;
         remove_leftovers(&parent, name)?;
@@ -56,6 +62,30 @@ impl Output {
             fs::rename(&staged, dir).map_err(Error::write(dir))?;
         }
         Ok(())
+    }
+
+    /// Paths that are a file and also the folder of another file, which no disk can hold.
+    pub fn file_folder_clashes(&self) -> Vec<Diagnostic> {
+        let mut clashes = Vec::new();
+        for path in self.files.keys() {
+            let mut dir = Path::new(path).parent();
+            while let Some(d) = dir.filter(|d| !d.as_os_str().is_empty()) {
+                if let Some(file) = d.to_str().filter(|f| self.files.contains_key(*f)) {
+                    clashes.push(
+                        Diagnostic::error(
+                            "url",
+                            "content",
+                            format!("{file} is a file of the site, and {path} needs it to be a folder"),
+                        )
+                        .with_help(
+                            "a page's `slug` or an alias looks like a file diptych writes; give it another",
+                        ),
+                    );
+                }
+                dir = d.parent();
+            }
+        }
+        clashes
     }
 
     fn write_files(&self, root: &Path) -> Result<()> {
@@ -136,6 +166,22 @@ mod tests {
         assert!(!tmp.path().join(".public.diptych-tmp-abc").exists());
         assert!(tmp.path().join(".other.diptych-tmp-abc").exists());
         assert!(tmp.path().join("keep").exists());
+    }
+
+    #[test]
+    fn refuses_a_path_that_is_file_and_folder_before_writing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let o = output(&[("nl/atom.xml", "feed"), ("nl/atom.xml/index.html", "page")]);
+        let Err(Error::Content(d)) = o.write(&out) else {
+            panic!("expected a content error");
+        };
+        assert!(
+            d[0].message.starts_with("nl/atom.xml is a file"),
+            "{}",
+            d[0].message
+        );
+        assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 0);
     }
 
     #[test]
