@@ -29,6 +29,8 @@ struct RawConfig {
     taxonomies: Vec<RawTaxonomy>,
     #[serde(default)]
     unsafe_html: bool,
+    #[serde(default)]
+    feeds: Feeds,
 }
 
 #[derive(Debug, Deserialize)]
@@ -91,6 +93,34 @@ pub struct Config {
     pub taxonomies: Vec<Taxonomy>,
     /// Raw HTML in markdown is passed through unsanitized (trusted content only).
     pub unsafe_html: bool,
+    /// What the Atom feeds hold.
+    pub feeds: Feeds,
+}
+
+/// `feeds:` in site.yaml: how many entries a feed keeps and which sections feed in.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Feeds {
+    /// The newest entries kept per language (default 20).
+    #[serde(default = "Feeds::default_limit")]
+    pub limit: usize,
+    /// Section folders under `content/` (`calendar`); every section when unset.
+    pub sections: Option<Vec<String>>,
+}
+
+impl Feeds {
+    fn default_limit() -> usize {
+        20
+    }
+}
+
+impl Default for Feeds {
+    fn default() -> Feeds {
+        Feeds {
+            limit: Feeds::default_limit(),
+            sections: None,
+        }
+    }
 }
 
 impl Config {
@@ -235,6 +265,7 @@ impl Config {
             default: default.min(raw.languages.len().saturating_sub(1)),
             taxonomies,
             unsafe_html: raw.unsafe_html,
+            feeds: raw.feeds,
         })
     }
 

@@ -21,6 +21,7 @@ pub mod locales;
 pub mod markdown;
 pub(crate) mod message_info;
 pub mod output;
+pub mod publish;
 pub mod render;
 pub mod site;
 pub mod sources;
@@ -123,10 +124,15 @@ pub fn generate(config: &Config, sources: &Sources, drafts: bool) -> Result<Gene
             (None, Vec::new())
         }
     };
+    let assets = publish::Assets::new(&sources.statics);
     let theme = locales.as_ref().and_then(|l| {
-        Theme::load(sources, |tera| template_fns::register(tera, l.clone()))
-            .map_err(|mut e| errors.append(&mut e))
-            .ok()
+        let templates = publish::with_builtin_templates(sources);
+        Theme::load(&templates, |tera| {
+            template_fns::register(tera, l.clone());
+            assets.register(tera);
+        })
+        .map_err(|mut e| errors.append(&mut e))
+        .ok()
     });
     if let Some(l) = &locales {
         let (mut errs, mut warns): (Vec<_>, Vec<_>) = check::fluent(l, sources)
@@ -159,8 +165,7 @@ pub fn generate(config: &Config, sources: &Sources, drafts: bool) -> Result<Gene
     }
     let mut output =
         Output::render(&site, &theme, config, &data).map_err(|e| fail(e, &warnings))?;
-    output
-        .add_statics(&sources.statics)
+    publish::publish(&site, config, Some(&locales), &assets, &mut output)
         .map_err(|e| fail(e, &warnings))?;
     let broken = check::output_links(&output);
     if !broken.is_empty() {

@@ -142,7 +142,15 @@ impl Output {
         data: &serde_json::Value,
     ) -> Result<Output, Vec<Diagnostic>> {
         let teras = per_language(theme, site, config, data);
-        let jobs = jobs(site, config);
+        let mut jobs = jobs(site, config);
+        // publish: the search page per language, when the theme (or diptych's default) has one.
+        let search_urls: Vec<(&Lang, UrlPath)> = config
+            .langs()
+            .map(|l| (l, crate::publish::search::page_url(l)))
+            .collect();
+        if theme.has("search.html") {
+            jobs.extend(search_jobs(config, &search_urls));
+        }
         let missing: Vec<Diagnostic> = jobs
             .iter()
             .map(|j| j.template)
@@ -223,6 +231,13 @@ fn per_language<'a>(
             })
             .unwrap_or_default();
         g.insert("menu", &menu);
+        // publish: the search page's URLs, and every event of the language by start.
+        g.insert("search", &crate::publish::search::context(lang));
+        let events: Vec<Summary> = crate::publish::calendar::events(site, lang)
+            .into_iter()
+            .map(|i| summary(&site.pages[i]))
+            .collect();
+        g.insert("events", &events);
         out.insert(lang, tera);
     }
     out
@@ -473,14 +488,70 @@ fn context(site: &Site, config: &Config, job: &Job) -> Context {
             ctx.insert("translations", &translations(site, config, i));
             ctx.insert("alternates", &alternates(site, config, i));
             ctx.insert("breadcrumbs", &breadcrumbs(site, i));
+            let json_ld = crate::publish::jsonld::for_page(site, config, i);
+            ctx.insert_value("json_ld", tera::Value::safe_string(&json_ld));
         }
         None => {
             ctx.insert("translations", &job.peers);
-            ctx.insert("alternates", &Vec::<Alternate>::new());
+            ctx.insert("alternates", &generated_alternates(site, config, job));
             ctx.insert("breadcrumbs", &Vec::<Link>::new());
+            ctx.insert_value("json_ld", tera::Value::safe_string(""));
         }
     }
     ctx
+}
+
+/// publish: taxonomy and term pages get their language versions (the same groups the
+/// sitemap lists, so reciprocal by construction); other generated pages have none.
+fn generated_alternates<'a>(site: &'a Site, config: &Config, job: &Job) -> Vec<Alternate<'a>> {
+    let Some(url) = job
+        .page
+        .url
+        .filter(|_| matches!(job.page.kind, "taxonomy" | "term"))
+    else {
+        return Vec::new();
+    };
+    let Some((tax, term)) = crate::publish::generated_page(site, job.lang, url) else {
+        return Vec::new();
+    };
+    crate::publish::generated_versions(site, config, tax, term)
+        .into_iter()
+        .map(|(lang, url)| Alternate {
+            lang,
+            url: permalink(config, url),
+        })
+        .collect()
+}
+
+/// publish: one search page per language (`/<lang>/search/`), linked to the others.
+fn search_jobs<'a>(config: &'a Config, urls: &'a [(&'a Lang, UrlPath)]) -> Vec<Job<'a>> {
+    urls.iter()
+        .map(|(lang, url)| Job {
+            template: "search.html",
+            out: url.output_file(),
+            lang,
+            page: PageCtx {
+                kind: "search",
+                url: Some(url),
+                permalink: permalink(config, url),
+                ..PageCtx::default()
+            },
+            source: None,
+            peers: urls
+                .iter()
+                .filter(|(l, _)| l != lang)
+                .filter_map(|(l, u)| {
+                    config.language(l.as_str()).map(|c| Translation {
+                        lang: l,
+                        name: &c.name,
+                        title: "",
+                        url: u,
+                        exists: true,
+                    })
+                })
+                .collect(),
+        })
+        .collect()
 }
 
 fn translations<'a>(site: &'a Site, config: &'a Config, i: usize) -> Vec<Translation<'a>> {

@@ -15,7 +15,7 @@ fn build_case(case: &str) -> String {
     if let Err(e) = diptych::build(&opts) {
         panic!("{case} failed: {e}: {e:?}");
     }
-    common::flatten(&out)
+    common::flatten_pages(&out)
 }
 
 #[test]

@@ -24,24 +24,33 @@ use crate::render::Output;
 pub struct Assets {
     /// Original path → (hashed path, bytes).
     files: BTreeMap<String, (String, Arc<[u8]>)>,
+    /// diptych's own files, published only under their hashed names.
+    builtin: Vec<&'static str>,
 }
 
 impl Assets {
     /// Hashes every static file; adds the built-in `search.js`.
     pub fn new(statics: &BTreeMap<String, Vec<u8>>) -> Assets {
         let mut files = BTreeMap::new();
-        let builtin = [(
-            super::search::SCRIPT_PATH,
-            super::search::SCRIPT.as_bytes(),
-        )];
+        let builtin: Vec<(&'static str, &'static [u8])> =
+            [(super::search::SCRIPT_PATH, super::search::SCRIPT.as_bytes())]
+                .into_iter()
+                .filter(|(p, _)| !statics.contains_key(*p))
+                .collect();
+        let names = builtin.iter().map(|(p, _)| *p).collect();
         let all = builtin
             .into_iter()
-            .filter(|(p, _)| !statics.contains_key(*p))
             .chain(statics.iter().map(|(p, b)| (p.as_str(), b.as_slice())));
         for (path, bytes) in all {
-            files.insert(path.to_string(), (hashed_name(path, bytes), Arc::from(bytes)));
+            files.insert(
+                path.to_string(),
+                (hashed_name(path, bytes), Arc::from(bytes)),
+            );
         }
-        Assets { files }
+        Assets {
+            files,
+            builtin: names,
+        }
     }
 
     /// The URL of a static file under its hashed name: `/css/site.3f2a9c1e.css`.
@@ -72,9 +81,9 @@ impl Assets {
         };
         let mut errors = Vec::new();
         for (path, (hashed, bytes)) in &self.files {
-            let needed = !path.contains('/')
-                || linked.contains(path.as_str())
-                || self.named_by_text_file(path);
+            let top_level = !path.contains('/') && !self.builtin.contains(&path.as_str());
+            let needed =
+                top_level || linked.contains(path.as_str()) || self.named_by_text_file(path);
             let names = [Some(hashed), needed.then_some(path)];
             for name in names.into_iter().flatten() {
                 if output.files.contains_key(name) {
@@ -82,7 +91,9 @@ impl Assets {
                         Diagnostic::error(
                             "static",
                             format!("static/{path}"),
-                            format!("the static file {name} would replace a page built at the same path"),
+                            format!(
+                                "the static file {name} would replace a page built at the same path"
+                            ),
                         )
                         .with_help("rename or move the static file"),
                     );
@@ -91,7 +102,11 @@ impl Assets {
                 }
             }
         }
-        if errors.is_empty() { Ok(()) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
     }
 
     /// Whether a stylesheet or script names this file (e.g. `url(../img/x.png)`).
@@ -202,7 +217,10 @@ mod tests {
     #[test]
     fn names_files_by_content() {
         let a = hashed_name("css/site.css", b"body{}");
-        assert!(a.starts_with("css/site.") && a.ends_with(".css") && a.len() == 21, "{a}");
+        assert!(
+            a.starts_with("css/site.") && a.ends_with(".css") && a.len() == 21,
+            "{a}"
+        );
         assert_ne!(a, hashed_name("css/site.css", b"body{ }"));
         assert!(hashed_name("CNAME", b"x").starts_with("CNAME."));
         assert!(hashed_name("js/app.min.js", b"x").starts_with("js/app.min."));

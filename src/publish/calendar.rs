@@ -122,7 +122,11 @@ fn vevent(ics: &mut Ics, config: &Config, p: &Page) {
         "UID:{}",
         escape_text(&format!("{}@{}", p.doc.key, host(config)))
     ));
-    let stamp = fm.updated.as_ref().or(fm.date.as_ref()).unwrap_or(&event.start);
+    let stamp = fm
+        .updated
+        .as_ref()
+        .or(fm.date.as_ref())
+        .unwrap_or(&event.start);
     ics.line(&format!("DTSTAMP:{}", time::ical_utc(time::instant(stamp))));
     ics.line(&format!("DTSTART{}", when(&event.start, false)));
     match &event.end {
@@ -170,7 +174,8 @@ fn when(dt: &DateTime, exclusive_end: bool) -> String {
 
 /// The midnight after a date (the end of an event that ends on that day).
 fn next_midnight(dt: &DateTime) -> DateTime {
-    let (year, month, day) = time::civil_from_days(time::days_from_civil(dt.year, dt.month, dt.day) + 1);
+    let (year, month, day) =
+        time::civil_from_days(time::days_from_civil(dt.year, dt.month, dt.day) + 1);
     DateTime {
         year,
         month,

@@ -33,7 +33,11 @@ pub fn render(
     let unknown: Vec<Diagnostic> = sections
         .unwrap_or_default()
         .iter()
-        .filter(|s| !site.by_key.contains_key(&PageKey::new(format!("{s}/_index"))))
+        .filter(|s| {
+            !site
+                .by_key
+                .contains_key(&PageKey::new(format!("{s}/_index")))
+        })
         .map(|s| {
             Diagnostic::error(
                 "config",
@@ -68,9 +72,11 @@ pub fn render(
 }
 
 fn in_sections(key: &PageKey, sections: &[String]) -> bool {
-    sections
-        .iter()
-        .any(|s| key.as_str().strip_prefix(s.as_str()).is_some_and(|r| r.starts_with('/')))
+    sections.iter().any(|s| {
+        key.as_str()
+            .strip_prefix(s.as_str())
+            .is_some_and(|r| r.starts_with('/'))
+    })
 }
 
 fn atom(site: &Site, config: &Config, lang: &Lang, title: &str, pages: &[&Page]) -> String {
@@ -88,7 +94,10 @@ fn atom(site: &Site, config: &Config, lang: &Lang, title: &str, pages: &[&Page])
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{lang}\">\n<title>{}</title>\n",
         xml_escape(title)
     );
-    if let Some(d) = config.language(lang.as_str()).and_then(|l| l.description.as_deref()) {
+    if let Some(d) = config
+        .language(lang.as_str())
+        .and_then(|l| l.description.as_deref())
+    {
         s.push_str(&format!("<subtitle>{}</subtitle>\n", xml_escape(d)));
     }
     s.push_str(&format!(
@@ -121,7 +130,7 @@ fn entry(config: &Config, p: &Page) -> String {
     if let Some(d) = &fm.description {
         s.push_str(&format!("<summary>{}</summary>\n", xml_escape(d)));
     }
-    for (_, terms) in &p.terms {
+    for terms in p.terms.values() {
         for (name, url) in terms {
             s.push_str(&format!(
                 "<category term=\"{}\" scheme=\"{}\"/>\n",

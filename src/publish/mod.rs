@@ -76,10 +76,11 @@ pub fn publish_with(
     files.extend(search::render(site, config));
     files.extend(redirects::render(site, config));
     for (path, bytes) in files {
-        if output.files.contains_key(&path) {
-            errors.push(replaces_page(&path));
-        } else {
-            output.files.insert(path, bytes);
+        match output.files.entry(path) {
+            std::collections::btree_map::Entry::Occupied(e) => errors.push(replaces_page(e.key())),
+            std::collections::btree_map::Entry::Vacant(e) => {
+                e.insert(bytes);
+            }
         }
     }
     if let Err(mut e) = assets.publish(output) {
@@ -92,14 +93,18 @@ pub fn publish_with(
     }
 }
 
-/// The theme's templates plus the built-in defaults it lacks (`search.html`), as the
-/// [`Sources`] that [`crate::theme::Theme::load`] reads its templates from.
+/// The theme's templates plus the built-in defaults it lacks (`search.html`, which
+/// extends the theme's `base.html`), as the [`Sources`] that
+/// [`crate::theme::Theme::load`] reads its templates from.
 pub fn with_builtin_templates(sources: &Sources) -> Sources {
-    let mut templates = vec![TextFile {
-        path: "src/publish/search.html".into(),
-        name: "search.html".into(),
-        text: search::DEFAULT_TEMPLATE.into(),
-    }];
+    let mut templates = Vec::new();
+    if sources.templates.iter().any(|t| t.name == "base.html") {
+        templates.push(TextFile {
+            path: "(diptych built-in)/search.html".into(),
+            name: "search.html".into(),
+            text: search::DEFAULT_TEMPLATE.into(),
+        });
+    }
     templates.extend(sources.templates.iter().cloned());
     Sources {
         templates,
@@ -151,7 +156,12 @@ pub fn absolute(config: &Config, url: &UrlPath) -> String {
 pub fn uri(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
-        if b.is_ascii_graphic() && !matches!(b, b'"' | b'<' | b'>' | b'\\' | b'^' | b'`' | b'{' | b'|' | b'}') {
+        if b.is_ascii_graphic()
+            && !matches!(
+                b,
+                b'"' | b'<' | b'>' | b'\\' | b'^' | b'`' | b'{' | b'|' | b'}'
+            )
+        {
             out.push(b as char);
         } else {
             out.push_str(&format!("%{b:02X}"));
@@ -177,7 +187,10 @@ pub fn site_title(site: &Site, config: &Config, locales: Option<&Locales>, lang:
         return t;
     }
     let fluent = locales
-        .filter(|l| l.messages(lang).is_some_and(|m| m.contains_key("site-title")))
+        .filter(|l| {
+            l.messages(lang)
+                .is_some_and(|m| m.contains_key("site-title"))
+        })
         .and_then(|l| l.format(lang, "site-title", &[]).ok());
     fluent
         .or_else(|| home(site, lang).map(|h| site.pages[h].doc.front.title.clone()))
@@ -190,6 +203,67 @@ pub fn home(site: &Site, lang: &Lang) -> Option<usize> {
         .get(&PageKey::new("_index"))
         .and_then(|m| m.get(lang))
         .copied()
+}
+
+/// The language versions of a taxonomy page (`term: None`) or a term page, itself
+/// included, in the configured language order. A term's versions are every term
+/// reachable through [`crate::site::Term::translations`], so each member of a group
+/// lists the same group: hreflang alternates are reciprocal by construction.
+pub fn generated_versions<'a>(
+    site: &'a Site,
+    config: &Config,
+    tax: usize,
+    term: Option<usize>,
+) -> Vec<(&'a Lang, &'a UrlPath)> {
+    let taxonomies = &site.taxonomies;
+    let mut found: Vec<(usize, Option<usize>)> = match term {
+        None => (0..taxonomies.len())
+            .filter(|&t| taxonomies[t].name == taxonomies[tax].name)
+            .map(|t| (t, None))
+            .collect(),
+        Some(term) => {
+            let mut seen = vec![(tax, Some(term))];
+            let mut at = 0;
+            while let Some(&(t, Some(i))) = seen.get(at) {
+                for &(b, j) in &taxonomies[t].terms[i].translations {
+                    if !seen.contains(&(b, Some(j))) {
+                        seen.push((b, Some(j)));
+                    }
+                }
+                at += 1;
+            }
+            seen
+        }
+    };
+    found.sort_by_key(|&(t, _)| config.langs().position(|l| *l == taxonomies[t].lang));
+    found.dedup_by_key(|&mut (t, _)| taxonomies[t].lang.clone());
+    if term.is_some() && found.len() < 2 {
+        return Vec::new();
+    }
+    found
+        .into_iter()
+        .map(|(t, i)| {
+            let tax = &taxonomies[t];
+            (&tax.lang, i.map_or(&tax.url, |i| &tax.terms[i].url))
+        })
+        .collect()
+}
+
+/// The taxonomy (and term) a generated page's URL belongs to.
+pub fn generated_page(site: &Site, lang: &Lang, url: &UrlPath) -> Option<(usize, Option<usize>)> {
+    site.taxonomies
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| &t.lang == lang && url.as_str().starts_with(t.url.as_str()))
+        .find_map(|(ti, t)| {
+            if &t.url == url {
+                return Some((ti, None));
+            }
+            t.terms
+                .iter()
+                .position(|term| &term.url == url)
+                .map(|i| (ti, Some(i)))
+        })
 }
 
 /// The pages of `lang` in build order (by key).
@@ -235,9 +309,6 @@ mod tests {
 
     #[test]
     fn escapes_xml_and_drops_characters_xml_cannot_hold() {
-        assert_eq!(
-            xml_escape("a<b>&\"c'\u{1}"),
-            "a&lt;b&gt;&amp;&quot;c&apos;"
-        );
+        assert_eq!(xml_escape("a<b>&\"c'\u{1}"), "a&lt;b&gt;&amp;&quot;c&apos;");
     }
 }

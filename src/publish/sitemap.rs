@@ -15,7 +15,7 @@ use crate::lang::Lang;
 use crate::site::{Page, Site};
 use crate::url::UrlPath;
 
-use super::{absolute, time, xml_escape};
+use super::{absolute, generated_versions, time, xml_escape};
 
 /// One `<url>` entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,24 +96,21 @@ pub fn entries(site: &Site, config: &Config) -> Vec<Entry> {
             alternates: with_x_default(config, group),
         });
     }
-    for tax in &site.taxonomies {
-        let group = site
-            .taxonomies
-            .iter()
-            .filter(|t| t.name == tax.name)
-            .map(|t| (&t.lang, &t.url));
+    for (t, tax) in site.taxonomies.iter().enumerate() {
+        let group = generated_versions(site, config, t, None);
         let newest = |pages: &[usize]| newest(pages.iter().map(|&i| &site.pages[i]));
         let all: Vec<usize> = tax.terms.iter().flat_map(|t| t.pages.clone()).collect();
         out.push(Entry {
             loc: absolute(config, &tax.url),
             lastmod: newest(&all),
-            alternates: with_x_default(config, group),
+            alternates: with_x_default(config, group.into_iter()),
         });
-        for term in &tax.terms {
+        for (i, term) in tax.terms.iter().enumerate() {
+            let group = generated_versions(site, config, t, Some(i));
             out.push(Entry {
                 loc: absolute(config, &term.url),
                 lastmod: newest(&term.pages),
-                alternates: Vec::new(),
+                alternates: with_x_default(config, group.into_iter()),
             });
         }
     }

@@ -47,8 +47,30 @@ pub fn copy_dir(from: &Path, to: &Path) {
 
 /// Every file under `dir`, sorted, as `== path ==` followed by its text.
 pub fn flatten(dir: &Path) -> String {
+    flatten_where(dir, |_| true)
+}
+
+/// Whether a built file is a publishing output (sitemap, robots.txt, feeds, calendars,
+/// search index, page and script): `tests/publish.rs` snapshots those, so other
+/// fixtures can leave them out and stay about what they test.
+pub fn is_publish_output(rel: &str) -> bool {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    matches!(name, "robots.txt" | "atom.xml" | "search-index.json")
+        || (name.starts_with("sitemap") && name.ends_with(".xml"))
+        || name.ends_with(".ics")
+        || rel.ends_with("/search/index.html")
+        || (name.starts_with("search.") && name.ends_with(".js"))
+}
+
+/// [`flatten`] without the publishing outputs.
+pub fn flatten_pages(dir: &Path) -> String {
+    flatten_where(dir, |rel| !is_publish_output(rel))
+}
+
+fn flatten_where(dir: &Path, keep: impl Fn(&str) -> bool) -> String {
     let mut files = Vec::new();
     collect(dir, dir, &mut files);
+    files.retain(|f| keep(f));
     files.sort();
     let mut out = String::new();
     for rel in files {

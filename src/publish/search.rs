@@ -1,0 +1,243 @@
+//! The search index per language (`/<lang>/search-index.json`), the script that
+//! searches it (`/search.js`, hashed like any static file) and the search page's
+//! context and default template.
+//!
+//! Takes the content pages of each language; produces a compact inverted index:
+//! `{"pages": [[title, url, description], …], "words": {word: [page, …]}, "stop": […]}`.
+//! Words are lowercased with accents removed (NFD, combining marks dropped — the
+//! script folds queries the same way); words found in more than half of the pages of
+//! a language with 20 or more pages are left out and listed in `stop`, so queries
+//! ignore them. Results only ever link to pages in the index's language. Rejects
+//! nothing.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use icu_normalizer::DecomposingNormalizerBorrowed;
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::lang::Lang;
+use crate::site::Site;
+use crate::url::UrlPath;
+
+use super::pages_in;
+
+/// The script, served under a hashed name (`asset(path="search.js")`).
+pub const SCRIPT: &str = include_str!("search.js");
+/// The script's path among the static files.
+pub const SCRIPT_PATH: &str = "search.js";
+/// The search page template used when the theme has none.
+pub const DEFAULT_TEMPLATE: &str = include_str!("search.html");
+
+/// Longest description kept per page, in characters.
+const DESCRIPTION_CHARS: usize = 160;
+
+/// The search page of `lang`: `/<lang>/search/`.
+pub fn page_url(lang: &Lang) -> UrlPath {
+    UrlPath::dir([lang.as_str(), "search"])
+}
+
+/// The index of `lang`: `/<lang>/search-index.json`.
+pub fn index_url(lang: &Lang) -> UrlPath {
+    UrlPath::file(&format!("/{lang}/search-index.json"))
+}
+
+/// What templates get as `search`.
+#[derive(Debug, Serialize)]
+pub struct SearchCtx {
+    /// The search page of this language.
+    pub url: UrlPath,
+    /// The index the script loads.
+    pub index: UrlPath,
+}
+
+/// The `search` context of a language.
+pub fn context(lang: &Lang) -> SearchCtx {
+    SearchCtx {
+        url: page_url(lang),
+        index: index_url(lang),
+    }
+}
+
+#[derive(Serialize)]
+struct Index<'a> {
+    pages: Vec<[&'a str; 3]>,
+    words: BTreeMap<String, Vec<u32>>,
+    stop: Vec<String>,
+}
+
+/// Every language's index by output path.
+pub fn render(site: &Site, config: &Config) -> BTreeMap<String, Vec<u8>> {
+    config
+        .langs()
+        .map(|lang| {
+            (
+                index_url(lang).output_file(),
+                index(site, lang).into_bytes(),
+            )
+        })
+        .collect()
+}
+
+/// The index of one language, as JSON.
+pub fn index(site: &Site, lang: &Lang) -> String {
+    let mut descriptions = Vec::new();
+    let mut words: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+    let pages: Vec<_> = pages_in(site, lang).map(|(_, p)| p).collect();
+    for (n, p) in pages.iter().enumerate() {
+        let fm = &p.doc.front;
+        let text = format!(
+            "{} {} {}",
+            fm.title,
+            fm.description.as_deref().unwrap_or(""),
+            html_text(&p.html)
+        );
+        for w in tokens(&text) {
+            words.entry(w).or_default().push(n as u32);
+        }
+        let d = fm
+            .description
+            .clone()
+            .unwrap_or_else(|| html_text(p.summary.as_deref().unwrap_or("")));
+        descriptions.push(shorten(d.trim()));
+    }
+    let mut stop = Vec::new();
+    if pages.len() >= 20 {
+        words.retain(|w, ids| {
+            let common = ids.len() * 2 > pages.len();
+            if common {
+                stop.push(w.clone());
+            }
+            !common
+        });
+    }
+    let index = Index {
+        pages: pages
+            .iter()
+            .zip(&descriptions)
+            .map(|(p, d)| [p.doc.front.title.as_str(), p.url.as_str(), d.as_str()])
+            .collect(),
+        words,
+        stop,
+    };
+    serde_json::to_string(&index).unwrap_or_default()
+}
+
+/// The distinct search words of a text: folded, split on anything not a letter or
+/// digit, one character words dropped.
+pub fn tokens(text: &str) -> BTreeSet<String> {
+    fold(text)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() > 1)
+        .map(str::to_string)
+        .collect()
+}
+
+/// Lowercase without accents: NFD, then the combining marks U+0300–U+036F removed
+/// (what `search.js` does with `normalize('NFD')`).
+pub fn fold(text: &str) -> String {
+    DecomposingNormalizerBorrowed::new_nfd()
+        .normalize(&text.to_lowercase())
+        .chars()
+        .filter(|c| !('\u{300}'..='\u{36f}').contains(c))
+        .collect()
+}
+
+fn shorten(s: &str) -> String {
+    if s.chars().count() <= DESCRIPTION_CHARS {
+        return s.to_string();
+    }
+    let cut: String = s.chars().take(DESCRIPTION_CHARS).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a);
+    format!("{}…", cut.trim_end_matches([',', ';', ':', '.']))
+}
+
+/// The text of an HTML fragment: tags dropped (block ends become spaces), the common
+/// entities decoded.
+pub fn html_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find('<') {
+        out.push_str(&rest[..i]);
+        match rest[i..].find('>') {
+            Some(j) => {
+                out.push(' ');
+                rest = &rest[i + j + 1..];
+            }
+            None => {
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    let text = decode_entities(&out);
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        let end = tail.find(';').filter(|&e| e <= 10);
+        let decoded = end.and_then(|e| entity(&tail[1..e]));
+        match (end, decoded) {
+            (Some(e), Some(c)) => {
+                out.push(c);
+                rest = &tail[e + 1..];
+            }
+            _ => {
+                out.push('&');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn entity(name: &str) -> Option<char> {
+    match name {
+        "amp" => Some('&'),
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "quot" => Some('"'),
+        "apos" => Some('\''),
+        "nbsp" => Some(' '),
+        _ => {
+            let n = name.strip_prefix('#')?;
+            let code = match n.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                None => n.parse().ok()?,
+            };
+            char::from_u32(code)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_accents_and_case_like_the_script() {
+        assert_eq!(fold("Coöperatie in BELGIË"), "cooperatie in belgie");
+        let t = tokens("Energie, energie! a 2027 coöperatie");
+        assert_eq!(
+            t.into_iter().collect::<Vec<_>>(),
+            ["2027", "cooperatie", "energie"]
+        );
+    }
+
+    #[test]
+    fn extracts_text_from_html() {
+        assert_eq!(
+            html_text("<p>Data &amp; AI</p><ul><li>één</li></ul>&#x41;&bogus"),
+            "Data & AI één A&bogus"
+        );
+    }
+}
