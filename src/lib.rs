@@ -23,6 +23,9 @@ pub(crate) mod message_info;
 pub mod output;
 pub mod publish;
 pub mod render;
+pub mod scaffold;
+pub mod serve;
+pub mod session;
 pub mod site;
 pub mod sources;
 pub(crate) mod suggest;
@@ -30,6 +33,7 @@ pub mod template_fns;
 pub mod theme;
 pub mod translations;
 pub mod url;
+pub mod watch;
 pub(crate) mod yaml;
 
 use std::collections::BTreeMap;
@@ -37,15 +41,14 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
-use rayon::prelude::*;
-
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
-use crate::document::{Document, ParseOptions};
+
 use crate::error::{Error, Result};
 use crate::lang::Lang;
 use crate::locales::{FtlSource, Locales};
 use crate::render::Output;
+use crate::session::ParseCache;
 use crate::site::Site;
 use crate::sources::Sources;
 use crate::theme::Theme;
@@ -109,8 +112,19 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
 
 /// Parses, assembles and renders the site in memory (no disk writes).
 pub fn generate(config: &Config, sources: &Sources, drafts: bool) -> Result<Generated> {
+    generate_with(config, sources, drafts, &mut ParseCache::default())
+}
+
+/// [`generate`], re-parsing only the pages `cache` does not hold (the dev server's
+/// rebuilds).
+pub fn generate_with(
+    config: &Config,
+    sources: &Sources,
+    drafts: bool,
+    cache: &mut ParseCache,
+) -> Result<Generated> {
     let mut errors = Vec::new();
-    let docs = parse_all(config, sources, &mut errors);
+    let docs = cache.parse_all(config, sources, &mut errors);
     let data = data::load(sources)
         .map_err(|mut e| errors.append(&mut e))
         .ok();
@@ -218,7 +232,7 @@ pub fn mark_synced(root: &Path, keys: &[String], all: bool) -> Result<Vec<String
     let config = Config::load(root)?;
     let sources = Sources::load(&config)?;
     let mut errors = Vec::new();
-    let docs = parse_all(&config, &sources, &mut errors);
+    let docs = ParseCache::default().parse_all(&config, &sources, &mut errors);
     if !errors.is_empty() {
         return Err(Error::Content(errors));
     }
@@ -228,30 +242,6 @@ pub fn mark_synced(root: &Path, keys: &[String], all: bool) -> Result<Vec<String
     let marked = lock.mark(&site, keys).map_err(Error::Usage)?;
     lock.save(root)?;
     Ok(marked)
-}
-
-/// Parses every content file in parallel; problems go to `errors`.
-fn parse_all(config: &Config, sources: &Sources, errors: &mut Vec<Diagnostic>) -> Vec<Document> {
-    let langs: Vec<&str> = config.langs().map(Lang::as_str).collect();
-    let taxonomies: Vec<&str> = config.taxonomies.iter().map(|t| t.name.as_str()).collect();
-    let opts = ParseOptions {
-        langs: &langs,
-        taxonomies: &taxonomies,
-        sanitize: !config.unsafe_html,
-    };
-    let parsed: Vec<std::result::Result<Document, Vec<Diagnostic>>> = sources
-        .pages
-        .par_iter()
-        .map(|s| Document::parse(s, opts))
-        .collect();
-    let mut docs = Vec::with_capacity(parsed.len());
-    for p in parsed {
-        match p {
-            Ok(d) => docs.push(d),
-            Err(mut e) => errors.append(&mut e),
-        }
-    }
-    docs
 }
 
 /// One Fluent bundle per language from the site's `locales/<lang>/*.ftl`.

@@ -53,6 +53,33 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Serve the site from memory on 127.0.0.1, rebuilding and reloading on change.
+    Serve {
+        /// Port to listen on (the next free one is used if it is taken; 0: any).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Open the site in the browser.
+        #[arg(long)]
+        open: bool,
+        /// Poll for changes (for file systems without reliable change events).
+        #[arg(long)]
+        poll: bool,
+        /// Include pages marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Start a page in every language: `diptych new sectors/energy --title-nl Energie`.
+    New {
+        /// The page's path under content/, without language: `sectors/energy`.
+        page: String,
+        /// `--title-<lang> TITLE` for each language (`--title-nl Energie --title-en Energy`).
+        #[arg(
+            trailing_var_arg = true,
+            allow_hyphen_values = true,
+            value_name = "--title-LANG TITLE"
+        )]
+        titles: Vec<String>,
+    },
     /// Record that the pages' translations say the same now (in translations.lock).
     MarkSynced {
         /// Page keys: paths under content/ without the language (`sectors/energy`).
@@ -90,6 +117,23 @@ fn main() -> ExitCode {
             strict,
             drafts,
         } => check(&root, format, strict, drafts),
+        Command::Serve {
+            port,
+            open,
+            poll,
+            drafts,
+        } => {
+            let on_ready = if open { ready_and_open } else { ready };
+            diptych::serve::serve(diptych::serve::ServeOptions {
+                root,
+                port,
+                drafts,
+                poll,
+                on_ready,
+            })
+            .map(|()| ExitCode::SUCCESS)
+        }
+        Command::New { page, titles } => new_page(&root, &page, &titles),
         Command::MarkSynced { keys, all } => {
             diptych::mark_synced(&root, &keys, all).map(|marked| {
                 eprintln!(
@@ -206,6 +250,54 @@ fn print_check(report: &diptych::CheckReport) {
         report.errors.len(),
         report.warnings.len()
     );
+}
+
+fn ready(addr: std::net::SocketAddr) {
+    println!("serving http://{addr}/ (Ctrl-C to stop)");
+}
+
+fn ready_and_open(addr: std::net::SocketAddr) {
+    ready(addr);
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
+    if std::process::Command::new(opener)
+        .arg(format!("http://{addr}/"))
+        .spawn()
+        .is_err()
+    {
+        eprintln!("could not open a browser; visit http://{addr}/");
+    }
+}
+
+fn new_page(root: &std::path::Path, page: &str, args: &[String]) -> Result<ExitCode, Error> {
+    let mut titles = std::collections::BTreeMap::new();
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        let Some(flag) = arg.strip_prefix("--title-") else {
+            return Err(Error::Usage(format!(
+                "unexpected `{arg}`; titles are given as `--title-<lang> TITLE`"
+            )));
+        };
+        let (code, title) = match flag.split_once('=') {
+            Some((c, t)) => (c.to_string(), t.to_string()),
+            None => (
+                flag.to_string(),
+                rest.next()
+                    .cloned()
+                    .ok_or_else(|| Error::Usage(format!("`{arg}` needs a title")))?,
+            ),
+        };
+        titles.insert(code, title);
+    }
+    let config = diptych::config::Config::load(root)?;
+    let files = diptych::scaffold::plan(&config, page, &titles, &diptych::scaffold::today())?;
+    for path in diptych::scaffold::create(root, &files)? {
+        println!("created {}", path.display());
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn fail(e: Error) -> ExitCode {

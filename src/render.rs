@@ -195,9 +195,42 @@ impl Output {
         if errors.is_empty() {
             Ok(Output { files })
         } else {
-            Err(errors)
+            Err(collapse(errors))
         }
     }
+}
+
+/// One template mistake fails every page that uses it; report it once, saying how
+/// many other pages hit it.
+fn collapse(errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut seen: Vec<(Diagnostic, usize)> = Vec::new();
+    for d in errors {
+        let same = |(k, _): &&mut (Diagnostic, usize)| {
+            k.path == d.path
+                && k.message == d.message
+                && k.location.as_ref().map(|l| &l.span) == d.location.as_ref().map(|l| &l.span)
+        };
+        match seen.iter_mut().find(|e| same(e)) {
+            Some((_, n)) => *n += 1,
+            None => seen.push((d, 0)),
+        }
+    }
+    seen.into_iter()
+        .map(|(mut d, n)| {
+            if n > 0 {
+                let help = d.help.take().unwrap_or_default();
+                d.help = Some(
+                    format!(
+                        "{help} (and {n} other page{})",
+                        if n == 1 { "" } else { "s" }
+                    )
+                    .trim_start()
+                    .to_string(),
+                );
+            }
+            d
+        })
+        .collect()
 }
 
 /// One Tera per language, with what every page of that language shares in its

@@ -57,10 +57,10 @@ fn formatter<'l>(locales: &'l Locales, lang: &Lang, caller: &str) -> TeraResult<
 }
 
 /// `t(id="site-title", count=3)`: every argument but `id` is passed to the message.
-/// `lang="en"` picks another language, for the one page that speaks all of them (the
-/// root language chooser); other pages never need it.
+/// `for_lang="en"` picks another language, for the one page that speaks all of them
+/// (the root language chooser); other pages never need it.
 fn translate(locales: &Locales, kwargs: &Kwargs, state: &State) -> TeraResult<String> {
-    let lang = match kwargs.get::<String>("lang")? {
+    let lang = match kwargs.get::<String>("for_lang")? {
         Some(code) => Lang::parse(&code)
             .filter(|l| locales.langs().any(|x| x == l))
             .ok_or_else(|| {
@@ -72,7 +72,7 @@ fn translate(locales: &Locales, kwargs: &Kwargs, state: &State) -> TeraResult<St
     let mut args = Vec::new();
     for (key, value) in kwargs.iter() {
         let name = key.to_string();
-        if name != "id" && name != "lang" {
+        if name != "id" && name != "for_lang" {
             let value = arg_value(&id, &name, value)?;
             args.push((name, value));
         }
@@ -205,13 +205,13 @@ mod tests {
     #[test]
     fn an_explicit_lang_argument_picks_that_language() {
         let tera = tera_with(
-            "{{ t(id=\"greeting\", lang=\"en\", name=\"A\") }}|{{ t(id=\"greeting\", name=\"A\") }}",
+            "{{ t(id=\"greeting\", for_lang=\"en\", name=\"A\") }}|{{ t(id=\"greeting\", name=\"A\") }}",
         );
         let out = tera.render("page.html", &context(Some("nl"))).unwrap();
         assert_eq!(out, "Hello A|Hallo A");
         assert!(
             render_error(
-                "{{ t(id=\"greeting\", lang=\"de\", name=\"A\") }}",
+                "{{ t(id=\"greeting\", for_lang=\"de\", name=\"A\") }}",
                 &context(Some("nl"))
             )
             .contains("`de` is not one of the site's languages")

@@ -150,3 +150,64 @@ fn warnings_pass_a_build_and_fail_a_strict_one() {
     assert!(stderr(&o).contains(warning), "{}", stderr(&o));
     assert_eq!(fs::read_to_string(out.join("marker")).unwrap(), "kept");
 }
+
+#[test]
+fn new_creates_the_page_in_every_language_and_never_overwrites() {
+    let (_tmp, root) = common::site("pairing");
+    let r = root.to_str().unwrap();
+    let o = diptych(&[
+        "--root",
+        r,
+        "new",
+        "sectors/coop",
+        "--title-nl",
+        "Coöperatie in België",
+        "--title-en=Cooperation in Belgium",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let nl = fs::read_to_string(root.join("content/sectors/coop.nl.md")).unwrap();
+    assert!(
+        nl.starts_with("---\ntitle: \"Coöperatie in België\"\ndate: 20"),
+        "{nl}"
+    );
+    assert!(nl.contains("slug: coöperatie-in-belgië\n"), "{nl}");
+    assert!(root.join("content/sectors/_index.en.md").is_file());
+    let before = fs::read_to_string(root.join("content/sectors/coop.en.md")).unwrap();
+    let o = diptych(&["--root", r, "new", "sectors/coop", "--title-en", "Other"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("already exists"), "{}", stderr(&o));
+    assert_eq!(
+        fs::read_to_string(root.join("content/sectors/coop.en.md")).unwrap(),
+        before
+    );
+    let o = diptych(&[
+        "--root",
+        r,
+        "build",
+        "--out",
+        root.join("../out").to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "the new pages do not build: {}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn new_rejects_unknown_languages_and_bad_paths() {
+    let (_tmp, root) = common::site("pairing");
+    let r = root.to_str().unwrap();
+    assert_eq!(
+        diptych(&["--root", r, "new", "a", "--title-de", "X"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        diptych(&["--root", r, "new", "../escape"]).status.code(),
+        Some(2)
+    );
+    assert!(!root.join("content/a.nl.md").exists());
+}

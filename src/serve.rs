@@ -1,0 +1,450 @@
+//! `diptych serve`: the site built in memory, served on 127.0.0.1, rebuilt on change.
+//!
+//! Takes the site root and serving options; serves the last good build's files from
+//! memory (never from disk, never writing `public/`), and after a failed rebuild an
+//! overlay with every diagnostic on every page until a good build clears it. Pages get a
+//! small live-reload script (server-sent events). Rejects request paths with `..`
+//! segments, backslashes or NUL (400), and answers misses with the language's
+//! `404.html`. The only mutable state of the program lives here.
+
+use std::convert::Infallible;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use futures_util::stream::{self, Stream, StreamExt};
+use notify_debouncer_full::notify::{self, RecursiveMode};
+use tokio::sync::broadcast;
+
+use crate::diagnostic::{self, Diagnostic};
+use crate::error::{Error, Result};
+use crate::render::Output;
+use crate::session::Session;
+use crate::watch::{self, Change};
+
+/// Where the live-reload events are served.
+const EVENTS: &str = "/__diptych/events";
+
+/// How `diptych serve` was asked to run.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    /// 0 picks any free port; otherwise this one or the next free of the ten after it.
+    pub port: u16,
+    pub drafts: bool,
+    /// Poll the file system instead of relying on native events.
+    pub poll: bool,
+    /// Called with the address once the server listens (prints it, opens a browser).
+    pub on_ready: fn(SocketAddr),
+}
+
+/// What the server shows: the last good files, or the problems of the last build.
+struct Shown {
+    files: Arc<Output>,
+    problems: Option<Arc<Vec<Diagnostic>>>,
+    version: u64,
+}
+
+#[derive(Clone)]
+struct Shared {
+    shown: Arc<RwLock<Shown>>,
+    reload: broadcast::Sender<u64>,
+    langs: Arc<Vec<String>>,
+}
+
+/// Builds, serves and watches until Ctrl-C.
+pub fn serve(opts: ServeOptions) -> Result<()> {
+    let mut session = Session::new(opts.root.clone(), opts.drafts);
+    let config = crate::config::Config::load(&opts.root)?;
+    let langs = config.langs().map(|l| l.to_string()).collect();
+    let (reload, _) = broadcast::channel(16);
+    let shared = Shared {
+        shown: Arc::new(RwLock::new(Shown {
+            files: Arc::default(),
+            problems: None,
+            version: 0,
+        })),
+        reload,
+        langs: Arc::new(langs),
+    };
+    rebuild(&mut session, &shared);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start the server: {e}")))?;
+    runtime.block_on(async move {
+        let listener = bind(opts.port).await?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| Error::Usage(format!("cannot read the server's address: {e}")))?;
+        let _watcher = start_watcher(&opts, session, shared.clone())?;
+        (opts.on_ready)(addr);
+        let app = Router::new()
+            .route(EVENTS, get(events))
+            .fallback(get(page))
+            .with_state(shared);
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+            .map_err(|e| Error::Usage(format!("the server stopped: {e}")))
+    })
+}
+
+async fn bind(port: u16) -> Result<tokio::net::TcpListener> {
+    let tries = if port == 0 { 1 } else { 11 };
+    let mut last = None;
+    for p in (0..tries).map(|i| port.saturating_add(i)) {
+        match tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, p))).await {
+            Ok(l) => return Ok(l),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(Error::Usage(format!(
+        "no free port from {port} to {}: {}",
+        port.saturating_add(10),
+        last.map_or_else(String::new, |e| e.to_string())
+    )))
+}
+
+/// Rebuilds and swaps in the result (or the problems), then tells open pages.
+fn rebuild(session: &mut Session, shared: &Shared) {
+    let started = Instant::now();
+    let result = session.rebuild();
+    let took = started.elapsed();
+    let mut shown = match shared.shown.write() {
+        Ok(s) => s,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    shown.version += 1;
+    match result {
+        Ok(g) => {
+            for w in &g.warnings {
+                eprint!("{w}");
+            }
+            eprintln!(
+                "rebuilt in {} ms ({} file(s) parsed, {} warning(s))",
+                took.as_millis(),
+                session.parsed_last_time(),
+                g.warnings.len()
+            );
+            shown.files = Arc::new(g.output);
+            shown.problems = None;
+        }
+        Err(Error::Content(mut diags)) => {
+            diagnostic::sort(&mut diags);
+            for d in &diags {
+                eprint!("{d}");
+            }
+            eprintln!(
+                "build failed: {} problem(s); the browser shows them until the next good build",
+                diags.len()
+            );
+            shown.problems = Some(Arc::new(diags));
+        }
+        Err(other) => {
+            eprintln!("error: {other}");
+            shown.problems = Some(Arc::new(vec![Diagnostic::error(
+                "site",
+                "",
+                other.to_string(),
+            )]));
+        }
+    }
+    let _ = shared.reload.send(shown.version);
+}
+
+/// Watches the site's inputs and rebuilds on change, on its own thread.
+fn start_watcher(
+    opts: &ServeOptions,
+    mut session: Session,
+    shared: Shared,
+) -> Result<Box<dyn std::any::Any + Send>> {
+    let root = std::path::absolute(&opts.root).map_err(Error::read(&opts.root))?;
+    let (tx, rx) = std::sync::mpsc::channel();
+    let delay = Duration::from_millis(50);
+    let fail = |e: notify::Error| Error::Usage(format!("cannot watch {}: {e}", root.display()));
+    let mut paths = vec![(root.clone(), RecursiveMode::NonRecursive)];
+    for dir in watch::INPUT_DIRS {
+        if root.join(dir).is_dir() {
+            paths.push((root.join(dir), RecursiveMode::Recursive));
+        }
+    }
+    let watcher: Box<dyn std::any::Any + Send> = if opts.poll {
+        let config = notify::Config::default()
+            .with_poll_interval(Duration::from_millis(300))
+            .with_compare_contents(true);
+        let mut d = notify_debouncer_full::new_debouncer_opt::<
+            _,
+            notify::PollWatcher,
+            notify_debouncer_full::NoCache,
+        >(delay, None, tx, notify_debouncer_full::NoCache, config)
+        .map_err(fail)?;
+        for (p, mode) in &paths {
+            d.watch(p, *mode).map_err(fail)?;
+        }
+        Box::new(d)
+    } else {
+        let mut d = notify_debouncer_full::new_debouncer(delay, None, tx).map_err(fail)?;
+        for (p, mode) in &paths {
+            d.watch(p, *mode).map_err(fail)?;
+        }
+        Box::new(d)
+    };
+    std::thread::spawn(move || {
+        for batch in rx {
+            let Ok(events) = batch else { continue };
+            let changed = events
+                .iter()
+                .filter(|e| !e.kind.is_access())
+                .flat_map(|e| e.paths.iter().map(PathBuf::as_path));
+            match watch::classify_all(&root, changed) {
+                Change::Nothing => {}
+                Change::Rebuild | Change::Reconfigure => rebuild(&mut session, &shared),
+            }
+        }
+    });
+    Ok(watcher)
+}
+
+/// Server-sent events: the build version now, then after every rebuild.
+async fn events(
+    State(shared): State<Shared>,
+) -> Sse<impl Stream<Item = std::result::Result<Event, Infallible>>> {
+    let now = shared.shown.read().map(|s| s.version).unwrap_or(0);
+    let rx = shared.reload.subscribe();
+    let later = stream::unfold(rx, |mut rx| async move {
+        loop {
+            match rx.recv().await {
+                Ok(v) => return Some((v, rx)),
+                Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    });
+    let all = stream::once(async move { now })
+        .chain(later)
+        .map(|v| Ok(Event::default().data(v.to_string())));
+    Sse::new(all).keep_alive(KeepAlive::default())
+}
+
+/// Any other request: a file of the current build, the overlay, or a 404.
+async fn page(State(shared): State<Shared>, uri: Uri) -> Response {
+    let Some(path) = request_path(uri.path()) else {
+        return (StatusCode::BAD_REQUEST, "bad path").into_response();
+    };
+    let (files, problems, version) = match shared.shown.read() {
+        Ok(s) => (s.files.clone(), s.problems.clone(), s.version),
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    let key = output_key(&path);
+    let found = files.files.get(&key);
+    if found.is_none()
+        && !path.ends_with('/')
+        && files.files.contains_key(&format!("{key}/index.html"))
+    {
+        return (
+            StatusCode::MOVED_PERMANENTLY,
+            [(header::LOCATION, format!("{path}/"))],
+        )
+            .into_response();
+    }
+    let is_html = key.ends_with(".html");
+    if let (Some(problems), true) = (&problems, is_html || found.is_none()) {
+        return html(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            overlay(problems, version),
+        );
+    }
+    match found {
+        Some(bytes) if is_html => html(StatusCode::OK, with_reload(bytes, version)),
+        Some(bytes) => (
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(content_type(&key)),
+            )],
+            bytes.clone(),
+        )
+            .into_response(),
+        None => {
+            let lang = path.trim_start_matches('/').split('/').next().unwrap_or("");
+            let page = if shared.langs.iter().any(|l| l == lang) {
+                format!("{lang}/404.html")
+            } else {
+                "404.html".into()
+            };
+            let body = files
+                .files
+                .get(&page)
+                .map_or_else(|| b"not found".to_vec(), |b| with_reload(b, version));
+            html(StatusCode::NOT_FOUND, body)
+        }
+    }
+}
+
+fn html(status: StatusCode, body: Vec<u8>) -> Response {
+    (
+        status,
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// The decoded request path, or `None` for traversal attempts and malformed encoding.
+pub fn request_path(raw: &str) -> Option<String> {
+    let bytes = raw.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = raw.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    let path = String::from_utf8(out).ok()?;
+    let bad = !path.starts_with('/')
+        || path.contains(['\\', '\0'])
+        || path.split('/').any(|s| s == ".." || s == ".");
+    (!bad).then_some(path)
+}
+
+/// `/nl/x/` → `nl/x/index.html`; `/css/a.css` → `css/a.css`.
+fn output_key(path: &str) -> String {
+    let rel = path.trim_start_matches('/');
+    if rel.is_empty() || rel.ends_with('/') {
+        format!("{rel}index.html")
+    } else {
+        rel.to_string()
+    }
+}
+
+fn content_type(path: &str) -> &'static str {
+    match Path::new(path)
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+    {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "xml" => "application/xml",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "webp" => "image/webp",
+        "gif" => "image/gif",
+        "ico" => "image/x-icon",
+        "ics" => "text/calendar; charset=utf-8",
+        "txt" => "text/plain; charset=utf-8",
+        "woff2" => "font/woff2",
+        "pdf" => "application/pdf",
+        _ => "application/octet-stream",
+    }
+}
+
+fn reload_script(version: u64) -> String {
+    format!(
+        "<script>(()=>{{const v=\"{version}\";new EventSource(\"{EVENTS}\").onmessage=e=>{{if(e.data!==v)location.reload()}}}})()</script>"
+    )
+}
+
+/// The page with the live-reload script before `</body>` (or at the end).
+fn with_reload(page: &[u8], version: u64) -> Vec<u8> {
+    let script = reload_script(version);
+    let text = String::from_utf8_lossy(page);
+    match text.rfind("</body>") {
+        Some(i) => format!("{}{script}{}", &text[..i], &text[i..]).into_bytes(),
+        None => format!("{text}{script}").into_bytes(),
+    }
+}
+
+/// Every problem of the failed build, readable, with the live-reload script.
+fn overlay(problems: &[Diagnostic], version: u64) -> Vec<u8> {
+    let items: String = problems
+        .iter()
+        .map(|d| format!("<li><pre>{}</pre></li>", escape(&d.to_string())))
+        .collect();
+    format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build failed</title><style>body{{font:16px/1.5 system-ui,sans-serif;margin:0;background:#fff;color:#111}}main{{max-width:70rem;margin:2rem auto;padding:0 1rem}}h1{{color:#a00}}pre{{white-space:pre-wrap;background:#fdf2f2;border-left:4px solid #a00;padding:.75rem;overflow-x:auto}}ul{{list-style:none;padding:0}}</style></head><body><main><h1>The last build failed</h1><p>{} problem(s). Fix them and save: this page reloads by itself.</p><ul>{items}</ul></main>{}</body></html>",
+        problems.len(),
+        reload_script(version)
+    )
+    .into_bytes()
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_traversal_in_any_spelling() {
+        for bad in [
+            "/../etc/passwd",
+            "/nl/../../x",
+            "/%2e%2e/%2e%2e/etc/passwd",
+            "/%2E%2E%2Fetc",
+            "/a\\..\\b",
+            "/a%5c..%5cb",
+            "/x%00",
+            "/%zz",
+            "/./a",
+        ] {
+            assert_eq!(request_path(bad), None, "{bad}");
+        }
+        assert_eq!(
+            request_path("/nl/co%C3%B6peratie/").as_deref(),
+            Some("/nl/coöperatie/")
+        );
+    }
+
+    #[test]
+    fn maps_paths_to_output_files() {
+        assert_eq!(output_key("/"), "index.html");
+        assert_eq!(output_key("/nl/x/"), "nl/x/index.html");
+        assert_eq!(output_key("/css/site.css"), "css/site.css");
+    }
+
+    #[test]
+    fn injects_the_reload_script_before_body_end() {
+        let page =
+            String::from_utf8(with_reload(b"<html><body><p>x</p></body></html>", 7)).unwrap();
+        assert!(page.contains("const v=\"7\""));
+        assert!(page.ends_with("</script></body></html>"));
+    }
+
+    #[test]
+    fn the_overlay_escapes_diagnostics() {
+        let d = Diagnostic::error("x", "content/a.nl.md", "bad <script>");
+        let page = String::from_utf8(overlay(&[d], 1)).unwrap();
+        assert!(page.contains("bad &lt;script&gt;"));
+        assert!(!page.contains("bad <script>"));
+    }
+}

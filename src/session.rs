@@ -1,0 +1,112 @@
+//! A site kept in memory between builds, for the dev server.
+//!
+//! Takes the site root; produces a fresh [`Generated`] on every [`Session::rebuild`],
+//! re-parsing only the content files whose text changed since the last build (the
+//! cache is dropped when `site.yaml` changes what parsing depends on). Rejects nothing
+//! itself: build problems come back as errors, and the next rebuild starts over.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use crate::document::{Document, ParseOptions};
+use crate::error::Result;
+use crate::lang::Lang;
+use crate::sources::Sources;
+use crate::{Generated, generate_with};
+
+/// A page parsed (or refused), as parsing left it.
+type Parsed = std::result::Result<Document, Vec<Diagnostic>>;
+
+/// Parsed documents by path, with the text they were parsed from.
+#[derive(Default)]
+pub struct ParseCache {
+    /// What the parse depended on (languages, taxonomies, sanitizing).
+    settings: String,
+    entries: HashMap<PathBuf, (Arc<str>, Parsed)>,
+    /// How many files the last call parsed (the rest came from the cache).
+    pub parsed: usize,
+}
+
+impl ParseCache {
+    /// Parses every content file whose text is not in the cache; problems go to
+    /// `errors`.
+    pub fn parse_all(
+        &mut self,
+        config: &Config,
+        sources: &Sources,
+        errors: &mut Vec<Diagnostic>,
+    ) -> Vec<Document> {
+        let langs: Vec<&str> = config.langs().map(Lang::as_str).collect();
+        let taxonomies: Vec<&str> = config.taxonomies.iter().map(|t| t.name.as_str()).collect();
+        let settings = format!("{langs:?}{taxonomies:?}{}", config.unsafe_html);
+        if settings != self.settings {
+            self.entries.clear();
+            self.settings = settings;
+        }
+        let opts = ParseOptions {
+            langs: &langs,
+            taxonomies: &taxonomies,
+            sanitize: !config.unsafe_html,
+        };
+        let cached = &self.entries;
+        let fresh: Vec<(usize, Parsed)> = sources
+            .pages
+            .par_iter()
+            .enumerate()
+            .filter(|(_, s)| cached.get(&s.path).is_none_or(|(text, _)| *text != s.text))
+            .map(|(i, s)| (i, Document::parse(s, opts)))
+            .collect();
+        self.parsed = fresh.len();
+        for (i, result) in fresh {
+            let s = &sources.pages[i];
+            self.entries
+                .insert(s.path.clone(), (s.text.clone(), result));
+        }
+        let current: std::collections::HashSet<&PathBuf> =
+            sources.pages.iter().map(|s| &s.path).collect();
+        self.entries.retain(|path, _| current.contains(path));
+        let mut docs = Vec::with_capacity(sources.pages.len());
+        for s in &sources.pages {
+            match self.entries.get(&s.path).map(|(_, r)| r) {
+                Some(Ok(d)) => docs.push(d.clone()),
+                Some(Err(e)) => errors.extend(e.iter().cloned()),
+                None => {}
+            }
+        }
+        docs
+    }
+}
+
+/// The dev server's site: the root, and what the last build can lend the next.
+pub struct Session {
+    root: PathBuf,
+    drafts: bool,
+    cache: ParseCache,
+}
+
+impl Session {
+    pub fn new(root: PathBuf, drafts: bool) -> Session {
+        Session {
+            root,
+            drafts,
+            cache: ParseCache::default(),
+        }
+    }
+
+    /// Builds the site in memory again, reusing every unchanged parsed page.
+    pub fn rebuild(&mut self) -> Result<Generated> {
+        let config = Config::load(&self.root)?;
+        let sources = Sources::load(&config)?;
+        generate_with(&config, &sources, self.drafts, &mut self.cache)
+    }
+
+    /// Files parsed by the last rebuild (the others came from the cache).
+    pub fn parsed_last_time(&self) -> usize {
+        self.cache.parsed
+    }
+}

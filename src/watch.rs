@@ -1,0 +1,121 @@
+//! Which file changes need a rebuild.
+//!
+//! Takes the paths a file-system event names (absolute, under the site root); produces
+//! a [`Change`]: nothing (the output folder, editor swap files, hidden files, paths
+//! outside the site's inputs), a rebuild, or a rebuild that also drops cached parses
+//! (`site.yaml` changed). Pure: no file system access, so it is tested on its own.
+
+use std::path::Path;
+
+/// What a batch of changed paths asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Change {
+    /// Nothing the site is built from changed.
+    Nothing,
+    /// Content, data, templates, Fluent files or static files changed.
+    Rebuild,
+    /// The configuration changed: parse everything again.
+    Reconfigure,
+}
+
+/// The folders under the site root that hold its inputs.
+pub const INPUT_DIRS: &[&str] = &[
+    "content",
+    "data",
+    "locales",
+    "themes",
+    "static",
+    "templates",
+];
+
+/// Classifies one changed path, relative to or under `root`.
+pub fn classify(root: &Path, path: &Path) -> Change {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let mut parts = rel.components().map(|c| c.as_os_str().to_string_lossy());
+    let Some(first) = parts.next() else {
+        return Change::Nothing;
+    };
+    let name = rel
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    let editor_noise = name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name == "4913"
+        || name.starts_with(".#");
+    if editor_noise
+        || rel
+            .components()
+            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+    {
+        return Change::Nothing;
+    }
+    match first.as_ref() {
+        "site.yaml" => Change::Reconfigure,
+        "translations.lock" => Change::Rebuild,
+        dir if INPUT_DIRS.contains(&dir) => Change::Rebuild,
+        _ => Change::Nothing,
+    }
+}
+
+/// The strongest change among many paths.
+pub fn classify_all<'a>(root: &Path, paths: impl IntoIterator<Item = &'a Path>) -> Change {
+    paths
+        .into_iter()
+        .map(|p| classify(root, p))
+        .max()
+        .unwrap_or(Change::Nothing)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c(p: &str) -> Change {
+        classify(Path::new("/site"), Path::new(p))
+    }
+
+    #[test]
+    fn content_templates_locales_and_statics_rebuild() {
+        assert_eq!(c("/site/content/sectors/energy.nl.md"), Change::Rebuild);
+        assert_eq!(
+            c("/site/themes/groningen/templates/page.html"),
+            Change::Rebuild
+        );
+        assert_eq!(c("/site/locales/en/site.ftl"), Change::Rebuild);
+        assert_eq!(c("/site/data/key-figures.yaml"), Change::Rebuild);
+        assert_eq!(c("/site/static/logo.svg"), Change::Rebuild);
+        assert_eq!(c("/site/templates/page.html"), Change::Rebuild);
+        assert_eq!(c("/site/translations.lock"), Change::Rebuild);
+    }
+
+    #[test]
+    fn site_yaml_reconfigures() {
+        assert_eq!(c("/site/site.yaml"), Change::Reconfigure);
+        assert_eq!(
+            classify_all(
+                Path::new("/site"),
+                [
+                    Path::new("/site/content/a.nl.md"),
+                    Path::new("/site/site.yaml")
+                ]
+            ),
+            Change::Reconfigure
+        );
+    }
+
+    #[test]
+    fn output_editor_files_and_strangers_are_ignored() {
+        assert_eq!(c("/site/public/nl/index.html"), Change::Nothing);
+        assert_eq!(c("/site/target/debug/diptych"), Change::Nothing);
+        assert_eq!(c("/site/content/.energy.nl.md.swp"), Change::Nothing);
+        assert_eq!(c("/site/content/energy.nl.md~"), Change::Nothing);
+        assert_eq!(c("/site/content/4913"), Change::Nothing);
+        assert_eq!(c("/site/.git/index"), Change::Nothing);
+        assert_eq!(c("/site/content/.hidden/a.nl.md"), Change::Nothing);
+        assert_eq!(c("/site/README.md"), Change::Nothing);
+        assert_eq!(classify_all(Path::new("/site"), []), Change::Nothing);
+    }
+}

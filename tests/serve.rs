@@ -1,0 +1,143 @@
+//! The dev server end to end: serve a fixture site on a free port, change files, break
+//! one, fix it, and try to escape the output.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(root: &std::path::Path, extra: &[&str]) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_diptych"))
+        .arg("--root")
+        .arg(root)
+        .args(["serve", "--port", "0"])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let port = line
+        .split("127.0.0.1:")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("no address in {line:?}"));
+    Server { child, port }
+}
+
+/// A GET over plain HTTP/1.1: status and body.
+fn get(port: u16, path: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map_or(String::new(), |(_, b)| b.to_string());
+    (status, body)
+}
+
+/// Polls until `cond` holds for the page, for at most ten seconds.
+fn wait_for(port: u16, path: &str, cond: impl Fn(u16, &str) -> bool) -> (u16, String) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let (status, body) = get(port, path);
+        if cond(status, &body) || Instant::now() > deadline {
+            return (status, body);
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn serves_rebuilds_shows_errors_and_recovers() {
+    let (_tmp, root) = common::site("pairing");
+    let server = start(&root, &[]);
+    let (status, body) = get(server.port, "/nl/over-ons/");
+    assert_eq!(status, 200);
+    assert!(body.contains("Wie we zijn."), "{body}");
+    assert!(body.contains("/__diptych/events"), "no live-reload script");
+
+    let page = root.join("content/about.nl.md");
+    std::fs::write(
+        &page,
+        "---\ntitle: Over ons\nslug: over-ons\n---\nWie we nu zijn.\n",
+    )
+    .unwrap();
+    let (_, body) = wait_for(server.port, "/nl/over-ons/", |_, b| {
+        b.contains("Wie we nu zijn.")
+    });
+    assert!(
+        body.contains("Wie we nu zijn."),
+        "the edit never showed: {body}"
+    );
+
+    std::fs::write(&page, "---\ntitle: Over ons\ntitel: typo\n---\n").unwrap();
+    let (status, body) = wait_for(server.port, "/en/", |s, _| s == 500);
+    assert_eq!(status, 500, "{body}");
+    assert!(
+        body.contains("content/about.nl.md:3:1: error: unknown field `titel`"),
+        "{body}"
+    );
+
+    std::fs::write(
+        &page,
+        "---\ntitle: Over ons\nslug: over-ons\n---\nHersteld.\n",
+    )
+    .unwrap();
+    let (status, body) = wait_for(server.port, "/nl/over-ons/", |s, _| s == 200);
+    assert_eq!(status, 200);
+    assert!(body.contains("Hersteld."), "{body}");
+}
+
+#[test]
+fn answers_misses_with_the_language_404_and_refuses_traversal() {
+    let (_tmp, root) = common::site("pairing");
+    std::fs::write(root.parent().unwrap().join("secret.txt"), "do not serve").unwrap();
+    let server = start(&root, &["--poll"]);
+    let (status, body) = get(server.port, "/en/nothing-here/");
+    assert_eq!(status, 404);
+    assert!(body.contains("lang=\"en\""), "{body}");
+    assert_eq!(get(server.port, "/nl/over-ons").0, 301);
+    for path in [
+        "/../secret.txt",
+        "/nl/../../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2e%2e%2fsecret.txt",
+        "/..%5csecret.txt",
+        "/nl/%00",
+    ] {
+        let (status, body) = get(server.port, path);
+        assert!(status == 400 || status == 404, "{path}: {status}");
+        assert!(!body.contains("do not serve"), "{path} escaped the site");
+    }
+}
