@@ -31,9 +31,10 @@
       var w = words[i];
       if (w.lastIndexOf(term, 0) !== 0) continue;
       var s = w === term ? 2 : 1;
-      var ids = index.words[w];
-      for (var j = 0; j < ids.length; j++) {
-        found[ids[j]] = Math.max(found[ids[j]] || 0, s);
+      var gaps = index.words[w];
+      for (var j = 0, id = 0; j < gaps.length; j++) {
+        id += gaps[j];
+        found[id] = Math.max(found[id] || 0, s);
       }
     }
     return found;

@@ -3,7 +3,9 @@
 //! context and default template.
 //!
 //! Takes the content pages of each language; produces a compact inverted index:
-//! `{"pages": [[title, url, description], …], "words": {word: [page, …]}, "stop": […]}`.
+//! `{"pages": [[title, url, description], …], "words": {word: [page, …]}, "stop": […]}`,
+//! where each word's page numbers are ascending and written as gaps (`[3, 1, 4]` is
+//! pages 3, 4 and 8), which keeps the lists short on large sites.
 //! Words are lowercased with accents removed (NFD, combining marks dropped — the
 //! script folds queries the same way); words found in more than half of the pages of
 //! a language with 20 or more pages are left out and listed in `stop`, so queries
@@ -110,6 +112,12 @@ pub fn index(site: &Site, lang: &Lang) -> String {
             }
             !common
         });
+    }
+    for ids in words.values_mut() {
+        let mut previous = 0;
+        for id in ids.iter_mut() {
+            (*id, previous) = (*id - previous, *id);
+        }
     }
     let index = Index {
         pages: pages
