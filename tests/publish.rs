@@ -118,10 +118,9 @@ fn sitemap_lists_every_page_with_reciprocal_alternates() {
         if alts.is_empty() {
             continue;
         }
-        assert_eq!(
-            alts.get("x-default").map(String::as_str),
-            Some("https://example.nl/")
-        );
+        // x-default: the default language's version where there is one, else the chooser.
+        let x_default = alts.get("nl").map_or("https://example.nl/", String::as_str);
+        assert_eq!(alts.get("x-default").map(String::as_str), Some(x_default));
         assert!(
             alts.values().any(|h| h == loc),
             "{loc} does not list itself"
@@ -493,4 +492,28 @@ fn same_input_gives_identical_bytes_in_different_directories() {
 fn publishes_the_whole_fixture_as_reviewed() {
     let (_tmp, out) = build();
     insta::assert_snapshot!(common::flatten(&out));
+}
+
+#[test]
+fn a_page_named_like_a_generated_file_is_an_error() {
+    let (_tmp, root) = common::site("publish-site");
+    fs::write(
+        root.join("content/feed.nl.md"),
+        "---\ntitle: Feed\nslug: atom.xml\n---\nTekst.\n",
+    )
+    .unwrap();
+    let err = diptych::build(&BuildOptions {
+        root: root.clone(),
+        out: Some(root.parent().unwrap().join("public")),
+        ..BuildOptions::default()
+    })
+    .unwrap_err();
+    let text = format!("{err:?}");
+    assert!(
+        text.contains(
+            "nl/atom.xml is a file of the built site and also the folder of nl/atom.xml/index.html"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("content/feed.nl.md"), "{text}");
 }

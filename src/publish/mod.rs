@@ -86,6 +86,7 @@ pub fn publish_with(
     if let Err(mut e) = assets.publish(output) {
         errors.append(&mut e);
     }
+    errors.extend(file_and_folder(site, output));
     if errors.is_empty() {
         Ok(())
     } else {
@@ -110,6 +111,39 @@ pub fn with_builtin_templates(sources: &Sources) -> Sources {
         templates,
         ..Sources::default()
     }
+}
+
+/// Paths that are a file and also the folder of another file (a page with
+/// `slug: atom.xml` builds `nl/atom.xml/index.html` where the feed is `nl/atom.xml`):
+/// they cannot both be written.
+fn file_and_folder(site: &Site, output: &Output) -> Vec<Diagnostic> {
+    let mut clashes = std::collections::BTreeSet::new();
+    for path in output.files.keys() {
+        let mut at = 0;
+        while let Some(i) = path[at..].find('/') {
+            let folder = &path[..at + i];
+            if output.files.contains_key(folder) {
+                clashes.insert((folder, path.as_str()));
+            }
+            at += i + 1;
+        }
+    }
+    clashes
+        .into_iter()
+        .map(|(file, inner)| {
+            let page = site
+                .pages
+                .iter()
+                .find(|p| p.url.output_file() == inner || p.url.output_file() == file);
+            let path = page.map_or_else(|| "content".into(), |p| p.doc.path.clone());
+            Diagnostic::error(
+                "url",
+                path,
+                format!("{file} is a file of the built site and also the folder of {inner}"),
+            )
+            .with_help("give the page another `slug` (names like `atom.xml` or `events.ics` are generated)")
+        })
+        .collect()
 }
 
 fn replaces_page(path: &str) -> Diagnostic {

@@ -3,7 +3,8 @@
 //!
 //! Takes the [`Site`]; produces `sitemap.xml`, or, past `limit` URLs, a sitemap index
 //! in `sitemap.xml` pointing at `sitemap-1.xml`, `sitemap-2.xml`, …. Alternates come
-//! from the same groups the page heads use (a key's versions, a taxonomy's languages),
+//! from the same groups the page heads use (a key's versions, a taxonomy's languages,
+//! paired terms), with `x-default` the default language's version,
 //! so they are reciprocal by construction. The root chooser is listed; 404 pages,
 //! search pages and redirects are not.
 
@@ -117,7 +118,8 @@ pub fn entries(site: &Site, config: &Config) -> Vec<Entry> {
     out
 }
 
-/// A group's members in language order, then `x-default` (the root chooser).
+/// A group's members in language order, then `x-default`: the default language's
+/// member (as the page heads have it), else the root chooser.
 fn with_x_default<'a>(
     config: &Config,
     group: impl Iterator<Item = (&'a Lang, &'a UrlPath)>,
@@ -125,8 +127,13 @@ fn with_x_default<'a>(
     let mut alts: Vec<(String, String)> = group
         .map(|(l, u)| (l.to_string(), absolute(config, u)))
         .collect();
+    let default = config.default_lang().as_str();
+    let x_default = alts
+        .iter()
+        .find(|(l, _)| l == default)
+        .map_or_else(|| format!("{}/", config.base_url), |(_, u)| u.clone());
     if !alts.is_empty() {
-        alts.push(("x-default".into(), format!("{}/", config.base_url)));
+        alts.push(("x-default".into(), x_default));
     }
     alts
 }
