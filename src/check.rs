@@ -246,9 +246,13 @@ fn template_calls(templates: &[TextFile]) -> Vec<Call<'_>> {
     calls
 }
 
-/// Every root-relative `href`/`src` in the built HTML must name a built file, and its
-/// `#fragment` an `id` in that file.
-pub fn output_links(output: &Output) -> Vec<Diagnostic> {
+/// Every root-relative `href`/`src` in the built HTML must name a built file (else an
+/// error), and its `#fragment` an `id` in that file (else a warning, unless `reported`
+/// — `url#fragment` strings from content — already said so with a line and column).
+pub fn output_links(
+    output: &Output,
+    reported: &std::collections::BTreeSet<String>,
+) -> Vec<Diagnostic> {
     let html: Vec<(&String, &str)> = output
         .files
         .iter()
@@ -265,15 +269,29 @@ pub fn output_links(output: &Output) -> Vec<Diagnostic> {
             let mut found = Vec::new();
             for attr in ["href", "src"] {
                 for url in attribute_values(text, attr) {
-                    if let Some(why) = broken(output, &ids, path, url) {
-                        found.push(
+                    let help = "fix the link in the template or content that produces it";
+                    match broken(output, &ids, path, url) {
+                        Some(Broken::File(why)) => found.push(
                             Diagnostic::error(
                                 "link",
                                 Path::new(path.as_str()),
                                 format!("the built page links to `{url}`, {why}"),
                             )
-                            .with_help("fix the link in the template or content that produces it"),
-                        );
+                            .with_help(help),
+                        ),
+                        Some(Broken::Anchor(target, fragment, why))
+                            if !reported.contains(&format!("{}#{fragment}", url_of(&target))) =>
+                        {
+                            found.push(
+                                Diagnostic::warning(
+                                    "link",
+                                    Path::new(path.as_str()),
+                                    format!("the built page links to `{url}`, {why}"),
+                                )
+                                .with_help(help),
+                            );
+                        }
+                        _ => {}
                     }
                 }
             }
@@ -284,12 +302,24 @@ pub fn output_links(output: &Output) -> Vec<Diagnostic> {
     problems
 }
 
+/// What is wrong with a link: no such file, or no such `id` in it.
+enum Broken {
+    File(String),
+    /// Target file, fragment, explanation.
+    Anchor(String, String, String),
+}
+
+/// `nl/x/index.html` → `/nl/x/`.
+fn url_of(file: &str) -> String {
+    format!("/{}", file.strip_suffix("index.html").unwrap_or(file))
+}
+
 fn broken(
     output: &Output,
     ids: &HashMap<&str, HashSet<&str>>,
     from: &str,
     url: &str,
-) -> Option<String> {
+) -> Option<Broken> {
     let url = url.replace("&amp;", "&");
     let (path, fragment) = match url.split_once('#') {
         Some((p, f)) => (p.to_string(), Some(f.to_string())),
@@ -299,8 +329,7 @@ fn broken(
     let target = if path.is_empty() {
         from.to_string()
     } else if path.starts_with('/') && !path.starts_with("//") {
-        let rel = path.trim_start_matches('/');
-        let rel = percent_decode(rel);
+        let rel = percent_decode(path.trim_start_matches('/'));
         if rel.is_empty() || rel.ends_with('/') {
             format!("{rel}index.html")
         } else {
@@ -310,20 +339,17 @@ fn broken(
         return None;
     };
     if !output.files.contains_key(&target) {
-        return Some("which is not built".to_string());
+        return Some(Broken::File("which is not built".to_string()));
     }
-    match fragment {
-        Some(f)
-            if !f.is_empty()
-                && target.ends_with(".html")
-                && !ids
-                    .get(target.as_str())
-                    .is_some_and(|s| s.contains(f.as_str())) =>
-        {
-            Some(format!("but {target} has no element with id `{f}`"))
-        }
-        _ => None,
+    let f = fragment.filter(|f| !f.is_empty() && target.ends_with(".html"))?;
+    if ids
+        .get(target.as_str())
+        .is_some_and(|s| s.contains(f.as_str()))
+    {
+        return None;
     }
+    let why = format!("but {target} has no element with id `{f}`");
+    Some(Broken::Anchor(target, f, why))
 }
 
 fn percent_decode(s: &str) -> String {
@@ -381,7 +407,10 @@ mod tests {
             ),
             ("nl/x/index.html", "<h2 id=\"kop\">"),
         ]);
-        let msgs: Vec<String> = output_links(&o).into_iter().map(|d| d.message).collect();
+        let msgs: Vec<String> = output_links(&o, &Default::default())
+            .into_iter()
+            .map(|d| d.message)
+            .collect();
         assert_eq!(
             msgs,
             [

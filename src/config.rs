@@ -95,6 +95,9 @@ pub struct Config {
     pub unsafe_html: bool,
     /// What the Atom feeds hold.
     pub feeds: Feeds,
+    /// The date the build counts as today (`--today`, `SOURCE_DATE_EPOCH`), for
+    /// upcoming/past events. Not from the clock: identical input, identical output.
+    pub today: Option<crate::date::DateTime>,
 }
 
 /// `feeds:` in site.yaml: how many entries a feed keeps and which sections feed in.
@@ -265,6 +268,7 @@ impl Config {
             default: default.min(raw.languages.len().saturating_sub(1)),
             taxonomies,
             unsafe_html: raw.unsafe_html,
+            today: None,
             feeds: raw.feeds,
         })
     }

@@ -100,10 +100,44 @@ impl DateTime {
         Ok(dt)
     }
 
+    /// The UTC calendar date `secs` seconds after 1970-01-01.
+    pub fn from_unix_seconds(secs: i64) -> DateTime {
+        let (year, month, day) = civil_from_days(secs.div_euclid(86_400));
+        DateTime {
+            year: year as i32,
+            month: month as u8,
+            day: day as u8,
+            time: None,
+            offset: None,
+        }
+    }
+
+    /// Today's UTC date from the system clock (for `diptych new` and the dev server;
+    /// builds take their date as input instead).
+    pub fn today() -> DateTime {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        DateTime::from_unix_seconds(i64::try_from(secs).unwrap_or(0))
+    }
+
     /// `2026-11-26`.
     pub fn date_iso(&self) -> String {
         format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
     }
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
 fn is_offset(o: &str) -> bool {
@@ -187,6 +221,20 @@ mod tests {
                 .contains("impossible time")
         );
         assert!(DateTime::parse("tomorrow").is_err());
+    }
+
+    #[test]
+    fn knows_the_calendar() {
+        assert_eq!(DateTime::from_unix_seconds(0).to_string(), "1970-01-01");
+        assert_eq!(
+            DateTime::from_unix_seconds(20_783 * 86_400 + 3600).to_string(),
+            "2026-11-26"
+        );
+        assert_eq!(
+            DateTime::from_unix_seconds(19_782 * 86_400).to_string(),
+            "2024-02-29"
+        );
+        assert_eq!(DateTime::from_unix_seconds(-1).to_string(), "1969-12-31");
     }
 
     #[test]

@@ -64,6 +64,9 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Warnings fail the build.
     pub strict: bool,
+    /// The date the site counts as today (`YYYY-MM-DD`); else `SOURCE_DATE_EPOCH`;
+    /// else none (events are then listed without an upcoming/past split).
+    pub today: Option<String>,
 }
 
 /// What a successful build did.
@@ -91,6 +94,10 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
     if let Some(url) = &opts.base_url {
         config.set_base_url(url).map_err(Error::Usage)?;
     }
+    config.today = build_date(
+        opts.today.as_deref(),
+        std::env::var("SOURCE_DATE_EPOCH").ok().as_deref(),
+    )?;
     let out = output_dir(&config, opts.out.as_deref())?;
     let sources = Sources::load(&config)?;
     let generated = generate(&config, &sources, opts.drafts)?;
@@ -181,7 +188,11 @@ pub fn generate_with(
         Output::render(&site, &theme, config, &data).map_err(|e| fail(e, &warnings))?;
     publish::publish(&site, config, Some(&locales), &assets, &mut output)
         .map_err(|e| fail(e, &warnings))?;
-    let broken = check::output_links(&output);
+    let (broken, mut anchors): (Vec<_>, Vec<_>) =
+        check::output_links(&output, &site.reported_anchors)
+            .into_iter()
+            .partition(Diagnostic::is_error);
+    warnings.append(&mut anchors);
     if !broken.is_empty() {
         return Err(fail(broken, &warnings));
     }
@@ -259,6 +270,30 @@ fn load_locales(
         })
         .collect();
     Locales::load(config, &ftl)
+}
+
+/// The build's "today": `--today`, else `SOURCE_DATE_EPOCH` (the reproducible-builds
+/// convention), else none. Never the clock, so a rebuild tomorrow gives the same bytes.
+fn build_date(flag: Option<&str>, epoch: Option<&str>) -> Result<Option<date::DateTime>> {
+    if let Some(day) = flag {
+        let d = date::DateTime::parse(day).map_err(|e| Error::Usage(format!("--today: {e}")))?;
+        return Ok(Some(date::DateTime {
+            time: None,
+            offset: None,
+            ..d
+        }));
+    }
+    match epoch.map(str::trim).filter(|e| !e.is_empty()) {
+        Some(e) => e
+            .parse::<i64>()
+            .map(|s| Some(date::DateTime::from_unix_seconds(s)))
+            .map_err(|_| {
+                Error::Usage(format!(
+                    "SOURCE_DATE_EPOCH must be seconds since 1970, not `{e}`"
+                ))
+            }),
+        None => Ok(None),
+    }
 }
 
 /// The output directory, checked: never the site root, `content/`, or anything that

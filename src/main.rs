@@ -40,6 +40,10 @@ enum Command {
         /// Treat every warning as an error.
         #[arg(long)]
         strict: bool,
+        /// The date to count as today for upcoming and past events (YYYY-MM-DD);
+        /// default: SOURCE_DATE_EPOCH if set, else no split.
+        #[arg(long)]
+        today: Option<String>,
     },
     /// Check everything a build checks, and the translations, without writing.
     Check {
@@ -105,12 +109,14 @@ fn main() -> ExitCode {
             base_url,
             drafts,
             strict,
+            today,
         } => build(diptych::BuildOptions {
             root,
             out,
             base_url,
             drafts,
             strict,
+            today,
         }),
         Command::Check {
             format,
@@ -293,7 +299,12 @@ fn new_page(root: &std::path::Path, page: &str, args: &[String]) -> Result<ExitC
         titles.insert(code, title);
     }
     let config = diptych::config::Config::load(root)?;
-    let files = diptych::scaffold::plan(&config, page, &titles, &diptych::scaffold::today())?;
+    let files = diptych::scaffold::plan(
+        &config,
+        page,
+        &titles,
+        &diptych::date::DateTime::today().to_string(),
+    )?;
     for path in diptych::scaffold::create(root, &files)? {
         println!("created {}", path.display());
     }

@@ -15,7 +15,7 @@ use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::lang::Lang;
 use crate::markdown::Heading;
-use crate::site::{Kind, Page, Site, TaxonomyIndex};
+use crate::site::{Kind, Page, Site, TaxonomyIndex, Term};
 use crate::theme::Theme;
 use crate::url::UrlPath;
 
@@ -104,6 +104,8 @@ struct PageCtx<'a> {
     terms: Vec<TermCount<'a>>,
     taxonomy: Option<&'a str>,
     words: usize,
+    /// The top-level section this page is in (for marking the menu), if any.
+    section: Option<&'a UrlPath>,
     /// Versions in other languages that changed since this one was synced.
     newer_translations: Vec<Translation<'a>>,
 }
@@ -248,6 +250,17 @@ fn per_language<'a>(
         let g = tera.global_context();
         g.insert("lang", lang);
         g.insert("site", &site_ctx(config, lang));
+        g.insert("today", &config.today);
+        let taxonomies: Vec<TermLink> = site
+            .taxonomies
+            .iter()
+            .filter(|t| &t.lang == lang)
+            .map(|t| TermLink {
+                name: &t.name,
+                url: &t.url,
+            })
+            .collect();
+        g.insert("taxonomies", &taxonomies);
         g.insert("data", data);
         g.insert("x_default", &format!("{}/", config.base_url));
         let menu: Vec<Link> = home(site, lang)
@@ -358,7 +371,7 @@ fn jobs<'a>(site: &'a Site, config: &'a Config) -> Vec<Job<'a>> {
                     ..PageCtx::default()
                 },
                 source: None,
-                peers: taxonomy_peers(site, config, tax, false),
+                peers: term_peers(site, config, tax, term),
             });
         }
     }
@@ -462,6 +475,7 @@ fn page_job<'a>(site: &'a Site, config: &'a Config, i: usize, p: &'a Page) -> Jo
             .collect(),
         words: p.doc.body.words,
         newer_translations: newer(site, config, p),
+        section: top_section(site, i),
         ..PageCtx::default()
     };
     Job {
@@ -494,6 +508,18 @@ fn newer<'a>(site: &'a Site, config: &'a Config, p: &'a Page) -> Vec<Translation
         .collect()
 }
 
+/// The URL of the section right under home that holds page `i` (or is it).
+fn top_section(site: &Site, i: usize) -> Option<&UrlPath> {
+    let mut at = i;
+    loop {
+        let parent = site.pages[at].parent?;
+        if site.pages[parent].parent.is_none() {
+            return (site.pages[at].kind == Kind::Section).then_some(&site.pages[at].url);
+        }
+        at = parent;
+    }
+}
+
 fn summary(p: &Page) -> Summary<'_> {
     let fm = &p.doc.front;
     Summary {
@@ -516,17 +542,25 @@ fn permalink(config: &Config, url: &UrlPath) -> String {
 fn context(site: &Site, config: &Config, job: &Job) -> Context {
     let mut ctx = Context::new();
     ctx.insert("page", &job.page);
+    let alternates = match job.source {
+        Some(i) => alternates(site, config, i),
+        None => generated_alternates(site, config, job),
+    };
+    // x-default: the default language's version, where there is one, so every
+    // alternate links back; the root chooser otherwise.
+    if let Some(a) = alternates.iter().find(|a| a.lang == config.default_lang()) {
+        ctx.insert("x_default", &a.url);
+    }
+    ctx.insert("alternates", &alternates);
     match job.source {
         Some(i) => {
             ctx.insert("translations", &translations(site, config, i));
-            ctx.insert("alternates", &alternates(site, config, i));
             ctx.insert("breadcrumbs", &breadcrumbs(site, i));
             let json_ld = crate::publish::jsonld::for_page(site, config, i);
             ctx.insert_value("json_ld", tera::Value::safe_string(&json_ld));
         }
         None => {
             ctx.insert("translations", &job.peers);
-            ctx.insert("alternates", &generated_alternates(site, config, job));
             ctx.insert("breadcrumbs", &Vec::<Link>::new());
             ctx.insert_value("json_ld", tera::Value::safe_string(""));
         }
@@ -666,6 +700,35 @@ fn taxonomy_peers<'a>(
                 url: &t.url,
                 exists,
             })
+        })
+        .collect()
+}
+
+/// A term page's counterparts: the same term in another language where one was paired
+/// (`energie` ↔ `energy`), else that language's taxonomy index.
+fn term_peers<'a>(
+    site: &'a Site,
+    config: &'a Config,
+    tax: &'a TaxonomyIndex,
+    term: &'a Term,
+) -> Vec<Translation<'a>> {
+    taxonomy_peers(site, config, tax, false)
+        .into_iter()
+        .map(|index| {
+            let paired = term
+                .translations
+                .iter()
+                .map(|&(t, j)| (&site.taxonomies[t], j))
+                .find(|(t, _)| &t.lang == index.lang);
+            match paired {
+                Some((t, j)) => Translation {
+                    title: &t.terms[j].name,
+                    url: &t.terms[j].url,
+                    exists: true,
+                    ..index
+                },
+                None => index,
+            }
         })
         .collect()
 }

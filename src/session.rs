@@ -100,7 +100,9 @@ impl Session {
 
     /// Builds the site in memory again, reusing every unchanged parsed page.
     pub fn rebuild(&mut self) -> Result<Generated> {
-        let config = Config::load(&self.root)?;
+        let mut config = Config::load(&self.root)?;
+        // A preview is live: it counts the clock's today (a build takes it as input).
+        config.today = Some(crate::date::DateTime::today());
         let sources = Sources::load(&config)?;
         generate_with(&config, &sources, self.drafts, &mut self.cache)
     }

@@ -79,6 +79,9 @@ pub struct Site {
     pub aliases: BTreeMap<UrlPath, usize>,
     /// Problems that do not stop the build (fail it under `--strict`).
     pub warnings: Vec<Diagnostic>,
+    /// `url#fragment` links from content already reported as matching no heading, so
+    /// the check of the built output does not report them twice.
+    pub reported_anchors: std::collections::BTreeSet<String>,
 }
 
 impl Site {
@@ -102,6 +105,7 @@ impl Site {
             taxonomies: Vec::new(),
             aliases: BTreeMap::new(),
             warnings: Vec::new(),
+            reported_anchors: Default::default(),
         };
         for doc in docs {
             if let Err(d) = site.place(doc) {
@@ -348,6 +352,7 @@ impl Site {
     fn resolve_links(&mut self, errors: &mut Vec<Diagnostic>) {
         let mut warnings = Vec::new();
         let mut resolved = Vec::with_capacity(self.pages.len());
+        let mut reported = Vec::new();
         for page in &self.pages {
             let body = &page.doc.body;
             let mut urls = Vec::with_capacity(body.links.len());
@@ -357,6 +362,7 @@ impl Site {
                         let target = &self.pages[t];
                         if let Some(f) = &link.fragment {
                             if !has_anchor(target, f) {
+                                reported.push(format!("{}#{f}", target.url));
                                 warnings.push(missing_anchor(
                                     page,
                                     link.span.clone(),
@@ -379,6 +385,7 @@ impl Site {
             }
             for (f, span) in &body.local_fragments {
                 if !has_anchor(page, f) {
+                    reported.push(format!("{}#{f}", page.url));
                     warnings.push(missing_anchor(page, span.clone(), f, "this page"));
                 }
             }
@@ -390,6 +397,7 @@ impl Site {
             page.summary = summary;
         }
         self.warnings.append(&mut warnings);
+        self.reported_anchors.extend(reported);
     }
 
     fn link_target(&self, link: &markdown::Link, from: &Lang) -> Result<usize, Diagnostic> {
