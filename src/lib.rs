@@ -130,8 +130,10 @@ pub fn generate_with(
     drafts: bool,
     cache: &mut ParseCache,
 ) -> Result<Generated> {
+    let mut clock = Stages::start();
     let mut errors = Vec::new();
     let docs = cache.parse_all(config, sources, &mut errors);
+    clock.lap("parse");
     let data = data::load(sources)
         .map_err(|mut e| errors.append(&mut e))
         .ok();
@@ -172,7 +174,9 @@ pub fn generate_with(
     else {
         return Err(fail(errors, &warnings));
     };
+    clock.lap("locales, templates, checks");
     let mut site = Site::assemble(docs, config, drafts).map_err(|e| fail(e, &warnings))?;
+    clock.lap("assemble");
     warnings.extend(site.warnings.iter().cloned());
     let mut status = translations::Status::check(&site, config, &lock);
     status.count_missing_messages(&locales);
@@ -184,15 +188,19 @@ pub fn generate_with(
             .cloned()
             .collect();
     }
+    clock.lap("translations");
     let mut output =
         Output::render(&site, &theme, config, &data).map_err(|e| fail(e, &warnings))?;
+    clock.lap("render");
     publish::publish(&site, config, Some(&locales), &assets, &mut output)
         .map_err(|e| fail(e, &warnings))?;
+    clock.lap("publish");
     let (broken, mut anchors): (Vec<_>, Vec<_>) =
         check::output_links(&output, &site.reported_anchors)
             .into_iter()
             .partition(Diagnostic::is_error);
     warnings.append(&mut anchors);
+    clock.lap("link check");
     if !broken.is_empty() {
         return Err(fail(broken, &warnings));
     }
@@ -270,6 +278,29 @@ fn load_locales(
         })
         .collect();
     Locales::load(config, &ftl)
+}
+
+/// Stage timings on stderr when `DIPTYCH_TIMINGS` is set (for profiling builds).
+struct Stages {
+    last: Option<Instant>,
+}
+
+impl Stages {
+    fn start() -> Stages {
+        Stages {
+            last: std::env::var_os("DIPTYCH_TIMINGS").map(|_| Instant::now()),
+        }
+    }
+
+    fn lap(&mut self, stage: &str) {
+        if let Some(last) = self.last {
+            eprintln!(
+                "{stage:>26}: {:>7.1} ms",
+                last.elapsed().as_secs_f64() * 1000.0
+            );
+            self.last = Some(Instant::now());
+        }
+    }
 }
 
 /// The build's "today": `--today`, else `SOURCE_DATE_EPOCH` (the reproducible-builds

@@ -298,8 +298,10 @@ impl Site {
                 if a == b || ta.name != tb.name {
                     continue;
                 }
+                let back: std::collections::HashSet<(usize, usize)> =
+                    self.best_matches(tb, ta).into_iter().collect();
                 for (i, j) in self.best_matches(ta, tb) {
-                    if self.best_matches(tb, ta).contains(&(j, i)) {
+                    if back.contains(&(j, i)) {
                         links.push((a, i, b, j));
                     }
                 }

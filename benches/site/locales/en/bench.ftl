@@ -1,0 +1,2 @@
+switch = Language
+tags-label = Tags

@@ -1,0 +1,2 @@
+switch = Taal
+tags-label = Trefwoorden
