@@ -1,0 +1,21 @@
+# The international calendar and event pages.
+
+calendar-events = Events
+calendar-upcoming = Upcoming events
+calendar-past = Past events
+calendar-count =
+    { $count ->
+        [one] { $count } event
+       *[other] { $count } events
+    }
+calendar-order = By date, earliest first.
+calendar-none-upcoming = There are no upcoming events in the calendar at the moment.
+
+event-details = Event details
+event-date = Date
+event-time = Time
+event-time-range = { $start } to { $end }
+event-start = Starts
+event-end = Ends
+event-location = Location
+event-website = Website

@@ -1,0 +1,4 @@
+greeting = Hello { $person }
+menu = Menu
+unused-here = Not used
+only-english = Only in English

@@ -1,0 +1,4 @@
+greeting = Hallo { $name }
+menu = Menu
+    .label = Hoofdmenu
+unused-here = Niet gebruikt

@@ -1,0 +1,2 @@
+site-title = Knowledge City
+visitors { $count }

@@ -1,0 +1,2 @@
+site-title = Kennisstad
+site-title = Dubbel
