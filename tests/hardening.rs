@@ -171,7 +171,7 @@ fn yaml_bomb(key: &str) -> String {
     let mut y = String::from("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
     for i in 1..9 {
         let p = format!("*a{}", i - 1);
-        let list = vec![p.as_str(); 10].join(", ");
+        let list = [p.as_str(); 10].join(", ");
         y.push_str(&format!("a{i}: &a{i} [{list}]\n"));
     }
     y.push_str(&format!(
