@@ -19,3 +19,7 @@ event-start = Starts
 event-end = Ends
 event-location = Location
 event-website = Website
+event-date-range = { $start } to { $end }
+event-add = Add to your calendar (iCalendar file)
+calendar-subscribe = All events in your calendar (iCalendar file)
+home-calendar-all = All events in the calendar

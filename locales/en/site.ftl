@@ -55,6 +55,20 @@ not-found-home = Go to the home page
 not-found-menu = Or choose a section:
 
 # The language chooser at the root of the site.
-root-title = Groningen City of Knowledge – choose your language
 root-heading = Choose your language
-root-description = Groningen City of Knowledge in Dutch or in English.
+root-description = Groningen City of Knowledge in English.
+
+# Search: the header link, the search page and the texts its script shows.
+# $n is not a number: it is written as "{n}" and the script puts the count there.
+search-link = Search
+search-title = Search
+search-label = Search this site
+search-button = Search
+search-none = No pages found.
+search-one = 1 page found.
+search-some = { $n } pages found.
+search-nojs = Searching needs JavaScript. Without it, use the menu or the topics.
+
+nav-menu = Menu
+footer-feed = New pages (Atom feed)
+feed-title = { $site }: new pages

@@ -19,3 +19,7 @@ event-start = Begin
 event-end = Einde
 event-location = Locatie
 event-website = Website
+event-date-range = { $start } tot en met { $end }
+event-add = Zet in je agenda (iCalendar-bestand)
+calendar-subscribe = Alle evenementen in je agenda (iCalendar-bestand)
+home-calendar-all = Alle evenementen in de agenda

@@ -55,6 +55,20 @@ not-found-home = Ga naar de startpagina
 not-found-menu = Of kies een onderdeel:
 
 # The language chooser at the root of the site.
-root-title = Kennisstad Groningen – kies je taal
 root-heading = Kies je taal
-root-description = Kennisstad Groningen in het Nederlands of in het Engels.
+root-description = Kennisstad Groningen in het Nederlands.
+
+# Search: the header link, the search page and the texts its script shows.
+# $n is not a number: it is written as "{n}" and the script puts the count there.
+search-link = Zoeken
+search-title = Zoeken
+search-label = Zoek op deze site
+search-button = Zoek
+search-none = Geen pagina’s gevonden.
+search-one = 1 pagina gevonden.
+search-some = { $n } pagina’s gevonden.
+search-nojs = Zoeken werkt met JavaScript. Zonder JavaScript vind je alles via het menu of de onderwerpen.
+
+nav-menu = Menu
+footer-feed = Nieuwe pagina’s (Atom-feed)
+feed-title = { $site }: nieuwe pagina’s
