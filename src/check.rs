@@ -389,18 +389,9 @@ fn attribute_values<'a>(html: &'a str, name: &'a str) -> impl Iterator<Item = &'
 mod tests {
     use super::*;
 
-    fn out(files: &[(&str, &str)]) -> Output {
-        Output {
-            files: files
-                .iter()
-                .map(|(p, b)| (p.to_string(), b.as_bytes().to_vec()))
-                .collect(),
-        }
-    }
-
     #[test]
     fn finds_links_to_pages_and_anchors_that_were_not_built() {
-        let o = out(&[
+        let o = Output::of(&[
             (
                 "nl/index.html",
                 "<a href=\"/nl/x/\">x</a> <a href=\"/nl/y/#kop\">y</a> <a href=\"/nl/x/#nee\">z</a> <a href=\"https://e.org/a\">e</a> <a href=\"#top\">t</a>",

@@ -128,23 +128,14 @@ fn remove_leftovers(parent: &Path, name: &str) -> Result<()> {
 mod tests {
     use super::*;
 
-    fn output(files: &[(&str, &str)]) -> Output {
-        Output {
-            files: files
-                .iter()
-                .map(|(p, b)| (p.to_string(), b.as_bytes().to_vec()))
-                .collect(),
-        }
-    }
-
     #[test]
     fn replaces_the_previous_output_whole() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
-        output(&[("a/index.html", "one"), ("old.txt", "x")])
+        Output::of(&[("a/index.html", "one"), ("old.txt", "x")])
             .write(&out)
             .unwrap();
-        output(&[("a/index.html", "two")]).write(&out).unwrap();
+        Output::of(&[("a/index.html", "two")]).write(&out).unwrap();
         assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "two");
         assert!(!out.join("old.txt").exists());
         let names: Vec<_> = fs::read_dir(tmp.path())
@@ -160,7 +151,7 @@ mod tests {
         fs::create_dir(tmp.path().join(".public.diptych-tmp-abc")).unwrap();
         fs::create_dir(tmp.path().join(".other.diptych-tmp-abc")).unwrap();
         fs::create_dir(tmp.path().join("keep")).unwrap();
-        output(&[("index.html", "x")])
+        Output::of(&[("index.html", "x")])
             .write(&tmp.path().join("public"))
             .unwrap();
         assert!(!tmp.path().join(".public.diptych-tmp-abc").exists());
@@ -172,7 +163,7 @@ mod tests {
     fn refuses_a_path_that_is_file_and_folder_before_writing() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
-        let o = output(&[("nl/atom.xml", "feed"), ("nl/atom.xml/index.html", "page")]);
+        let o = Output::of(&[("nl/atom.xml", "feed"), ("nl/atom.xml/index.html", "page")]);
         let Err(Error::Content(d)) = o.write(&out) else {
             panic!("expected a content error");
         };
@@ -189,6 +180,6 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let f = tmp.path().join("public");
         fs::write(&f, "x").unwrap();
-        assert!(matches!(output(&[]).write(&f), Err(Error::Usage(_))));
+        assert!(matches!(Output::of(&[]).write(&f), Err(Error::Usage(_))));
     }
 }

@@ -136,6 +136,17 @@ struct Job<'a> {
 }
 
 impl Output {
+    /// An output of text files, for tests.
+    #[cfg(test)]
+    pub(crate) fn of(files: &[(&str, &str)]) -> Output {
+        Output {
+            files: files
+                .iter()
+                .map(|(p, b)| (p.to_string(), b.as_bytes().to_vec()))
+                .collect(),
+        }
+    }
+
     /// Renders every page, section, taxonomy, term, 404 and the root chooser.
     pub fn render(
         site: &Site,

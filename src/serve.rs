@@ -383,7 +383,12 @@ fn with_reload(page: &[u8], version: u64) -> Vec<u8> {
 fn overlay(problems: &[Diagnostic], version: u64) -> Vec<u8> {
     let items: String = problems
         .iter()
-        .map(|d| format!("<li><pre>{}</pre></li>", escape(&d.to_string())))
+        .map(|d| {
+            format!(
+                "<li><pre>{}</pre></li>",
+                crate::publish::redirects::html_escape(&d.to_string())
+            )
+        })
         .collect();
     format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build failed</title><style>body{{font:16px/1.5 system-ui,sans-serif;margin:0;background:#fff;color:#111}}main{{max-width:70rem;margin:2rem auto;padding:0 1rem}}h1{{color:#a00}}pre{{white-space:pre-wrap;background:#fdf2f2;border-left:4px solid #a00;padding:.75rem;overflow-x:auto}}ul{{list-style:none;padding:0}}</style></head><body><main><h1>The last build failed</h1><p>{} problem(s). Fix them and save: this page reloads by itself.</p><ul>{items}</ul></main>{}</body></html>",
@@ -391,13 +396,6 @@ fn overlay(problems: &[Diagnostic], version: u64) -> Vec<u8> {
         reload_script(version)
     )
     .into_bytes()
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 #[cfg(test)]
