@@ -58,7 +58,11 @@ impl ParseCache {
             .pages
             .par_iter()
             .enumerate()
-            .filter(|(_, s)| cached.get(&s.path).is_none_or(|(text, _)| *text != s.text))
+            .filter(|(_, s)| {
+                cached
+                    .get(&s.path)
+                    .is_none_or(|(text, _)| !Arc::ptr_eq(text, &s.text) && *text != s.text)
+            })
             .map(|(i, s)| (i, Document::parse(s, opts)))
             .collect();
         self.parsed = fresh.len();
@@ -87,6 +91,7 @@ pub struct Session {
     root: PathBuf,
     drafts: bool,
     cache: ParseCache,
+    files: crate::sources::PageCache,
 }
 
 impl Session {
@@ -95,6 +100,7 @@ impl Session {
             root,
             drafts,
             cache: ParseCache::default(),
+            files: Default::default(),
         }
     }
 
@@ -103,7 +109,7 @@ impl Session {
         let mut config = Config::load(&self.root)?;
         // A preview is live: it counts the clock's today (a build takes it as input).
         config.today = Some(crate::date::DateTime::today());
-        let sources = Sources::load(&config)?;
+        let sources = Sources::load_with(&config, &mut self.files)?;
         generate_with(&config, &sources, self.drafts, &mut self.cache)
     }
 

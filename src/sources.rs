@@ -6,10 +6,11 @@
 //! not followed. Rejects content files without a configured language suffix and files
 //! that are not UTF-8 (as located diagnostics).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::SystemTime;
 
 use rayon::prelude::*;
 use walkdir::WalkDir;
@@ -115,21 +116,13 @@ pub struct Sources {
 impl Sources {
     /// Reads every input file of the site described by `config`.
     pub fn load(config: &Config) -> Result<Sources> {
+        Sources::load_with(config, &mut PageCache::default())
+    }
+
+    /// [`Sources::load`], taking content pages whose size and modification time did not
+    /// change from `cache` instead of reading them again (the dev server's rebuilds).
+    pub fn load_with(config: &Config, cache: &mut PageCache) -> Result<Sources> {
         let root = &config.root;
-        let mut problems = Vec::new();
-        let pages = read_all(root, &files_in(root, "content", &["md"])?, &mut problems)?
-            .into_iter()
-            .filter_map(|(path, text)| page_file(config, path, text, &mut problems))
-            .collect();
-        let data = named(
-            read_all(
-                root,
-                &files_in(root, "data", &["yaml", "yml"])?,
-                &mut problems,
-            )?,
-            "data",
-            true,
-        );
         let theme = Path::new("themes").join(&config.theme);
         if !root.join(&theme).is_dir() {
             return Err(Error::Usage(format!(
@@ -138,10 +131,21 @@ impl Sources {
                 theme.display()
             )));
         }
-        let tpl_dirs = [theme.join("templates"), PathBuf::from("templates")];
+        let mut problems = Vec::new();
+        let pages = cache
+            .read(root, &files_in(root, "content", &["md"])?, &mut problems)?
+            .into_iter()
+            .filter_map(|(path, text)| page_file(config, path, text, &mut problems))
+            .collect();
+        let data_files = read_all(
+            root,
+            &files_in(root, "data", &["yaml", "yml"])?,
+            &mut problems,
+        )?;
+        let data = named(data_files, "data", true);
         let mut templates = Vec::new();
-        for dir in &tpl_dirs {
-            let files = files_in(root, dir, &["html", "xml", "txt", "json", "ics"])?;
+        for dir in [theme.join("templates"), PathBuf::from("templates")] {
+            let files = files_in(root, &dir, &["html", "xml", "txt", "json", "ics"])?;
             templates.extend(named(read_all(root, &files, &mut problems)?, dir, false));
         }
         let mut ftl = Vec::new();
@@ -154,28 +158,11 @@ impl Sources {
                     .map(|f| (lang.clone(), f)),
             );
         }
-        let mut statics = BTreeMap::new();
-        for dir in [theme.join("static"), PathBuf::from("static")] {
-            for path in files_in(root, &dir, &[])? {
-                let bytes =
-                    std::fs::read(root.join(&path)).map_err(Error::read(root.join(&path)))?;
-                statics.insert(rel_name(&path, &dir), bytes);
-            }
-        }
+        let statics = read_statics(root, &[theme.join("static"), PathBuf::from("static")])?;
         if problems.iter().any(Diagnostic::is_error) {
             return Err(Error::Content(problems));
         }
-        let lock_path = root.join(crate::translations::LOCK_FILE);
-        let lock = match std::fs::read_to_string(&lock_path) {
-            Ok(text) => Some(text),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => {
-                return Err(Error::Read {
-                    path: lock_path,
-                    source: e,
-                });
-            }
-        };
+        let lock = read_optional(&root.join(crate::translations::LOCK_FILE))?;
         Ok(Sources {
             pages,
             data,
@@ -184,6 +171,74 @@ impl Sources {
             statics,
             lock,
         })
+    }
+}
+
+/// Content pages as last read, by path, with the size and modification time they had.
+#[derive(Debug, Default)]
+pub struct PageCache {
+    entries: HashMap<PathBuf, (u64, Option<SystemTime>, Arc<str>)>,
+}
+
+impl PageCache {
+    /// Reads the files that changed since the last call; the rest come from the cache.
+    fn read(
+        &mut self,
+        root: &Path,
+        paths: &[PathBuf],
+        problems: &mut Vec<Diagnostic>,
+    ) -> Result<Vec<(PathBuf, Arc<str>)>> {
+        let stamp = |p: &PathBuf| {
+            std::fs::metadata(root.join(p))
+                .ok()
+                .map(|m| (m.len(), m.modified().ok()))
+        };
+        let stamps: Vec<Option<(u64, Option<SystemTime>)>> = paths.par_iter().map(stamp).collect();
+        let mut out = Vec::with_capacity(paths.len());
+        let mut stale = Vec::new();
+        for (path, st) in paths.iter().zip(&stamps) {
+            match (st, self.entries.get(path)) {
+                (Some((len, Some(time))), Some((l, Some(t), text))) if len == l && time == t => {
+                    out.push((path.clone(), text.clone()))
+                }
+                _ => stale.push(path.clone()),
+            }
+        }
+        for (path, text) in read_all(root, &stale, problems)? {
+            let text: Arc<str> = text.into();
+            let st = stamp(&path);
+            if let Some((len, time)) = st {
+                self.entries.insert(path.clone(), (len, time, text.clone()));
+            }
+            out.push((path, text));
+        }
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        let current: HashSet<&PathBuf> = paths.iter().collect();
+        self.entries.retain(|p, _| current.contains(p));
+        Ok(out)
+    }
+}
+
+fn read_statics(root: &Path, dirs: &[PathBuf]) -> Result<BTreeMap<String, Vec<u8>>> {
+    let mut statics = BTreeMap::new();
+    for dir in dirs {
+        for path in files_in(root, dir, &[])? {
+            let bytes = std::fs::read(root.join(&path)).map_err(Error::read(root.join(&path)))?;
+            statics.insert(rel_name(&path, dir), bytes);
+        }
+    }
+    Ok(statics)
+}
+
+/// The text of a file that may be absent.
+fn read_optional(path: &Path) -> Result<Option<String>> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::Read {
+            path: path.to_path_buf(),
+            source: e,
+        }),
     }
 }
 
@@ -306,7 +361,7 @@ fn rel_name(path: &Path, dir: &Path) -> String {
 fn page_file(
     config: &Config,
     path: PathBuf,
-    text: String,
+    text: Arc<str>,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<SourceFile> {
     let rel = rel_name(&path, Path::new("content"));
@@ -331,7 +386,7 @@ fn page_file(
             path,
             lang: lang.code.clone(),
             key: PageKey::new(key),
-            text: text.into(),
+            text,
         }),
         None => {
             problems.push(
@@ -367,6 +422,33 @@ mod tests {
         let d = decode(Path::new("x.md"), b"---\ntitle: caf\xe9\n".to_vec()).unwrap_err();
         let loc = d.location.unwrap();
         assert_eq!((loc.line, loc.column), (2, 11));
+    }
+
+    #[test]
+    fn the_page_cache_rereads_only_changed_files() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (a, b) = (PathBuf::from("a.md"), PathBuf::from("b.md"));
+        std::fs::write(tmp.path().join(&a), "one").unwrap();
+        std::fs::write(tmp.path().join(&b), "two").unwrap();
+        let mut cache = PageCache::default();
+        let mut problems = Vec::new();
+        let first = cache
+            .read(tmp.path(), &[a.clone(), b.clone()], &mut problems)
+            .unwrap();
+        std::fs::write(tmp.path().join(&b), "three").unwrap();
+        let second = cache
+            .read(tmp.path(), &[a.clone(), b.clone()], &mut problems)
+            .unwrap();
+        assert!(
+            Arc::ptr_eq(&first[0].1, &second[0].1),
+            "an unchanged file was read again"
+        );
+        assert_eq!(&*second[1].1, "three");
+        let third = cache
+            .read(tmp.path(), std::slice::from_ref(&a), &mut problems)
+            .unwrap();
+        assert_eq!(third.len(), 1);
+        assert_eq!(cache.entries.len(), 1, "a removed file stays cached");
     }
 
     #[test]
