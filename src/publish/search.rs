@@ -12,9 +12,10 @@
 //! ignore them. Results only ever link to pages in the index's language. Rejects
 //! nothing.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use icu_normalizer::DecomposingNormalizerBorrowed;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::Config;
@@ -64,8 +65,8 @@ pub fn context(lang: &Lang) -> SearchCtx {
 #[derive(Serialize)]
 struct Index<'a> {
     pages: Vec<[&'a str; 3]>,
-    words: BTreeMap<String, Vec<u32>>,
-    stop: Vec<String>,
+    words: BTreeMap<&'a str, Vec<u32>>,
+    stop: Vec<&'a str>,
 }
 
 /// Every language's index by output path.
@@ -83,32 +84,39 @@ pub fn render(site: &Site, config: &Config) -> BTreeMap<String, Vec<u8>> {
 
 /// The index of one language, as JSON.
 pub fn index(site: &Site, lang: &Lang) -> String {
-    let mut descriptions = Vec::new();
-    let mut words: BTreeMap<String, Vec<u32>> = BTreeMap::new();
     let pages: Vec<_> = pages_in(site, lang).map(|(_, p)| p).collect();
-    for (n, p) in pages.iter().enumerate() {
-        let fm = &p.doc.front;
-        let text = format!(
-            "{} {} {}",
-            fm.title,
-            fm.description.as_deref().unwrap_or(""),
-            html_text(&p.html)
-        );
-        for w in tokens(&text) {
-            words.entry(w).or_default().push(n as u32);
+    // Folding and describing are per page, so they run in parallel; the words then
+    // merge in page order, which keeps every list ascending.
+    let prepared: Vec<(String, String)> = pages
+        .par_iter()
+        .map(|p| {
+            let fm = &p.doc.front;
+            let text = format!(
+                "{} {} {}",
+                fm.title,
+                fm.description.as_deref().unwrap_or(""),
+                html_text(&p.html)
+            );
+            let d = fm
+                .description
+                .clone()
+                .unwrap_or_else(|| html_text(p.summary.as_deref().unwrap_or("")));
+            (fold(&text), shorten(d.trim()))
+        })
+        .collect();
+    let mut found: HashMap<&str, Vec<u32>> = HashMap::new();
+    for (n, (folded, _)) in prepared.iter().enumerate() {
+        for w in words_of(folded) {
+            found.entry(w).or_default().push(n as u32);
         }
-        let d = fm
-            .description
-            .clone()
-            .unwrap_or_else(|| html_text(p.summary.as_deref().unwrap_or("")));
-        descriptions.push(shorten(d.trim()));
     }
+    let mut words: BTreeMap<&str, Vec<u32>> = found.into_iter().collect();
     let mut stop = Vec::new();
     if pages.len() >= 20 {
         words.retain(|w, ids| {
             let common = ids.len() * 2 > pages.len();
             if common {
-                stop.push(w.clone());
+                stop.push(*w);
             }
             !common
         });
@@ -122,8 +130,8 @@ pub fn index(site: &Site, lang: &Lang) -> String {
     let index = Index {
         pages: pages
             .iter()
-            .zip(&descriptions)
-            .map(|(p, d)| [p.doc.front.title.as_str(), p.url.as_str(), d.as_str()])
+            .zip(&prepared)
+            .map(|(p, (_, d))| [p.doc.front.title.as_str(), p.url.as_str(), d.as_str()])
             .collect(),
         words,
         stop,
@@ -134,21 +142,62 @@ pub fn index(site: &Site, lang: &Lang) -> String {
 /// The distinct search words of a text: folded, split on anything not a letter or
 /// digit, one character words dropped.
 pub fn tokens(text: &str) -> BTreeSet<String> {
-    fold(text)
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.chars().count() > 1)
+    words_of(&fold(text))
+        .into_iter()
         .map(str::to_string)
         .collect()
+}
+
+/// The distinct words of folded text, sorted.
+fn words_of(folded: &str) -> Vec<&str> {
+    let mut words: Vec<&str> = folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().nth(1).is_some())
+        .collect();
+    words.sort_unstable();
+    words.dedup();
+    words
 }
 
 /// Lowercase without accents: NFD, then the combining marks U+0300–U+036F removed
 /// (what `search.js` does with `normalize('NFD')`).
 pub fn fold(text: &str) -> String {
+    // Lowercasing is per character except for a final sigma, and NFD never reaches
+    // across an ASCII character (a starter that does not decompose), so ASCII runs
+    // skip the normalizer: most text is mostly ASCII.
+    if text.contains('Σ') {
+        return fold_whole(text);
+    }
+    let nfd = DecomposingNormalizerBorrowed::new_nfd();
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    let mut rest = text;
+    while !rest.is_empty() {
+        let ascii = rest.find(|c: char| !c.is_ascii()).unwrap_or(rest.len());
+        let start = out.len();
+        out.push_str(&rest[..ascii]);
+        out[start..].make_ascii_lowercase();
+        rest = &rest[ascii..];
+        let other = rest.find(|c: char| c.is_ascii()).unwrap_or(rest.len());
+        if other > 0 {
+            let lower = rest[..other].to_lowercase();
+            out.extend(nfd.normalize_iter(lower.chars()).filter(|c| !is_mark(*c)));
+            rest = &rest[other..];
+        }
+    }
+    out
+}
+
+/// [`fold`] of the whole text at once: the definition.
+fn fold_whole(text: &str) -> String {
     DecomposingNormalizerBorrowed::new_nfd()
         .normalize(&text.to_lowercase())
         .chars()
-        .filter(|c| !('\u{300}'..='\u{36f}').contains(c))
+        .filter(|c| !is_mark(*c))
         .collect()
+}
+
+fn is_mark(c: char) -> bool {
+    ('\u{300}'..='\u{36f}').contains(&c)
 }
 
 fn shorten(s: &str) -> String {
@@ -239,6 +288,20 @@ mod tests {
             t.into_iter().collect::<Vec<_>>(),
             ["2027", "cooperatie", "energie"]
         );
+    }
+
+    #[test]
+    fn folds_in_runs_like_the_whole_text() {
+        for s in [
+            "Coöperatie — één ÏJSSEL, Ærø; straße İstanbul",
+            "e\u{301}e\u{323}\u{301} x\u{5b0}\u{591} ΣΑΣ.Β ὈΔΥΣΣΕΎΣ",
+            "ǅ ﬁ Ⅻ ①② 漢字 日本語 e\u{20dd}",
+        ] {
+            assert_eq!(fold(s), fold_whole(s), "{s}");
+        }
+        proptest::proptest!(|(s in "\\PC{0,40}")| {
+            proptest::prop_assert_eq!(fold(&s), fold_whole(&s));
+        });
     }
 
     #[test]
