@@ -7,6 +7,7 @@
 //! messages that exist nowhere, and links in the output to files or `#ids` that were
 //! not built (errors).
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
@@ -263,6 +264,9 @@ pub fn output_links(
         .par_iter()
         .map(|(p, t)| (p.as_str(), attribute_values(t, "id").collect()))
         .collect();
+    // Hashing each path once beats comparing long shared prefixes in the BTreeMap for
+    // every link of every page.
+    let built: HashSet<&str> = output.files.keys().map(String::as_str).collect();
     let mut problems: Vec<Diagnostic> = html
         .par_iter()
         .flat_map_iter(|(path, text)| {
@@ -270,7 +274,7 @@ pub fn output_links(
             for attr in ["href", "src"] {
                 for url in attribute_values(text, attr) {
                     let help = "fix the link in the template or content that produces it";
-                    match broken(output, &ids, path, url) {
+                    match broken(&built, &ids, path, url) {
                         Some(Broken::File(why)) => found.push(
                             Diagnostic::error(
                                 "link",
@@ -315,41 +319,47 @@ fn url_of(file: &str) -> String {
 }
 
 fn broken(
-    output: &Output,
+    built: &HashSet<&str>,
     ids: &HashMap<&str, HashSet<&str>>,
     from: &str,
     url: &str,
 ) -> Option<Broken> {
-    let url = url.replace("&amp;", "&");
+    let url: Cow<str> = if url.contains("&amp;") {
+        Cow::Owned(url.replace("&amp;", "&"))
+    } else {
+        Cow::Borrowed(url)
+    };
     let (path, fragment) = match url.split_once('#') {
-        Some((p, f)) => (p.to_string(), Some(f.to_string())),
-        None => (url.clone(), None),
+        Some((p, f)) => (p, Some(f)),
+        None => (&*url, None),
     };
     let path = path.split('?').next().unwrap_or("");
-    let target = if path.is_empty() {
-        from.to_string()
+    let target: Cow<str> = if path.is_empty() {
+        Cow::Borrowed(from)
     } else if path.starts_with('/') && !path.starts_with("//") {
-        let rel = percent_decode(path.trim_start_matches('/'));
+        let rel = path.trim_start_matches('/');
+        let rel = if rel.contains('%') {
+            Cow::Owned(percent_decode(rel))
+        } else {
+            Cow::Borrowed(rel)
+        };
         if rel.is_empty() || rel.ends_with('/') {
-            format!("{rel}index.html")
+            Cow::Owned(format!("{rel}index.html"))
         } else {
             rel
         }
     } else {
         return None;
     };
-    if !output.files.contains_key(&target) {
+    if !built.contains(&*target) {
         return Some(Broken::File("which is not built".to_string()));
     }
     let f = fragment.filter(|f| !f.is_empty() && target.ends_with(".html"))?;
-    if ids
-        .get(target.as_str())
-        .is_some_and(|s| s.contains(f.as_str()))
-    {
+    if ids.get(&*target).is_some_and(|s| s.contains(f)) {
         return None;
     }
     let why = format!("but {target} has no element with id `{f}`");
-    Some(Broken::Anchor(target, f, why))
+    Some(Broken::Anchor(target.into_owned(), f.to_string(), why))
 }
 
 fn percent_decode(s: &str) -> String {
