@@ -43,7 +43,8 @@ impl Output {
             .prefix(&format!(".{name}.diptych-tmp-"))
             .tempdir_in(&parent)
             .map_err(Error::write(&parent))?;
-        self.write_files(tmp.path())?;
+        let previous = dir.is_dir().then_some(dir);
+        self.write_files(tmp.path(), previous)?;
         let staged = tmp.keep();
         if dir.exists() {
             let old = parent.join(format!(".{name}.diptych-old-{}", std::process::id()));
@@ -88,7 +89,10 @@ impl Output {
         clashes
     }
 
-    fn write_files(&self, root: &Path) -> Result<()> {
+    /// Writes every file under `root`; a file whose bytes equal the one at the same path
+    /// in `previous` becomes a hard link to it instead, so it keeps its modification time
+    /// (deploys that compare times upload only what changed) and costs no write.
+    fn write_files(&self, root: &Path, previous: Option<&Path>) -> Result<()> {
         let dirs: BTreeSet<&Path> = self
             .files
             .keys()
@@ -99,9 +103,21 @@ impl Output {
         }
         self.files.par_iter().try_for_each(|(path, bytes)| {
             let target = root.join(path);
+            if let Some(old) = previous.map(|p| p.join(path))
+                && same_bytes(&old, bytes)
+                && fs::hard_link(&old, &target).is_ok()
+            {
+                return Ok(());
+            }
             fs::write(&target, bytes).map_err(Error::write(&target))
         })
     }
+}
+
+/// Whether `path` is a regular file holding exactly `bytes` (size first, then content).
+fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+        && fs::read(path).is_ok_and(|old| old == bytes)
 }
 
 /// Removes `.NAME.diptych-tmp-*` and `.NAME.diptych-old-*` left by a killed build.
@@ -143,6 +159,74 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["public"]);
+    }
+
+    fn age(path: &Path) -> std::time::SystemTime {
+        let past =
+            std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000_000);
+        let f = fs::File::options().write(true).open(path).unwrap();
+        f.set_modified(past).unwrap();
+        past
+    }
+
+    fn mtime(path: &Path) -> std::time::SystemTime {
+        fs::metadata(path).unwrap().modified().unwrap()
+    }
+
+    #[test]
+    fn keeps_the_modification_time_of_unchanged_files() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        Output::of(&[
+            ("a/index.html", "same"),
+            ("b.txt", "old"),
+            ("c.txt", "four"),
+        ])
+        .write(&out)
+        .unwrap();
+        let past = age(&out.join("a/index.html"));
+        age(&out.join("b.txt"));
+        age(&out.join("c.txt"));
+        Output::of(&[
+            ("a/index.html", "same"),
+            ("b.txt", "new"),
+            ("c.txt", "4444"),
+        ])
+        .write(&out)
+        .unwrap();
+        assert_eq!(mtime(&out.join("a/index.html")), past);
+        assert_eq!(
+            fs::read_to_string(out.join("a/index.html")).unwrap(),
+            "same"
+        );
+        // Same size, other bytes: written anew.
+        assert_ne!(mtime(&out.join("b.txt")), past);
+        assert_eq!(fs::read_to_string(out.join("b.txt")).unwrap(), "new");
+        assert_eq!(fs::read_to_string(out.join("c.txt")).unwrap(), "4444");
+    }
+
+    #[test]
+    fn rewrites_a_file_edited_in_the_output_since() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        Output::of(&[("index.html", "built")]).write(&out).unwrap();
+        fs::write(out.join("index.html"), "edited by hand").unwrap();
+        let past = age(&out.join("index.html"));
+        Output::of(&[("index.html", "built")]).write(&out).unwrap();
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "built");
+        assert_ne!(mtime(&out.join("index.html")), past);
+    }
+
+    #[test]
+    fn a_failed_build_keeps_the_previous_output_and_its_times() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        Output::of(&[("nl/atom.xml", "feed")]).write(&out).unwrap();
+        let past = age(&out.join("nl/atom.xml"));
+        let clash = Output::of(&[("nl/atom.xml", "feed"), ("nl/atom.xml/index.html", "page")]);
+        assert!(clash.write(&out).is_err());
+        assert_eq!(mtime(&out.join("nl/atom.xml")), past);
+        assert_eq!(fs::read_to_string(out.join("nl/atom.xml")).unwrap(), "feed");
     }
 
     #[test]
