@@ -189,6 +189,14 @@ pub fn generate_with(
             .collect();
     }
     clock.lap("translations");
+    // Every output names the site the same way: site.yaml, else Fluent, else home.
+    let mut config = config.clone();
+    for i in 0..config.languages.len() {
+        let lang = config.languages[i].code.clone();
+        let title = publish::site_title(&site, &config, Some(&locales), &lang);
+        config.languages[i].title = Some(title);
+    }
+    let config = &config;
     let mut output =
         Output::render(&site, &theme, config, &data).map_err(|e| fail(e, &warnings))?;
     clock.lap("render");

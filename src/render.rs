@@ -581,7 +581,21 @@ fn context(site: &Site, config: &Config, job: &Job) -> Context {
 
 /// publish: taxonomy and term pages get their language versions (the same groups the
 /// sitemap lists, so reciprocal by construction); other generated pages have none.
-fn generated_alternates<'a>(site: &'a Site, config: &Config, job: &Job) -> Vec<Alternate<'a>> {
+fn generated_alternates<'a>(site: &'a Site, config: &Config, job: &Job<'a>) -> Vec<Alternate<'a>> {
+    if let ("search", Some(url)) = (job.page.kind, job.page.url) {
+        // Every language has its search page: this one and its peers.
+        let own = std::iter::once((job.lang, url));
+        let others = job.peers.iter().map(|p| (p.lang, p.url));
+        let mut all: Vec<Alternate> = own
+            .chain(others)
+            .map(|(lang, url)| Alternate {
+                lang,
+                url: permalink(config, url),
+            })
+            .collect();
+        all.sort_by_key(|a| config.langs().position(|l| l == a.lang));
+        return all;
+    }
     let Some(url) = job
         .page
         .url
