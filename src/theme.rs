@@ -82,6 +82,12 @@ impl Theme {
             message.push_str(&format!(": {s}"));
             source = s.source();
         }
+        let message = message.trim_start_matches("error: ").to_string();
+        if report.is_none()
+            && let Some(d) = self.locate_by_name(&message)
+        {
+            return d;
+        }
         let mut d = Diagnostic::error(kind, path, message);
         if let (Some(r), Some(f)) = (report, file) {
             d = d.at(&f.text, r.span().range.clone());
@@ -90,6 +96,31 @@ impl Theme {
             Some(p) => d.with_help(format!("while rendering {}", p.display())),
             None => d,
         }
+    }
+}
+
+impl Theme {
+    /// For errors Tera reports without a place ("Block `title` is not defined in any
+    /// parent template", "Template 'x.html' is inheriting from 'y.html', which doesn't
+    /// exist"): the first template that mentions the quoted name.
+    fn locate_by_name(&self, message: &str) -> Option<Diagnostic> {
+        let name = message
+            .split(['`', '\''])
+            .nth(1)
+            .filter(|n| !n.is_empty())?;
+        let (file, at) = self.files.values().find_map(|f| {
+            let tag = ["block ", "extends \"", "include \""]
+                .iter()
+                .find_map(|p| f.text.find(&format!("{p}{name}")).map(|i| i + p.len()));
+            let name_at = tag.or_else(|| (f.name == name).then_some(0))?;
+            Some((f, name_at))
+        })?;
+        let end = if at == 0 && file.name == name {
+            0
+        } else {
+            at + name.len()
+        };
+        Some(Diagnostic::error("template", &file.path, message.to_string()).at(&file.text, at..end))
     }
 }
 

@@ -58,6 +58,7 @@ invalid! {
     reports_empty_files => "empty-file",
     rejects_impossible_dates => "impossible-date",
     locates_template_syntax_errors => "template-syntax",
+    locates_blocks_no_parent_defines => "template-unknown-block",
     names_the_page_of_a_template_runtime_error => "template-runtime",
     locates_data_file_errors => "data-yaml",
     rejects_unknown_site_keys => "site-yaml",
