@@ -94,18 +94,15 @@ pub fn publish_with(
     }
 }
 
-/// The theme's templates plus the built-in defaults it lacks (`search.html`, which
-/// extends the theme's `base.html`), as the [`Sources`] that
+/// The theme's templates plus the built-in defaults it lacks (a standalone
+/// `search.html`; a theme's own replaces it), as the [`Sources`] that
 /// [`crate::theme::Theme::load`] reads its templates from.
 pub fn with_builtin_templates(sources: &Sources) -> Sources {
-    let mut templates = Vec::new();
-    if sources.templates.iter().any(|t| t.name == "base.html") {
-        templates.push(TextFile {
-            path: "(diptych built-in)/search.html".into(),
-            name: "search.html".into(),
-            text: search::DEFAULT_TEMPLATE.into(),
-        });
-    }
+    let mut templates = vec![TextFile {
+        path: "(diptych built-in)/search.html".into(),
+        name: "search.html".into(),
+        text: search::DEFAULT_TEMPLATE.into(),
+    }];
     templates.extend(sources.templates.iter().cloned());
     Sources {
         templates,
