@@ -1,0 +1,231 @@
+//! Stage benchmarks on a generated bilingual corpus (`cargo bench`).
+//!
+//! The corpus comes from the shared generator (`GEN_CORPUS`, default
+//! `/work/shared/bench/gen_corpus.py`, run with python3) in a temporary directory, with
+//! this repo's site.yaml, Groningen theme, locales and data: the same site
+//! `benches/compare_hugo.sh` times end to end. `DIPTYCH_BENCH_PAGES` sets its size
+//! (default 1,000 pages, both languages). Measured: parse, assemble, render, publish
+//! (sitemap, feeds, calendars, search index, assets), the link check of the output,
+//! the write to disk, the whole in-memory build, and the dev server's rebuild after one
+//! page changed (`Session::rebuild`).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+use std::time::Duration;
+
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+
+use diptych::config::Config;
+use diptych::document::Document;
+use diptych::locales::{FtlSource, Locales};
+use diptych::publish::{self, Assets};
+use diptych::render::Output;
+use diptych::session::{ParseCache, Session};
+use diptych::site::Site;
+use diptych::sources::Sources;
+use diptych::theme::Theme;
+
+/// A generated site on disk, removed when dropped.
+struct Corpus {
+    dir: tempfile::TempDir,
+    pages: usize,
+}
+
+impl Corpus {
+    fn root(&self) -> PathBuf {
+        self.dir.path().join("site")
+    }
+
+    fn generate() -> Corpus {
+        let pages: usize = std::env::var("DIPTYCH_BENCH_PAGES")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(1000);
+        let generator = std::env::var("GEN_CORPUS")
+            .unwrap_or_else(|_| "/work/shared/bench/gen_corpus.py".to_string());
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let status = Command::new("python3")
+            .arg(&generator)
+            .args([
+                "--pages",
+                &pages.to_string(),
+                "--flavor",
+                "diptych",
+                "--out",
+            ])
+            .arg(dir.path().join("corpus"))
+            .stdout(std::process::Stdio::null())
+            .status()
+            .unwrap_or_else(|e| panic!("python3 {generator}: {e} (set GEN_CORPUS)"));
+        assert!(status.success(), "python3 {generator} failed");
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let site = dir.path().join("site");
+        std::fs::create_dir_all(&site).expect("site dir");
+        for part in ["site.yaml", "themes", "locales", "data"] {
+            copy(&repo.join(part), &site.join(part));
+        }
+        std::fs::rename(dir.path().join("corpus/content"), site.join("content"))
+            .expect("move content");
+        Corpus { dir, pages }
+    }
+}
+
+fn copy(from: &Path, to: &Path) {
+    if from.is_dir() {
+        std::fs::create_dir_all(to).expect("create dir");
+        for entry in std::fs::read_dir(from).expect("read dir").flatten() {
+            copy(&entry.path(), &to.join(entry.file_name()));
+        }
+    } else if from.is_file() {
+        std::fs::copy(from, to).expect("copy file");
+    }
+}
+
+/// Everything the render stage takes, built like `diptych::generate_with` builds it.
+struct Inputs {
+    config: Config,
+    sources: Sources,
+    docs: Vec<Document>,
+    site: Site,
+    theme: Theme,
+    locales: Arc<Locales>,
+    assets: Assets,
+    data: serde_json::Value,
+}
+
+impl Inputs {
+    fn load(root: &Path) -> Inputs {
+        let config = Config::load(root).expect("config");
+        let sources = Sources::load(&config).expect("sources");
+        let mut errors = Vec::new();
+        let docs = ParseCache::default().parse_all(&config, &sources, &mut errors);
+        assert!(errors.is_empty(), "{errors:?}");
+        let site = Site::assemble(docs.clone(), &config, false).expect("assemble");
+        let ftl: Vec<FtlSource> = sources
+            .ftl
+            .iter()
+            .map(|(lang, f)| FtlSource {
+                path: &f.path,
+                lang: lang.clone(),
+                text: &f.text,
+            })
+            .collect();
+        let locales = Arc::new(Locales::load(&config, &ftl).expect("locales").0);
+        let assets = Assets::new(&sources.statics);
+        let theme = Theme::load(&publish::with_builtin_templates(&sources), |tera| {
+            diptych::template_fns::register(tera, locales.clone());
+            assets.register(tera);
+        })
+        .expect("theme");
+        let data = diptych::data::load(&sources).expect("data");
+        Inputs {
+            config,
+            sources,
+            docs,
+            site,
+            theme,
+            locales,
+            assets,
+            data,
+        }
+    }
+
+    fn render(&self) -> Output {
+        Output::render(&self.site, &self.theme, &self.config, &self.data).expect("render")
+    }
+
+    fn published(&self) -> Output {
+        let mut output = self.render();
+        publish::publish(
+            &self.site,
+            &self.config,
+            Some(&self.locales),
+            &self.assets,
+            &mut output,
+        )
+        .expect("publish");
+        output
+    }
+}
+
+fn stages(c: &mut Criterion) {
+    let corpus = Corpus::generate();
+    let root = corpus.root();
+    let inputs = Inputs::load(&root);
+    let mut g = c.benchmark_group(format!("{}_pages", corpus.pages));
+    g.sample_size(10).measurement_time(Duration::from_secs(8));
+
+    g.bench_function("load", |b| {
+        b.iter(|| Sources::load(&inputs.config).expect("sources"))
+    });
+    g.bench_function("parse", |b| {
+        b.iter(|| {
+            let mut errors = Vec::new();
+            ParseCache::default().parse_all(&inputs.config, &inputs.sources, &mut errors)
+        })
+    });
+    g.bench_function("assemble", |b| {
+        b.iter_batched(
+            || inputs.docs.clone(),
+            |docs| Site::assemble(docs, &inputs.config, false).expect("assemble"),
+            BatchSize::LargeInput,
+        )
+    });
+    g.bench_function("render", |b| b.iter(|| inputs.render()));
+    let rendered = inputs.render();
+    g.bench_function("publish", |b| {
+        b.iter_batched(
+            || rendered.clone(),
+            |mut output| {
+                publish::publish(
+                    &inputs.site,
+                    &inputs.config,
+                    Some(&inputs.locales),
+                    &inputs.assets,
+                    &mut output,
+                )
+                .expect("publish");
+                output
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    let output = inputs.published();
+    g.bench_function("link_check", |b| {
+        b.iter(|| diptych::check::output_links(&output, &inputs.site.reported_anchors))
+    });
+    let out = corpus.dir.path().join("public");
+    g.bench_function("write_clean", |b| {
+        b.iter_batched(
+            || {
+                let _ = std::fs::remove_dir_all(&out);
+            },
+            |()| output.write(&out).expect("write"),
+            BatchSize::PerIteration,
+        )
+    });
+    g.bench_function("write_unchanged", |b| {
+        output.write(&out).expect("write");
+        b.iter(|| output.write(&out).expect("write"))
+    });
+    g.bench_function("generate", |b| {
+        b.iter(|| diptych::generate(&inputs.config, &inputs.sources, false).expect("generate"))
+    });
+    g.bench_function("serve_rebuild_one_page", |b| {
+        let mut session = Session::new(root.clone(), false);
+        session.rebuild().expect("first build");
+        let page = root.join("content/energie/_index.nl.md");
+        let text = std::fs::read_to_string(&page).expect("page");
+        let mut n = 0u64;
+        b.iter(|| {
+            n += 1;
+            std::fs::write(&page, format!("{text}\nEdit {n}.\n")).expect("edit");
+            session.rebuild().expect("rebuild")
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, stages);
+criterion_main!(benches);
