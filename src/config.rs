@@ -142,121 +142,41 @@ impl Config {
 
     /// Validates the text of `site.yaml` for a site at `root`.
     pub fn parse(root: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
-        let file = Path::new(FILE_NAME);
-        let raw: RawConfig = yaml::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| {
-            vec![e.diagnostic(
-                "config",
-                file,
-                text,
-                text.len() - text.trim_start_matches('\u{feff}').len(),
-            )]
-        })?;
+        let bom = text.len() - text.trim_start_matches('\u{feff}').len();
+        let raw: RawConfig = yaml::from_str(&text[bom..])
+            .map_err(|e| vec![e.diagnostic("config", Path::new(FILE_NAME), text, bom)])?;
         let mut problems = Problems {
             text,
             list: Vec::new(),
         };
-        let base_url = raw.base_url.trim_end_matches('/').to_string();
-        if !(base_url.starts_with("https://") || base_url.starts_with("http://"))
-            || base_url.contains(char::is_whitespace)
-        {
+        let base_url = absolute_url(&raw.base_url).unwrap_or_else(|| {
+            let message = format!(
+                "`base_url` must be an absolute http(s) URL, not `{}`",
+                raw.base_url
+            );
             problems.add(
                 &raw.base_url,
                 0,
-                format!(
-                    "`base_url` must be an absolute http(s) URL, not `{}`",
-                    raw.base_url
-                ),
+                message,
                 "write it like `https://example.nl`",
             );
-        }
+            String::new()
+        });
         if !url::is_safe_segment(&raw.theme) {
+            let message = format!("theme name `{}` is not a plain folder name", raw.theme);
             problems.add(
                 &raw.theme,
                 0,
-                format!("theme name `{}` is not a plain folder name", raw.theme),
+                message,
                 "name a folder in themes/, like `groningen`",
             );
         }
-        let mut languages: Vec<Language> = Vec::new();
-        for l in &raw.languages {
-            match Lang::parse(&l.code) {
-                None => problems.add(
-                    &l.code,
-                    0,
-                    format!("`{}` is not a language code", l.code),
-                    "use a code like `nl`, `en` or `fy`",
-                ),
-                Some(code) if languages.iter().any(|x| x.code == code) => problems.add(
-                    &l.code,
-                    1,
-                    format!("language `{code}` is listed twice"),
-                    "list each language once",
-                ),
-                Some(code) => languages.push(Language {
-                    locale: l.locale.clone().unwrap_or_else(|| code.to_string()),
-                    code,
-                    name: l.name.clone(),
-                    title: l.title.clone(),
-                    description: l.description.clone(),
-                }),
-            }
-        }
-        if raw.languages.is_empty() {
-            problems.add(
-                "languages",
-                0,
-                "`languages` is empty".into(),
-                "list at least one language, e.g. `- {code: nl, name: Nederlands}`",
-            );
-        }
-        let defaults: Vec<&RawLanguage> = raw.languages.iter().filter(|l| l.default).collect();
-        if defaults.len() > 1 {
-            problems.add(
-                "default",
-                1,
-                format!("{} languages are marked `default: true`", defaults.len()),
-                "mark exactly one language as the default",
-            );
-        }
-        let default = raw.languages.iter().position(|l| l.default).unwrap_or(0);
-        let mut taxonomies = Vec::new();
-        for t in &raw.taxonomies {
-            if !url::is_safe_segment(&t.name) {
-                problems.add(
-                    &t.name,
-                    0,
-                    format!("taxonomy name `{}` cannot be used in a URL", t.name),
-                    "use lowercase letters, digits and `-`",
-                );
-            }
-            let mut slugs = BTreeMap::new();
-            for (code, slug) in &t.slug {
-                match languages.iter().find(|l| l.code.as_str() == code) {
-                    None => problems.add(
-                        code,
-                        0,
-                        format!(
-                            "taxonomy `{}` has a slug for `{code}`, which is not one of the site's languages",
-                            t.name
-                        ),
-                        "remove it or add the language to `languages`",
-                    ),
-                    Some(_) if !url::is_safe_segment(slug) => problems.add(
-                        slug,
-                        0,
-                        format!("slug `{slug}` cannot be used as a URL segment"),
-                        "use letters, digits and `-`, without `/` or `..`",
-                    ),
-                    Some(l) => {
-                        slugs.insert(l.code.clone(), slug.clone());
-                    }
-                }
-            }
-            taxonomies.push(Taxonomy {
-                name: t.name.clone(),
-                slugs,
-            });
-        }
+        let languages = problems.languages(&raw.languages);
+        let taxonomies = raw
+            .taxonomies
+            .iter()
+            .map(|t| problems.taxonomy(t, &languages))
+            .collect();
         if !problems.list.is_empty() {
             return Err(problems.list);
         }
@@ -264,8 +184,8 @@ impl Config {
             root: root.to_path_buf(),
             base_url,
             theme: raw.theme,
+            default: raw.languages.iter().position(|l| l.default).unwrap_or(0),
             languages,
-            default: default.min(raw.languages.len().saturating_sub(1)),
             taxonomies,
             unsafe_html: raw.unsafe_html,
             today: None,
@@ -275,15 +195,8 @@ impl Config {
 
     /// Replaces the base URL (for preview deploys); it must be absolute http(s).
     pub fn set_base_url(&mut self, url: &str) -> Result<(), String> {
-        let trimmed = url.trim_end_matches('/');
-        if !(trimmed.starts_with("https://") || trimmed.starts_with("http://"))
-            || trimmed.contains(char::is_whitespace)
-        {
-            return Err(format!(
-                "--base-url must be an absolute http(s) URL, not `{url}`"
-            ));
-        }
-        self.base_url = trimmed.to_string();
+        self.base_url = absolute_url(url)
+            .ok_or_else(|| format!("--base-url must be an absolute http(s) URL, not `{url}`"))?;
         Ok(())
     }
 
@@ -303,6 +216,15 @@ impl Config {
     }
 }
 
+/// An absolute http(s) URL without its trailing slash, or `None`.
+fn absolute_url(url: &str) -> Option<String> {
+    let trimmed = url.trim_end_matches('/');
+    let host = trimmed
+        .strip_prefix("https://")
+        .or_else(|| trimmed.strip_prefix("http://"))?;
+    (!host.is_empty() && !trimmed.contains(char::is_whitespace)).then(|| trimmed.to_string())
+}
+
 /// Problems found in `site.yaml`, each pointed at the text it is about.
 struct Problems<'a> {
     text: &'a str,
@@ -310,6 +232,85 @@ struct Problems<'a> {
 }
 
 impl Problems<'_> {
+    /// The languages, each code checked once; exactly one may be the default.
+    fn languages(&mut self, raw: &[RawLanguage]) -> Vec<Language> {
+        let mut languages: Vec<Language> = Vec::new();
+        for l in raw {
+            match Lang::parse(&l.code) {
+                None => self.add(
+                    &l.code,
+                    0,
+                    format!("`{}` is not a language code", l.code),
+                    "use a code like `nl`, `en` or `fy`",
+                ),
+                Some(code) if languages.iter().any(|x| x.code == code) => self.add(
+                    &l.code,
+                    1,
+                    format!("language `{code}` is listed twice"),
+                    "list each language once",
+                ),
+                Some(code) => languages.push(Language {
+                    locale: l.locale.clone().unwrap_or_else(|| code.to_string()),
+                    code,
+                    name: l.name.clone(),
+                    title: l.title.clone(),
+                    description: l.description.clone(),
+                }),
+            }
+        }
+        if raw.is_empty() {
+            self.add(
+                "languages",
+                0,
+                "`languages` is empty".into(),
+                "list at least one language, e.g. `- {code: nl, name: Nederlands}`",
+            );
+        }
+        let defaults = raw.iter().filter(|l| l.default).count();
+        if defaults > 1 {
+            self.add(
+                "default",
+                1,
+                format!("{defaults} languages are marked `default: true`"),
+                "mark exactly one language as the default",
+            );
+        }
+        languages
+    }
+
+    /// A taxonomy with its URL segment per language, each checked.
+    fn taxonomy(&mut self, t: &RawTaxonomy, languages: &[Language]) -> Taxonomy {
+        if !url::is_safe_segment(&t.name) {
+            self.add(
+                &t.name,
+                0,
+                format!("taxonomy name `{}` cannot be used in a URL", t.name),
+                "use lowercase letters, digits and `-`",
+            );
+        }
+        let mut slugs = BTreeMap::new();
+        for (code, slug) in &t.slug {
+            match languages.iter().find(|l| l.code.as_str() == code) {
+                None => self.add(
+                    code,
+                    0,
+                    format!("taxonomy `{}` has a slug for `{code}`, which is not one of the site's languages", t.name),
+                    "remove it or add the language to `languages`",
+                ),
+                Some(_) if !url::is_safe_segment(slug) => {
+                    self.add(slug, 0, format!("slug `{slug}` cannot be used as a URL segment"), "use letters, digits and `-`, without `/` or `..`")
+                }
+                Some(l) => {
+                    slugs.insert(l.code.clone(), slug.clone());
+                }
+            }
+        }
+        Taxonomy {
+            name: t.name.clone(),
+            slugs,
+        }
+    }
+
     /// Adds a problem located at the `nth` whole-token occurrence of `needle`.
     fn add(&mut self, needle: &str, nth: usize, message: String, help: &str) {
         let mut d = Diagnostic::error("config", FILE_NAME, message).with_help(help);
