@@ -262,7 +262,7 @@ pub fn output_links(
         .collect();
     let ids: HashMap<&str, HashSet<&str>> = html
         .par_iter()
-        .map(|(p, t)| (p.as_str(), attribute_values(t, "id").collect()))
+        .map(|(p, t)| (p.as_str(), attribute_values(t, "id").into_iter().collect()))
         .collect();
     // Hashing each path once beats comparing long shared prefixes in the BTreeMap for
     // every link of every page.
@@ -382,17 +382,20 @@ fn percent_decode(s: &str) -> String {
 }
 
 /// Values of `name="…"` attributes in HTML (double or single quotes).
-fn attribute_values<'a>(html: &'a str, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-    html.match_indices(name).filter_map(move |(i, _)| {
-        let before = html[..i].chars().next_back()?;
-        if !before.is_whitespace() {
-            return None;
-        }
-        let rest = html[i + name.len()..].strip_prefix('=')?;
-        let quote = rest.chars().next().filter(|q| *q == '"' || *q == '\'')?;
-        let end = rest[1..].find(quote)?;
-        Some(&rest[1..1 + end])
-    })
+fn attribute_values<'a>(html: &'a str, name: &str) -> Vec<&'a str> {
+    let needle = format!("{name}=");
+    memchr::memmem::find_iter(html.as_bytes(), needle.as_bytes())
+        .filter_map(|i| {
+            let before = html[..i].chars().next_back()?;
+            if !before.is_whitespace() {
+                return None;
+            }
+            let rest = &html[i + needle.len()..];
+            let quote = rest.chars().next().filter(|q| *q == '"' || *q == '\'')?;
+            let end = rest[1..].find(quote)?;
+            Some(&rest[1..1 + end])
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -104,9 +104,10 @@ pub fn index(site: &Site, lang: &Lang) -> String {
             (fold(&text), shorten(d.trim()))
         })
         .collect();
+    let page_words: Vec<Vec<&str>> = prepared.par_iter().map(|(f, _)| words_of(f)).collect();
     let mut found: HashMap<&str, Vec<u32>> = HashMap::new();
-    for (n, (folded, _)) in prepared.iter().enumerate() {
-        for w in words_of(folded) {
+    for (n, page) in page_words.into_iter().enumerate() {
+        for w in page {
             found.entry(w).or_default().push(n as u32);
         }
     }
