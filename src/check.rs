@@ -25,16 +25,24 @@ const USED_BY_DIPTYCH: &[&str] = &["site-title", "site-description"];
 /// Compares every language's messages with the default language's, and the templates'
 /// `t(id="…")` calls with the messages that exist.
 pub fn fluent(locales: &Locales, sources: &Sources) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
+    let calls = template_calls(&sources.templates);
+    let mut out = compare_languages(locales, sources);
+    out.extend(unknown_calls(locales, &calls));
+    out.extend(unused_messages(locales, sources, &calls));
+    out
+}
+
+/// Messages a language has that the default lacks, or has with other variables or
+/// attributes. (Messages the default has and a language lacks are reported when the
+/// bundles load, since they fall back.)
+fn compare_languages(locales: &Locales, sources: &Sources) -> Vec<Diagnostic> {
     let default = locales.default_lang();
     let Some(reference) = locales.messages(default) else {
-        return out;
+        return Vec::new();
     };
+    let mut out = Vec::new();
     for lang in locales.langs().filter(|l| *l != default) {
-        let Some(messages) = locales.messages(lang) else {
-            continue;
-        };
-        for (id, info) in messages {
+        for (id, info) in locales.messages(lang).into_iter().flatten() {
             match reference.get(id) {
                 None => out.push(at_message(
                     sources,
@@ -56,54 +64,53 @@ pub fn fluent(locales: &Locales, sources: &Sources) -> Vec<Diagnostic> {
             }
         }
     }
-    let calls = template_calls(&sources.templates);
+    out
+}
+
+/// Template calls to messages that exist in no language (errors).
+fn unknown_calls(locales: &Locales, calls: &[Call]) -> Vec<Diagnostic> {
     let all: BTreeSet<&str> = locales
         .langs()
         .filter_map(|l| locales.messages(l))
         .flat_map(|m| m.keys().map(String::as_str))
         .collect();
-    for call in &calls {
-        let known = match &call.prefix {
-            false => all.contains(call.id.as_str()),
-            true => all.iter().any(|m| m.starts_with(call.id.as_str())),
-        };
-        if !known {
+    calls
+        .iter()
+        .filter(|call| !all.iter().any(|m| call.matches(m)))
+        .map(|call| {
             let what = if call.prefix {
                 format!("no message starts with `{}`", call.id)
             } else {
                 format!("there is no message `{}` in any language", call.id)
             };
-            out.push(
-                Diagnostic::error("fluent", &call.file.path, format!("t(): {what}"))
-                    .at(&call.file.text, call.span.clone())
-                    .with_help("add it to every locales/<lang>/*.ftl, or fix the id")
-                    .about(call.id.clone()),
-            );
-        }
-    }
-    for (id, info) in reference {
-        let used = USED_BY_DIPTYCH.contains(&id.as_str())
-            || calls.iter().any(|c| {
-                if c.prefix {
-                    id.starts_with(&c.id)
-                } else {
-                    &c.id == id
-                }
-            });
-        if !used {
-            out.push(
-                at_message(
-                    sources,
-                    info,
-                    format!("message `{id}` is not used by any template"),
-                    "remove it from every language, or use it".into(),
-                    id,
-                )
-                .into_warning(),
-            );
-        }
-    }
-    out
+            Diagnostic::error("fluent", &call.file.path, format!("t(): {what}"))
+                .at(&call.file.text, call.span.clone())
+                .with_help("add it to every locales/<lang>/*.ftl, or fix the id")
+                .about(call.id.clone())
+        })
+        .collect()
+}
+
+/// The default language's messages that no template calls (warnings).
+fn unused_messages(locales: &Locales, sources: &Sources, calls: &[Call]) -> Vec<Diagnostic> {
+    let Some(reference) = locales.messages(locales.default_lang()) else {
+        return Vec::new();
+    };
+    reference
+        .iter()
+        .filter(|(id, _)| {
+            !USED_BY_DIPTYCH.contains(&id.as_str()) && !calls.iter().any(|c| c.matches(id))
+        })
+        .map(|(id, info)| {
+            at_message(
+                sources,
+                info,
+                format!("message `{id}` is not used by any template"),
+                "remove it from every language, or use it".into(),
+                id,
+            )
+        })
+        .collect()
 }
 
 fn shape_difference(
@@ -186,23 +193,23 @@ fn line_offset(text: &str, line: usize) -> Option<usize> {
     text.match_indices('\n').nth(line - 2).map(|(i, _)| i + 1)
 }
 
-trait IntoWarning {
-    fn into_warning(self) -> Diagnostic;
-}
-
-impl IntoWarning for Diagnostic {
-    fn into_warning(mut self) -> Diagnostic {
-        self.severity = crate::diagnostic::Severity::Warning;
-        self
-    }
-}
-
 /// One `t(id="…")` call in a template; `prefix` when the id is built with `~`.
 struct Call<'a> {
     file: &'a TextFile,
     id: String,
     prefix: bool,
     span: std::ops::Range<usize>,
+}
+
+impl Call<'_> {
+    /// Whether this call can name the message `id`.
+    fn matches(&self, id: &str) -> bool {
+        if self.prefix {
+            id.starts_with(&self.id)
+        } else {
+            self.id == id
+        }
+    }
 }
 
 /// Finds `t(id="…")` calls (with either quote) in every template.
