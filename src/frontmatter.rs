@@ -153,165 +153,190 @@ pub fn parse(
     taxonomies: &[&str],
 ) -> Result<FrontMatter, Vec<Diagnostic>> {
     let (start, end) = at.yaml;
-    let src = &text[start..end];
-    if src.trim().is_empty() {
+    if text[start..end].trim().is_empty() {
+        let d = Diagnostic::error("front-matter", path, "the front matter is empty").at(text, 0..3);
         return Err(vec![
-            Diagnostic::error("front-matter", path, "the front matter is empty")
-                .at(text, 0..3)
-                .with_help("add at least `title: …` between the `---` lines"),
+            d.with_help("add at least `title: …` between the `---` lines"),
         ]);
     }
-    let raw: Raw = yaml::from_str(src).map_err(|e| {
-        let mut d = e.diagnostic("front-matter", path, text, start);
-        if d.message.contains("missing field `title`") {
-            d = d.with_help("every page needs `title: …`");
-        }
-        vec![d]
+    let raw: Raw = yaml::from_str(&text[start..end]).map_err(|e| {
+        let d = e.diagnostic("front-matter", path, text, start);
+        let missing_title = d.message.contains("missing field `title`");
+        vec![if missing_title {
+            d.with_help("every page needs `title: …`")
+        } else {
+            d
+        }]
     })?;
-    let mut problems = Vec::new();
-    let locate = |field: &str| find_field(text, start, end, field);
-    let mut fm = FrontMatter {
+    let mut c = Checker {
+        path,
+        text,
+        start,
+        end,
+        problems: Vec::new(),
+    };
+    let fm = FrontMatter {
+        date: c.date("date", raw.date),
+        updated: c.date("updated", raw.updated),
+        event: raw.event.and_then(|ev| c.event(ev)),
+        slug: raw.slug.and_then(|slug| c.slug(slug)),
+        template: raw.template.and_then(|t| c.template(t)),
+        aliases: c.aliases(raw.aliases),
+        taxonomies: c.taxonomies(raw.other, taxonomies),
         title: raw.title,
         description: raw.description,
         draft: raw.draft,
         translate: raw.translate,
         weight: raw.weight,
-        aliases: raw.aliases,
         image: raw.image,
         image_alt: raw.image_alt,
         extra: raw.extra,
-        ..FrontMatter::default()
     };
-    let check_date = |field: &str, value: Option<String>, problems: &mut Vec<Diagnostic>| {
-        let value = value?;
-        match DateTime::parse(&value) {
+    if c.problems.is_empty() {
+        Ok(fm)
+    } else {
+        Err(c.problems)
+    }
+}
+
+/// Checks fields one by one, collecting every problem located in the file.
+struct Checker<'a> {
+    path: &'a Path,
+    text: &'a str,
+    /// The YAML block's byte range in `text`.
+    start: usize,
+    end: usize,
+    problems: Vec<Diagnostic>,
+}
+
+impl Checker<'_> {
+    fn problem(&mut self, span: Option<(usize, usize)>, message: String, help: &str) {
+        let d = Diagnostic::error("front-matter", self.path, message).with_help(help);
+        self.problems.push(match span {
+            Some((s, e)) => d.at(self.text, s..e),
+            None => d,
+        });
+    }
+
+    fn field(&self, name: &str) -> Option<(usize, usize)> {
+        find_field(self.text, self.start, self.end, name)
+    }
+
+    fn date(&mut self, field: &str, value: Option<String>) -> Option<DateTime> {
+        match DateTime::parse(&value?) {
             Ok(d) => Some(d),
             Err(why) => {
-                problems.push(located(
-                    path,
-                    text,
-                    locate(field),
+                self.problem(
+                    self.field(field),
                     format!("`{field}`: {why}"),
                     "write dates as `2026-11-26` or `2026-11-26T19:30`",
-                ));
+                );
                 None
             }
         }
-    };
-    fm.date = check_date("date", raw.date, &mut problems);
-    fm.updated = check_date("updated", raw.updated, &mut problems);
-    if let Some(ev) = raw.event {
-        let start_dt = check_date("start", Some(ev.start), &mut problems);
-        let end_dt = check_date("end", ev.end, &mut problems);
-        if let (Some(s), Some(e)) = (&start_dt, &end_dt)
+    }
+
+    fn event(&mut self, ev: RawEvent) -> Option<Event> {
+        let start = self.date("start", Some(ev.start));
+        let end = self.date("end", ev.end);
+        if let (Some(s), Some(e)) = (&start, &end)
             && e < s
         {
-            problems.push(located(
-                path,
-                text,
-                locate("end"),
+            self.problem(
+                self.field("end"),
                 "the event ends before it starts".into(),
                 "check `start` and `end`",
-            ));
+            );
         }
         // Templates put the event's website in an `href`: only web addresses, never
         // `javascript:`.
         let url = ev.url.filter(|u| {
             let web = is_web_url(u);
             if !web {
-                problems.push(located(
-                    path,
-                    text,
-                    locate("url"),
+                self.problem(
+                    self.field("url"),
                     format!("the event's `url` `{u}` is not a web address"),
                     "write it like `https://example.nl/event`",
-                ));
+                );
             }
             web
         });
-        if let Some(start) = start_dt {
-            fm.event = Some(Event {
-                start,
-                end: end_dt,
-                location: ev.location,
-                url,
-            });
-        }
+        Some(Event {
+            start: start?,
+            end,
+            location: ev.location,
+            url,
+        })
     }
-    if let Some(slug) = raw.slug {
+
+    fn slug(&mut self, slug: String) -> Option<String> {
         if url::is_safe_segment(&slug) {
-            fm.slug = Some(slug);
-        } else {
-            problems.push(located(
-                path,
-                text,
-                locate("slug"),
-                format!("slug `{slug}` cannot be used as one URL segment"),
-                "use letters, digits and `-`, without `/`, `..`, spaces or `?#%&`",
-            ));
+            return Some(slug);
         }
+        let message = format!("slug `{slug}` cannot be used as one URL segment");
+        self.problem(
+            self.field("slug"),
+            message,
+            "use letters, digits and `-`, without `/`, `..`, spaces or `?#%&`",
+        );
+        None
     }
-    if let Some(t) = raw.template {
+
+    fn template(&mut self, t: String) -> Option<String> {
         if t.split('/').all(url::is_safe_segment) {
-            fm.template = Some(t);
-        } else {
-            problems.push(located(
-                path,
-                text,
-                locate("template"),
-                format!("template `{t}` is not a template name"),
-                "name a file in the theme's templates/, like `page.html`",
-            ));
+            return Some(t);
         }
+        let message = format!("template `{t}` is not a template name");
+        self.problem(
+            self.field("template"),
+            message,
+            "name a file in the theme's templates/, like `page.html`",
+        );
+        None
     }
-    for alias in &fm.aliases {
-        if !is_safe_alias(alias) {
-            problems.push(located(
-                path,
-                text,
-                find_in(text, start, end, alias),
+
+    fn aliases(&mut self, aliases: Vec<String>) -> Vec<String> {
+        for alias in aliases.iter().filter(|a| !is_safe_alias(a)) {
+            let span = find_in(self.text, self.start, self.end, alias);
+            self.problem(
+                span,
                 format!("alias `{alias}` is not a safe site path"),
                 "write a root-relative path like `/nl/oud/adres/`, without `..`",
-            ));
+            );
         }
+        aliases
     }
-    for (key, value) in raw.other {
-        if taxonomies.contains(&key.as_str()) {
-            match terms(value) {
-                Some(list) => {
-                    fm.taxonomies.insert(key, list);
-                }
-                None => problems.push(located(
-                    path,
-                    text,
-                    locate(&key),
+
+    /// The fields serde did not know: the site's taxonomies, or mistakes.
+    fn taxonomies(
+        &mut self,
+        other: BTreeMap<String, yaml::Value>,
+        taxonomies: &[&str],
+    ) -> BTreeMap<String, Vec<String>> {
+        let mut found = BTreeMap::new();
+        for (key, value) in other {
+            if !taxonomies.contains(&key.as_str()) {
+                let known = FIELDS
+                    .iter()
+                    .copied()
+                    .filter(|f| *f != "tags")
+                    .chain(taxonomies.iter().copied());
+                let help = match suggest::closest(&key, known) {
+                    Some(near) => format!("did you mean `{near}`?"),
+                    None => "custom fields go under `extra:`".to_string(),
+                };
+                self.problem(self.field(&key), format!("unknown field `{key}`"), &help);
+            } else if let Some(list) = terms(value) {
+                found.insert(key, list);
+            } else {
+                self.problem(
+                    self.field(&key),
                     format!("`{key}` must be a list of names"),
                     "write it like `tags: [energie, talent]`",
-                )),
+                );
             }
-        } else {
-            let known = FIELDS
-                .iter()
-                .copied()
-                .filter(|f| *f != "tags")
-                .chain(taxonomies.iter().copied());
-            let help = match suggest::closest(&key, known) {
-                Some(near) => format!("did you mean `{near}`?"),
-                None => "custom fields go under `extra:`".to_string(),
-            };
-            problems.push(located(
-                path,
-                text,
-                locate(&key),
-                format!("unknown field `{key}`"),
-                &help,
-            ));
         }
-    }
-    if problems.is_empty() {
-        Ok(fm)
-    } else {
-        Err(problems)
+        found
     }
 }
 
@@ -344,20 +369,6 @@ fn is_safe_alias(alias: &str) -> bool {
     };
     let rest = rest.strip_suffix('/').unwrap_or(rest);
     !rest.is_empty() && rest.split('/').all(url::is_safe_segment)
-}
-
-fn located(
-    path: &Path,
-    text: &str,
-    span: Option<(usize, usize)>,
-    message: String,
-    help: &str,
-) -> Diagnostic {
-    let d = Diagnostic::error("front-matter", path, message).with_help(help);
-    match span {
-        Some((s, e)) => d.at(text, s..e),
-        None => d,
-    }
 }
 
 /// The span of `field:` at the start of a line (any indentation) inside the YAML block.
