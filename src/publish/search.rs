@@ -104,13 +104,26 @@ pub fn index(site: &Site, lang: &Lang) -> String {
             (fold(&text), shorten(d.trim()))
         })
         .collect();
-    let page_words: Vec<Vec<&str>> = prepared.par_iter().map(|(f, _)| words_of(f)).collect();
-    let mut found: HashMap<&str, Vec<u32>> = HashMap::new();
-    for (n, page) in page_words.into_iter().enumerate() {
-        for w in page {
-            found.entry(w).or_default().push(n as u32);
-        }
-    }
+    // Each run of pages collects its own lists; runs merge in page order, so every
+    // list stays ascending.
+    let found = prepared
+        .par_iter()
+        .enumerate()
+        .fold(
+            HashMap::new,
+            |mut found: HashMap<&str, Vec<u32>>, (n, (folded, _))| {
+                for w in words_of(folded) {
+                    found.entry(w).or_default().push(n as u32);
+                }
+                found
+            },
+        )
+        .reduce(HashMap::new, |mut all, run| {
+            for (w, ids) in run {
+                all.entry(w).or_default().extend(ids);
+            }
+            all
+        });
     let mut words: BTreeMap<&str, Vec<u32>> = found.into_iter().collect();
     let mut stop = Vec::new();
     if pages.len() >= 20 {
