@@ -39,7 +39,8 @@ impl DateTime {
         let s = s.trim();
         let shape = || format!("`{s}` is not a date (expected `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM`)");
         let (date, rest) = if s.len() > 10 {
-            s.split_at(10)
+            // Byte 10 inside a multi-byte character: not a date either.
+            s.split_at_checked(10).ok_or_else(shape)?
         } else {
             (s, "")
         };
@@ -183,6 +184,13 @@ impl serde::Serialize for DateTime {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rejects_non_ascii_at_the_tenth_byte_without_panicking() {
+        // Found by the `frontmatter` fuzz target.
+        assert!(DateTime::parse("2026-11\u{64d}\u{26b}25:00").is_err());
+        assert!(DateTime::parse("2026-11-2ë").is_err());
+    }
 
     #[test]
     fn parses_dates_and_times() {
