@@ -809,3 +809,20 @@ mod properties {
         }
     }
 }
+
+// ---- fuzzing finds -------------------------------------------------------------------
+
+/// Inputs the fuzz targets (`fuzz/`) crashed on once.
+#[test]
+fn fuzz_regressions_do_not_panic() {
+    use diptych::frontmatter;
+    let path = Path::new("content/a.nl.md");
+    // `frontmatter`: a date with a multi-byte character across byte 10 (date.rs split_at).
+    let text = "---\ntitle: Een\ndate: 2026-02-29\nevent:\n  start: 2026-11\u{64d}\u{26b}25:00\n  end: 202>-1        00\n---\n";
+    let at = frontmatter::split(path, text).unwrap();
+    let errors = frontmatter::parse(path, text, at, &["tags"]).unwrap_err();
+    assert!(
+        errors.iter().any(|d| d.message.contains("is not a date")),
+        "{errors:?}"
+    );
+}
