@@ -65,16 +65,37 @@ pub fn publish_with(
     opts: Options,
 ) -> Result<(), Vec<Diagnostic>> {
     let mut errors = check_reserved(site, config);
+    // The outputs are independent: the sequential ones (sitemap, feeds, calendars) run
+    // beside the search index, which is parallel inside.
+    let ((sitemaps, feeds), (calendars, (indexes, redirects))) = rayon::join(
+        || {
+            rayon::join(
+                || sitemap::render(site, config, opts.sitemap_limit),
+                || feed::render(site, config, locales),
+            )
+        },
+        || {
+            rayon::join(
+                || calendar::render(site, config, locales),
+                || {
+                    rayon::join(
+                        || search::render(site, config),
+                        || redirects::render(site, config),
+                    )
+                },
+            )
+        },
+    );
     let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-    files.extend(sitemap::render(site, config, opts.sitemap_limit));
+    files.extend(sitemaps);
     files.insert("robots.txt".into(), robots(config).into_bytes());
-    match feed::render(site, config, locales) {
+    match feeds {
         Ok(f) => files.extend(f),
         Err(mut e) => errors.append(&mut e),
     }
-    files.extend(calendar::render(site, config, locales));
-    files.extend(search::render(site, config));
-    files.extend(redirects::render(site, config));
+    files.extend(calendars);
+    files.extend(indexes);
+    files.extend(redirects);
     for (path, bytes) in files {
         match output.files.entry(path) {
             std::collections::btree_map::Entry::Occupied(e) => errors.push(replaces_page(e.key())),
