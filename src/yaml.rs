@@ -83,9 +83,59 @@ fn explain(message: &str) -> (String, Option<String>) {
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
     let value = serde_yaml::from_str(text).map_err(located)?;
     // Into a map type (`extra`, taxonomies, data files) serde keeps the last of two equal
-    // keys without a word; the YAML value type reports them.
-    serde_yaml::from_str::<Value>(text).map_err(located)?;
+    // keys without a word; the YAML value type reports them. That second parse is only
+    // needed when some key may be written twice.
+    if may_repeat_a_key(text) {
+        serde_yaml::from_str::<Value>(text).map_err(located)?;
+    }
     Ok(value)
+}
+
+/// False only when no map in `text` can hold one key twice: every key is a plain word
+/// written at the start of a line (or after `- `), and no two are the same anywhere in
+/// the text. Flow maps, quoted, explicit, tagged, anchored or numeric keys, and words
+/// YAML reads as booleans or null, answer true (the full check runs).
+fn may_repeat_a_key(text: &str) -> bool {
+    if text.contains(['{', '?', '&', '*', '!', '\t']) {
+        return true;
+    }
+    let mut keys: Vec<&str> = Vec::new();
+    for line in text.lines() {
+        let mut rest = line.trim_start_matches(' ');
+        while let Some(item) = rest.strip_prefix('-') {
+            if !(item.is_empty() || item.starts_with(' ')) {
+                break;
+            }
+            rest = item.trim_start_matches(' ');
+        }
+        if rest.is_empty() || rest.starts_with('#') {
+            continue;
+        }
+        if rest.starts_with("---") || rest.starts_with("...") {
+            return true;
+        }
+        let Some(end) = rest
+            .find(": ")
+            .or_else(|| rest.ends_with(':').then(|| rest.len() - 1))
+        else {
+            continue;
+        };
+        let key = rest[..end].trim_end();
+        let plain = key.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && key
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        let special = matches!(
+            key.to_ascii_lowercase().as_str(),
+            "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "y" | "n"
+        );
+        if !plain || special {
+            return true;
+        }
+        keys.push(key);
+    }
+    keys.sort_unstable();
+    keys.windows(2).any(|w| w[0] == w[1])
 }
 
 fn located(e: serde_yaml::Error) -> YamlError {
@@ -207,6 +257,34 @@ mod tests {
         assert!(err.message.contains("duplicate"), "{}", err.message);
         let (msg, _) = explain("extra: duplicate entry with key \"a\"");
         assert_eq!(msg, "extra: `a` is written twice in one map");
+    }
+
+    #[test]
+    fn checks_for_repeated_keys_only_when_one_may_be() {
+        let front = "title: \"A: b\"\ndate: 2026-01-02\ntags: [a, b]\nextra:\n  width: 1\n  note: |\n    z: 2\n";
+        assert!(!may_repeat_a_key(front));
+        for text in [
+            "a: 1\nb:\n  a: 2\n",
+            "a: 1\n\"a\": 2\n",
+            "a: {b: 1, b: 2}\n",
+            "- a: 1\n  a: 2\n",
+            "a : 1\na: 2\n",
+            "1: x\n01: y\n",
+            "true: x\nTrue: y\n",
+            "? a\n: 1\na: 2\n",
+            "x: &r 1\ny: *r\n",
+        ] {
+            assert!(may_repeat_a_key(text), "{text}");
+        }
+        proptest::proptest!(|(text in "([a-c ]{0,3}(- )?[ab01\"]{0,2}:( [ab{},]{0,4})?\n){0,6}")| {
+            if !may_repeat_a_key(&text) {
+                let full = serde_yaml::from_str::<Value>(&text);
+                proptest::prop_assert!(
+                    full.as_ref().err().is_none_or(|e| !e.to_string().contains("duplicate")),
+                    "{:?}", full
+                );
+            }
+        });
     }
 
     #[test]
