@@ -373,6 +373,23 @@ fn output_dir(config: &Config, out: Option<&Path>) -> Result<PathBuf> {
             out.display()
         )));
     }
+    // The output folder is replaced whole: never one that holds the home folder or the
+    // folder diptych was started in.
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .map(|h| normalize(&h));
+    let cwd = std::env::current_dir().ok().map(|c| normalize(&c));
+    if let Some(held) = [home, cwd]
+        .into_iter()
+        .flatten()
+        .find(|p| p.starts_with(&out))
+    {
+        return Err(Error::Usage(format!(
+            "the output directory {} holds {}; choose another (default: public/)",
+            out.display(),
+            held.display()
+        )));
+    }
     Ok(out)
 }
 

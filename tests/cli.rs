@@ -211,3 +211,21 @@ fn new_rejects_unknown_languages_and_bad_paths() {
     );
     assert!(!root.join("content/a.nl.md").exists());
 }
+
+#[test]
+fn refuses_an_output_that_holds_home_or_the_working_folder() {
+    let (tmp, root) = common::site("pairing");
+    let home = tmp.path().join("home/me");
+    fs::create_dir_all(&home).unwrap();
+    fs::write(home.join("notes.txt"), "mine").unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_diptych"))
+        .env("HOME", &home)
+        .current_dir(&root)
+        .args(["build", "--out"])
+        .arg(tmp.path().join("home"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("holds"), "{}", stderr(&o));
+    assert_eq!(fs::read_to_string(home.join("notes.txt")).unwrap(), "mine");
+}
