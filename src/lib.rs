@@ -23,6 +23,7 @@ pub(crate) mod message_info;
 pub mod output;
 pub mod publish;
 pub mod render;
+pub mod render_memo;
 pub mod scaffold;
 pub mod serve;
 pub mod session;
@@ -197,8 +198,11 @@ pub fn generate_with(
         config.languages[i].title = Some(title);
     }
     let config = &config;
-    let mut output =
-        Output::render(&site, &theme, config, &data).map_err(|e| fail(e, &warnings))?;
+    if let Some(memo) = cache.render.as_mut() {
+        memo.begin(sources, config, drafts);
+    }
+    let mut output = Output::render_with(&site, &theme, config, &data, cache.render.as_mut())
+        .map_err(|e| fail(e, &warnings))?;
     clock.lap("render");
     publish::publish(&site, config, Some(&locales), &assets, &mut output)
         .map_err(|e| fail(e, &warnings))?;

@@ -15,6 +15,7 @@ use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::lang::Lang;
 use crate::markdown::Heading;
+use crate::render_memo::{RenderMemo, fingerprint};
 use crate::site::{Kind, Page, Site, TaxonomyIndex, Term};
 use crate::theme::Theme;
 use crate::url::UrlPath;
@@ -51,7 +52,7 @@ struct Link<'a> {
     active: bool,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 struct Translation<'a> {
     lang: &'a Lang,
     name: &'a str,
@@ -154,7 +155,24 @@ impl Output {
         config: &Config,
         data: &serde_json::Value,
     ) -> Result<Output, Vec<Diagnostic>> {
+        Output::render_with(site, theme, config, data, None)
+    }
+
+    /// [`Output::render`], taking from `memo` every file whose context did not change
+    /// since the memo's build, and leaving this build's files in it (the dev server).
+    pub fn render_with(
+        site: &Site,
+        theme: &Theme,
+        config: &Config,
+        data: &serde_json::Value,
+        memo: Option<&mut RenderMemo>,
+    ) -> Result<Output, Vec<Diagnostic>> {
         let teras = per_language(theme, site, config, data);
+        // Each language's pages share its global context: part of every fingerprint.
+        let shared: BTreeMap<&Lang, u64> = match memo {
+            Some(_) => teras.iter().map(|(l, (_, f))| (*l, *f)).collect(),
+            None => BTreeMap::new(),
+        };
         let mut jobs = jobs(site, config);
         // publish: the search page per language, when the theme (or diptych's default) has one.
         let search_urls: Vec<(&Lang, UrlPath)> = config
@@ -184,26 +202,42 @@ impl Output {
         if !missing.is_empty() {
             return Err(missing);
         }
-        let results: Vec<Result<(String, Vec<u8>), Diagnostic>> = jobs
+        let previous = memo.as_deref();
+        let results: Vec<Result<Rendered, Diagnostic>> = jobs
             .into_par_iter()
             .map(|job| {
-                let ctx = context(site, config, &job);
-                let tera = &teras[job.lang];
+                let parts = Parts::new(site, config, &job);
+                let key = shared
+                    .get(job.lang)
+                    .map(|&seed| fingerprint(seed, &(job.template, &parts)));
+                if let Some(bytes) = previous.zip(key).and_then(|(m, k)| m.get(&job.out, k)) {
+                    return Ok((job.out, bytes.to_vec(), key, false));
+                }
+                let tera = &teras[job.lang].0;
                 let page_path = job.source.map(|i| site.pages[i].doc.path.as_path());
-                tera.render(job.template, &ctx)
-                    .map(|s| (job.out, s.into_bytes()))
+                tera.render(job.template, &parts.into_context())
+                    .map(|s| (job.out, s.into_bytes(), key, true))
                     .map_err(|e| theme.diagnostic(&e, page_path))
             })
             .collect();
         let mut files = BTreeMap::new();
         let mut errors = Vec::new();
+        let mut kept = std::collections::HashMap::new();
+        let mut rendered = 0;
         for r in results {
             match r {
-                Ok((path, bytes)) => {
+                Ok((path, bytes, key, fresh)) => {
+                    rendered += usize::from(fresh);
+                    if let Some(k) = key {
+                        kept.insert(path.clone(), (k, bytes.clone()));
+                    }
                     files.insert(path, bytes);
                 }
                 Err(d) => errors.push(d),
             }
+        }
+        if let Some(m) = memo.filter(|_| errors.is_empty()) {
+            m.keep(kept, rendered);
         }
         if errors.is_empty() {
             Ok(Output { files })
@@ -247,20 +281,21 @@ fn collapse(errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
 }
 
 /// One Tera per language, with what every page of that language shares in its
-/// global context (computed once, not per page).
+/// global context (computed once, not per page), and a fingerprint of that context.
 fn per_language<'a>(
     theme: &Theme,
     site: &Site,
     config: &'a Config,
     data: &serde_json::Value,
-) -> BTreeMap<&'a Lang, Tera> {
+) -> BTreeMap<&'a Lang, (Tera, u64)> {
     let mut out = BTreeMap::new();
     for language in &config.languages {
         let lang = &language.code;
         let mut tera = theme.tera.clone();
         let g = tera.global_context();
+        let site_ctx = site_ctx(config, lang);
         g.insert("lang", lang);
-        g.insert("site", &site_ctx(config, lang));
+        g.insert("site", &site_ctx);
         g.insert("today", &config.today);
         let taxonomies: Vec<TermLink> = site
             .taxonomies
@@ -273,7 +308,8 @@ fn per_language<'a>(
             .collect();
         g.insert("taxonomies", &taxonomies);
         g.insert("data", data);
-        g.insert("x_default", &format!("{}/", config.base_url));
+        let x_default = format!("{}/", config.base_url);
+        g.insert("x_default", &x_default);
         let menu: Vec<Link> = home(site, lang)
             .map(|h| {
                 site.pages[h]
@@ -289,13 +325,25 @@ fn per_language<'a>(
             .unwrap_or_default();
         g.insert("menu", &menu);
         // publish: the search page's URLs, and every event of the language by start.
-        g.insert("search", &crate::publish::search::context(lang));
+        let search = crate::publish::search::context(lang);
+        g.insert("search", &search);
         let events: Vec<Summary> = crate::publish::calendar::events(site, lang)
             .into_iter()
             .map(|i| summary(&site.pages[i]))
             .collect();
         g.insert("events", &events);
-        out.insert(lang, tera);
+        let all = (
+            lang,
+            &site_ctx,
+            &config.today,
+            &taxonomies,
+            data,
+            &x_default,
+            &menu,
+            &search,
+            &events,
+        );
+        out.insert(lang, (tera, fingerprint(0, &all)));
     }
     out
 }
@@ -549,34 +597,65 @@ fn permalink(config: &Config, url: &UrlPath) -> String {
     format!("{}{}", config.base_url, url)
 }
 
+/// One rendered file: path, bytes, the fingerprint it was rendered from (with a memo),
+/// and whether it was rendered now (else it came from the memo).
+type Rendered = (String, Vec<u8>, Option<u64>, bool);
+
 /// The per-page part of the context: the page, its translations and breadcrumbs.
-fn context(site: &Site, config: &Config, job: &Job) -> Context {
-    let mut ctx = Context::new();
-    ctx.insert("page", &job.page);
-    let alternates = match job.source {
-        Some(i) => alternates(site, config, i),
-        None => generated_alternates(site, config, job),
-    };
-    // x-default: the default language's version, where there is one, so every
-    // alternate links back; the root chooser otherwise.
-    if let Some(a) = alternates.iter().find(|a| a.lang == config.default_lang()) {
-        ctx.insert("x_default", &a.url);
-    }
-    ctx.insert("alternates", &alternates);
-    match job.source {
-        Some(i) => {
-            ctx.insert("translations", &translations(site, config, i));
-            ctx.insert("breadcrumbs", &breadcrumbs(site, i));
-            let json_ld = crate::publish::jsonld::for_page(site, config, i);
-            ctx.insert_value("json_ld", tera::Value::safe_string(&json_ld));
+#[derive(Serialize)]
+struct Parts<'j, 'a> {
+    page: &'j PageCtx<'a>,
+    x_default: Option<String>,
+    alternates: Vec<Alternate<'a>>,
+    translations: std::borrow::Cow<'j, [Translation<'a>]>,
+    breadcrumbs: Vec<Link<'a>>,
+    json_ld: String,
+}
+
+impl<'j, 'a> Parts<'j, 'a> {
+    fn new(site: &'a Site, config: &'a Config, job: &'j Job<'a>) -> Parts<'j, 'a> {
+        let alternates = match job.source {
+            Some(i) => alternates(site, config, i),
+            None => generated_alternates(site, config, job),
+        };
+        // x-default: the default language's version, where there is one, so every
+        // alternate links back; the root chooser otherwise.
+        let x_default = alternates
+            .iter()
+            .find(|a| a.lang == config.default_lang())
+            .map(|a| a.url.clone());
+        match job.source {
+            Some(i) => Parts {
+                page: &job.page,
+                x_default,
+                alternates,
+                translations: translations(site, config, i).into(),
+                breadcrumbs: breadcrumbs(site, i),
+                json_ld: crate::publish::jsonld::for_page(site, config, i),
+            },
+            None => Parts {
+                page: &job.page,
+                x_default,
+                alternates,
+                translations: job.peers.as_slice().into(),
+                breadcrumbs: Vec::new(),
+                json_ld: String::new(),
+            },
         }
-        None => {
-            ctx.insert("translations", &job.peers);
-            ctx.insert("breadcrumbs", &Vec::<Link>::new());
-            ctx.insert_value("json_ld", tera::Value::safe_string(""));
-        }
     }
-    ctx
+
+    fn into_context(self) -> Context {
+        let mut ctx = Context::new();
+        ctx.insert("page", self.page);
+        if let Some(x) = &self.x_default {
+            ctx.insert("x_default", x);
+        }
+        ctx.insert("alternates", &self.alternates);
+        ctx.insert("translations", &self.translations);
+        ctx.insert("breadcrumbs", &self.breadcrumbs);
+        ctx.insert_value("json_ld", tera::Value::safe_string(&self.json_ld));
+        ctx
+    }
 }
 
 /// publish: taxonomy and term pages get their language versions (the same groups the

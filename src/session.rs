@@ -16,6 +16,7 @@ use crate::diagnostic::Diagnostic;
 use crate::document::{Document, ParseOptions};
 use crate::error::Result;
 use crate::lang::Lang;
+use crate::render_memo::RenderMemo;
 use crate::sources::Sources;
 use crate::{Generated, generate_with};
 
@@ -30,6 +31,8 @@ pub struct ParseCache {
     entries: HashMap<PathBuf, (Arc<str>, Parsed)>,
     /// How many files the last call parsed (the rest came from the cache).
     pub parsed: usize,
+    /// Rendered pages of the last build, when rebuilds should reuse them.
+    pub render: Option<RenderMemo>,
 }
 
 impl ParseCache {
@@ -99,7 +102,10 @@ impl Session {
         Session {
             root,
             drafts,
-            cache: ParseCache::default(),
+            cache: ParseCache {
+                render: Some(RenderMemo::default()),
+                ..ParseCache::default()
+            },
             files: Default::default(),
         }
     }
@@ -107,8 +113,7 @@ impl Session {
     /// Builds the site in memory again, reusing every unchanged parsed page.
     pub fn rebuild(&mut self) -> Result<Generated> {
         let mut config = Config::load(&self.root)?;
-        // A preview is live: it counts the clock's today (a build takes it as input).
-        config.today = Some(crate::date::DateTime::today());
+        config.today = Some(preview_today());
         let sources = Sources::load_with(&config, &mut self.files)?;
         generate_with(&config, &sources, self.drafts, &mut self.cache)
     }
@@ -116,5 +121,80 @@ impl Session {
     /// Files parsed by the last rebuild (the others came from the cache).
     pub fn parsed_last_time(&self) -> usize {
         self.cache.parsed
+    }
+
+    /// Files rendered by the last rebuild (the others came from the previous build).
+    pub fn rendered_last_time(&self) -> usize {
+        self.cache.render.as_ref().map_or(0, |m| m.rendered)
+    }
+}
+
+/// A preview is live: it counts the clock's today (a build takes it as input). The day,
+/// like `--today`: with the time of day, no two rebuilds would share a rendered page.
+fn preview_today() -> crate::date::DateTime {
+    crate::date::DateTime {
+        time: None,
+        offset: None,
+        ..crate::date::DateTime::today()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn copy(from: &Path, to: &Path) {
+        if from.is_dir() {
+            std::fs::create_dir_all(to).unwrap();
+            for entry in std::fs::read_dir(from).unwrap() {
+                let entry = entry.unwrap();
+                copy(&entry.path(), &to.join(entry.file_name()));
+            }
+        } else if from.is_file() {
+            std::fs::copy(from, to).unwrap();
+        }
+    }
+
+    /// What a clean in-memory build of `root` gives, with the preview's today.
+    fn clean(root: &Path) -> crate::render::Output {
+        let mut config = Config::load(root).unwrap();
+        config.today = Some(preview_today());
+        let sources = Sources::load(&config).unwrap();
+        crate::generate(&config, &sources, false).unwrap().output
+    }
+
+    #[test]
+    fn a_rebuild_renders_only_changed_pages_and_equals_a_clean_build() {
+        let tmp = tempfile::tempdir().unwrap();
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        for part in [
+            "site.yaml",
+            "content",
+            "data",
+            "locales",
+            "themes",
+            "static",
+        ] {
+            copy(&repo.join(part), &tmp.path().join(part));
+        }
+        let mut session = Session::new(tmp.path().to_path_buf(), false);
+        session.rebuild().unwrap();
+        let all = session.rendered_last_time();
+        let page = tmp.path().join("content/sectors/energy.nl.md");
+        let text = std::fs::read_to_string(&page).unwrap();
+        std::fs::write(&page, format!("{text}\nEen nieuwe alinea.\n")).unwrap();
+        let body_edit = session.rebuild().unwrap();
+        assert!(
+            session.rendered_last_time() < all / 4,
+            "{} of {all} rendered again",
+            session.rendered_last_time()
+        );
+        assert_eq!(body_edit.output, clean(tmp.path()));
+        let retitled = text.replacen("title: ", "title: Nieuw ", 1);
+        std::fs::write(&page, retitled).unwrap();
+        let title_edit = session.rebuild().unwrap();
+        assert_eq!(title_edit.output, clean(tmp.path()));
+        assert!(session.rendered_last_time() > 1);
     }
 }

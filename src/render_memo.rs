@@ -1,0 +1,114 @@
+//! Rendered pages kept between the dev server's builds, so a rebuild renders again only
+//! the pages whose inputs changed.
+//!
+//! Takes a fingerprint of everything all pages share (templates, messages, static files,
+//! data, configuration and each language's global template context) and, per output
+//! file, a fingerprint of its own context; produces the previous bytes when both match.
+//! Tera renders the same bytes from the same template, context and functions (the
+//! functions read only messages and static files), so a match is safe to reuse. Rejects
+//! nothing: a miss renders.
+
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::sources::Sources;
+
+/// Rendered bytes by output path, with the fingerprint they were rendered from.
+#[derive(Default)]
+pub struct RenderMemo {
+    /// Fingerprint of the site-wide inputs of the build that filled `pages`.
+    inputs: u64,
+    pages: HashMap<String, (u64, Vec<u8>)>,
+    /// How many files the last render rendered (the rest came from the memo).
+    pub rendered: usize,
+}
+
+impl RenderMemo {
+    /// Starts a build whose site-wide inputs are `sources`, `config` and `drafts`;
+    /// forgets every page when any of them changed.
+    pub fn begin(&mut self, sources: &Sources, config: &Config, drafts: bool) {
+        let mut h = DefaultHasher::new();
+        for t in &sources.templates {
+            (&t.name, &t.text).hash(&mut h);
+        }
+        for (lang, f) in &sources.ftl {
+            (lang.as_str(), &f.path, &f.text).hash(&mut h);
+        }
+        for t in &sources.data {
+            (&t.name, &t.text).hash(&mut h);
+        }
+        sources.statics.hash(&mut h);
+        format!("{config:?}").hash(&mut h);
+        drafts.hash(&mut h);
+        let inputs = h.finish();
+        if inputs != self.inputs {
+            self.pages.clear();
+            self.inputs = inputs;
+        }
+    }
+
+    /// The bytes rendered last time for `out`, if they came from `fingerprint`.
+    pub fn get(&self, out: &str, fingerprint: u64) -> Option<&[u8]> {
+        self.pages
+            .get(out)
+            .filter(|(f, _)| *f == fingerprint)
+            .map(|(_, b)| b.as_slice())
+    }
+
+    /// Replaces the memo with this build's pages.
+    pub fn keep(&mut self, pages: HashMap<String, (u64, Vec<u8>)>, rendered: usize) {
+        self.pages = pages;
+        self.rendered = rendered;
+    }
+}
+
+/// A fingerprint of `value`'s JSON form, mixed with `seed`.
+pub fn fingerprint<T: Serialize + ?Sized>(seed: u64, value: &T) -> u64 {
+    let mut h = DefaultHasher::new();
+    seed.hash(&mut h);
+    // A value that fails to serialize gets a fingerprint that matches nothing stored.
+    if serde_json::to_writer(HashWriter(&mut h), value).is_err() {
+        return 0;
+    }
+    h.finish() | 1
+}
+
+struct HashWriter<'a>(&'a mut DefaultHasher);
+
+impl std::io::Write for HashWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.write(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprints_differ_with_value_and_seed() {
+        let a = fingerprint(1, &("page", 1));
+        assert_eq!(a, fingerprint(1, &("page", 1)));
+        assert_ne!(a, fingerprint(1, &("page", 2)));
+        assert_ne!(a, fingerprint(2, &("page", 1)));
+    }
+
+    #[test]
+    fn returns_bytes_only_for_the_same_fingerprint() {
+        let mut memo = RenderMemo::default();
+        let mut pages = HashMap::new();
+        pages.insert("nl/index.html".to_string(), (7, b"x".to_vec()));
+        memo.keep(pages, 1);
+        assert_eq!(memo.get("nl/index.html", 7), Some(&b"x"[..]));
+        assert_eq!(memo.get("nl/index.html", 8), None);
+        assert_eq!(memo.get("en/index.html", 7), None);
+    }
+}
