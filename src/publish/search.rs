@@ -13,6 +13,7 @@
 //! nothing.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use icu_normalizer::DecomposingNormalizerBorrowed;
 use rayon::prelude::*;
@@ -109,16 +110,18 @@ pub fn index(site: &Site, lang: &Lang) -> String {
     let found = prepared
         .par_iter()
         .enumerate()
-        .fold(
-            HashMap::new,
-            |mut found: HashMap<&str, Vec<u32>>, (n, (folded, _))| {
-                for w in words_of(folded) {
-                    found.entry(w).or_default().push(n as u32);
+        .fold(Words::default, |mut found, (n, (folded, _))| {
+            let n = n as u32;
+            for w in words_of(folded) {
+                let ids = found.entry(w).or_default();
+                // A word seen before on this page was just pushed: keep each page once.
+                if ids.last() != Some(&n) {
+                    ids.push(n);
                 }
-                found
-            },
-        )
-        .reduce(HashMap::new, |mut all, run| {
+            }
+            found
+        })
+        .reduce(Words::default, |mut all, run| {
             for (w, ids) in run {
                 all.entry(w).or_default().extend(ids);
             }
@@ -156,21 +159,50 @@ pub fn index(site: &Site, lang: &Lang) -> String {
 /// The distinct search words of a text: folded, split on anything not a letter or
 /// digit, one character words dropped.
 pub fn tokens(text: &str) -> BTreeSet<String> {
-    words_of(&fold(text))
-        .into_iter()
-        .map(str::to_string)
-        .collect()
+    words_of(&fold(text)).map(str::to_string).collect()
 }
 
-/// The distinct words of folded text, sorted.
-fn words_of(folded: &str) -> Vec<&str> {
-    let mut words: Vec<&str> = folded
+/// The words of folded text, in order, repeats included.
+fn words_of(folded: &str) -> impl Iterator<Item = &str> {
+    folded
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| w.chars().nth(1).is_some())
-        .collect();
-    words.sort_unstable();
-    words.dedup();
-    words
+}
+
+/// Page lists by word. Words come from the site's own pages, so a fast hash (FxHash's
+/// mixing) beats SipHash's protection against chosen keys.
+type Words<'a> = HashMap<&'a str, Vec<u32>, BuildHasherDefault<WordHasher>>;
+
+#[derive(Default)]
+struct WordHasher(u64);
+
+impl WordHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes([
+                c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7],
+            ]));
+        }
+        let mut last = [0u8; 8];
+        let rest = chunks.remainder();
+        last[..rest.len()].copy_from_slice(rest);
+        self.add(u64::from_le_bytes(last) ^ (rest.len() as u64) << 59);
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 /// Lowercase without accents: NFD, then the combining marks U+0300–U+036F removed
