@@ -98,9 +98,11 @@ impl Output {
             .keys()
             .filter_map(|p| Path::new(p).parent())
             .collect();
-        for d in dirs {
-            fs::create_dir_all(root.join(d)).map_err(Error::write(root.join(d)))?;
-        }
+        // create_dir_all tolerates a parent made meanwhile by another thread.
+        dirs.par_iter().try_for_each(|d| {
+            let dir = root.join(d);
+            fs::create_dir_all(&dir).map_err(Error::write(&dir))
+        })?;
         self.files.par_iter().try_for_each(|(path, bytes)| {
             let target = root.join(path);
             if let Some(old) = previous.map(|p| p.join(path))
