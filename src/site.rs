@@ -9,6 +9,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use rayon::prelude::*;
+
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::document::Document;
@@ -17,6 +19,16 @@ use crate::markdown;
 use crate::sources::PageKey;
 use crate::suggest;
 use crate::url::{UrlPath, slugify};
+
+/// One page with its links resolved, and what resolving found.
+#[derive(Default)]
+struct Resolved {
+    html: String,
+    summary: Option<String>,
+    errors: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
+    reported: Vec<String>,
+}
 
 /// What a page is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -352,54 +364,62 @@ impl Site {
     /// Puts the URL of every linked page into each body; broken links are errors,
     /// fragments that match no heading of the target are warnings.
     fn resolve_links(&mut self, errors: &mut Vec<Diagnostic>) {
-        let mut warnings = Vec::new();
-        let mut resolved = Vec::with_capacity(self.pages.len());
-        let mut reported = Vec::new();
-        for page in &self.pages {
-            let body = &page.doc.body;
-            let mut urls = Vec::with_capacity(body.links.len());
-            for link in &body.links {
-                match self.link_target(link, &page.doc.lang) {
-                    Ok(t) => {
-                        let target = &self.pages[t];
-                        if let Some(f) = &link.fragment {
-                            if !has_anchor(target, f) {
-                                reported.push(format!("{}#{f}", target.url));
-                                warnings.push(missing_anchor(
-                                    page,
-                                    link.span.clone(),
-                                    f,
-                                    &target.doc.path.display().to_string(),
-                                ));
-                            }
-                            urls.push(format!("{}#{f}", target.url));
-                        } else {
-                            urls.push(target.url.to_string());
+        // Pages resolve independently (in parallel); results are taken in page order.
+        let resolved: Vec<Resolved> = self
+            .pages
+            .par_iter()
+            .map(|page| self.resolve_page(page))
+            .collect();
+        for (page, r) in self.pages.iter_mut().zip(resolved) {
+            page.html = r.html;
+            page.summary = r.summary;
+            errors.extend(r.errors);
+            self.warnings.extend(r.warnings);
+            self.reported_anchors.extend(r.reported);
+        }
+    }
+
+    fn resolve_page(&self, page: &Page) -> Resolved {
+        let mut r = Resolved::default();
+        let body = &page.doc.body;
+        let mut urls = Vec::with_capacity(body.links.len());
+        for link in &body.links {
+            match self.link_target(link, &page.doc.lang) {
+                Ok(t) => {
+                    let target = &self.pages[t];
+                    if let Some(f) = &link.fragment {
+                        if !has_anchor(target, f) {
+                            r.reported.push(format!("{}#{f}", target.url));
+                            r.warnings.push(missing_anchor(
+                                page,
+                                link.span.clone(),
+                                f,
+                                &target.doc.path.display().to_string(),
+                            ));
                         }
-                    }
-                    Err(d) => {
-                        let mut d = d.at(&page.doc.text, link.span.clone());
-                        d.path = page.doc.path.clone();
-                        errors.push(d);
-                        urls.push(String::new());
+                        urls.push(format!("{}#{f}", target.url));
+                    } else {
+                        urls.push(target.url.to_string());
                     }
                 }
-            }
-            for (f, span) in &body.local_fragments {
-                if !has_anchor(page, f) {
-                    reported.push(format!("{}#{f}", page.url));
-                    warnings.push(missing_anchor(page, span.clone(), f, "this page"));
+                Err(d) => {
+                    let mut d = d.at(&page.doc.text, link.span.clone());
+                    d.path = page.doc.path.clone();
+                    r.errors.push(d);
+                    urls.push(String::new());
                 }
             }
-            let summary = page.summary.as_deref().map(|s| markdown::resolve(s, &urls));
-            resolved.push((markdown::resolve(&body.html, &urls), summary));
         }
-        for (page, (html, summary)) in self.pages.iter_mut().zip(resolved) {
-            page.html = html;
-            page.summary = summary;
+        for (f, span) in &body.local_fragments {
+            if !has_anchor(page, f) {
+                r.reported.push(format!("{}#{f}", page.url));
+                r.warnings
+                    .push(missing_anchor(page, span.clone(), f, "this page"));
+            }
         }
-        self.warnings.append(&mut warnings);
-        self.reported_anchors.extend(reported);
+        r.summary = page.summary.as_deref().map(|s| markdown::resolve(s, &urls));
+        r.html = markdown::resolve(&body.html, &urls);
+        r
     }
 
     fn link_target(&self, link: &markdown::Link, from: &Lang) -> Result<usize, Diagnostic> {
