@@ -9,6 +9,7 @@
 //! that are neither text nor numbers, unknown options and unparseable dates. Results are
 //! plain strings, so Tera's autoescaping applies to them.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use tera::{Error, Kwargs, Number, State, Tera, TeraResult, Value};
@@ -20,8 +21,9 @@ use crate::locales::{ArgValue, Locales};
 /// Registers `t`, `number` and `date` on `tera`.
 pub fn register(tera: &mut Tera, locales: Arc<Locales>) {
     let l = Arc::clone(&locales);
+    let plain = plain_messages(&locales);
     tera.register_function("t", move |kwargs: Kwargs, state: &State| {
-        translate(&l, &kwargs, state)
+        translate(&l, &plain, &kwargs, state)
     });
     let l = Arc::clone(&locales);
     tera.register_filter(
@@ -34,8 +36,42 @@ pub fn register(tera: &mut Tera, locales: Arc<Locales>) {
     );
 }
 
+/// Every message (and attribute) that takes no arguments, formatted once per language:
+/// pages ask for the same few dozen texts thousands of times.
+fn plain_messages(locales: &Locales) -> Plain {
+    let mut ids = std::collections::BTreeSet::new();
+    for lang in locales.langs() {
+        for (id, info) in locales.messages(lang).into_iter().flatten() {
+            ids.insert(id.clone());
+            ids.extend(info.attributes.keys().map(|a| format!("{id}.{a}")));
+        }
+    }
+    let mut plain = Plain::new();
+    for lang in locales.langs() {
+        let texts = plain.entry(lang.clone()).or_default();
+        for id in &ids {
+            // A message that needs arguments fails without them, and is not kept.
+            if let Ok(text) = locales.format(lang, id, &[]) {
+                texts.insert(id.clone(), text);
+            }
+        }
+    }
+    plain
+}
+
+/// Texts of messages without arguments, by language and id.
+type Plain = HashMap<Lang, HashMap<String, String>>;
+
 /// The page's language: the context's top-level `lang`.
 fn page_lang(locales: &Locales, state: &State, caller: &str) -> TeraResult<Lang> {
+    // The common case without parsing: `lang` is exactly one of the site's codes.
+    if let Ok(Some(value)) = state.get::<Value>("lang")
+        && let Some(lang) = value
+            .as_str()
+            .and_then(|code| locales.langs().find(|l| l.as_str() == code))
+    {
+        return Ok(lang.clone());
+    }
     let code: String = state.get("lang")?.ok_or_else(|| {
         Error::message(format!(
             "{caller} needs the page's language, but the context has no `lang`"
@@ -59,7 +95,12 @@ fn formatter<'l>(locales: &'l Locales, lang: &Lang, caller: &str) -> TeraResult<
 /// `t(id="site-title", count=3)`: every argument but `id` is passed to the message.
 /// `for_lang="en"` picks another language, for the one page that speaks all of them
 /// (the root language chooser); other pages never need it.
-fn translate(locales: &Locales, kwargs: &Kwargs, state: &State) -> TeraResult<String> {
+fn translate(
+    locales: &Locales,
+    plain: &Plain,
+    kwargs: &Kwargs,
+    state: &State,
+) -> TeraResult<String> {
     let lang = match kwargs.get::<String>("for_lang")? {
         Some(code) => Lang::parse(&code)
             .filter(|l| locales.langs().any(|x| x == l))
@@ -76,6 +117,11 @@ fn translate(locales: &Locales, kwargs: &Kwargs, state: &State) -> TeraResult<St
             let value = arg_value(&id, &name, value)?;
             args.push((name, value));
         }
+    }
+    if args.is_empty()
+        && let Some(text) = plain.get(&lang).and_then(|m| m.get(&id))
+    {
+        return Ok(text.clone());
     }
     locales
         .format(&lang, &id, &args)
