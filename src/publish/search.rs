@@ -66,8 +66,8 @@ pub fn context(lang: &Lang) -> SearchCtx {
 #[derive(Serialize)]
 struct Index<'a> {
     pages: Vec<[&'a str; 3]>,
-    words: BTreeMap<&'a str, Vec<u32>>,
-    stop: Vec<&'a str>,
+    words: BTreeMap<String, Vec<u32>>,
+    stop: Vec<String>,
 }
 
 /// Every language's index by output path.
@@ -86,11 +86,13 @@ pub fn render(site: &Site, config: &Config) -> BTreeMap<String, Vec<u8>> {
 /// The index of one language, as JSON.
 pub fn index(site: &Site, lang: &Lang) -> String {
     let pages: Vec<_> = pages_in(site, lang).map(|(_, p)| p).collect();
-    // Folding and describing are per page, so they run in parallel; the words then
-    // merge in page order, which keeps every list ascending.
-    let prepared: Vec<(String, String)> = pages
+    // Pages fold in parallel runs, each collecting its own lists (a page's folded text is
+    // dropped once its words are counted); runs merge in page order, so every list
+    // stays ascending.
+    let found = pages
         .par_iter()
-        .map(|p| {
+        .enumerate()
+        .fold(Words::default, |mut found, (n, p)| {
             let fm = &p.doc.front;
             let text = format!(
                 "{} {} {}",
@@ -98,22 +100,15 @@ pub fn index(site: &Site, lang: &Lang) -> String {
                 fm.description.as_deref().unwrap_or(""),
                 html_text(&p.html)
             );
-            let d = fm
-                .description
-                .clone()
-                .unwrap_or_else(|| html_text(p.summary.as_deref().unwrap_or("")));
-            (fold(&text), shorten(d.trim()))
-        })
-        .collect();
-    // Each run of pages collects its own lists; runs merge in page order, so every
-    // list stays ascending.
-    let found = prepared
-        .par_iter()
-        .enumerate()
-        .fold(Words::default, |mut found, (n, (folded, _))| {
             let n = n as u32;
-            for w in words_of(folded) {
-                let ids = found.entry(w).or_default();
+            for w in words_of(&fold(&text)) {
+                // Few words are new: look up by `&str`, allocate a key only for those.
+                if !found.contains_key(w) {
+                    found.insert(w.to_string(), Vec::new());
+                }
+                let Some(ids) = found.get_mut(w) else {
+                    continue;
+                };
                 // A word seen before on this page was just pushed: keep each page once.
                 if ids.last() != Some(&n) {
                     ids.push(n);
@@ -127,13 +122,24 @@ pub fn index(site: &Site, lang: &Lang) -> String {
             }
             all
         });
-    let mut words: BTreeMap<&str, Vec<u32>> = found.into_iter().collect();
+    let descriptions: Vec<String> = pages
+        .par_iter()
+        .map(|p| {
+            let fm = &p.doc.front;
+            let d = fm
+                .description
+                .clone()
+                .unwrap_or_else(|| html_text(p.summary.as_deref().unwrap_or("")));
+            shorten(d.trim())
+        })
+        .collect();
+    let mut words: BTreeMap<String, Vec<u32>> = found.into_iter().collect();
     let mut stop = Vec::new();
     if pages.len() >= 20 {
         words.retain(|w, ids| {
             let common = ids.len() * 2 > pages.len();
             if common {
-                stop.push(*w);
+                stop.push(w.clone());
             }
             !common
         });
@@ -147,8 +153,8 @@ pub fn index(site: &Site, lang: &Lang) -> String {
     let index = Index {
         pages: pages
             .iter()
-            .zip(&prepared)
-            .map(|(p, (_, d))| [p.doc.front.title.as_str(), p.url.as_str(), d.as_str()])
+            .zip(&descriptions)
+            .map(|(p, d)| [p.doc.front.title.as_str(), p.url.as_str(), d.as_str()])
             .collect(),
         words,
         stop,
@@ -171,7 +177,7 @@ fn words_of(folded: &str) -> impl Iterator<Item = &str> {
 
 /// Page lists by word. Words come from the site's own pages, so a fast hash (FxHash's
 /// mixing) beats SipHash's protection against chosen keys.
-type Words<'a> = HashMap<&'a str, Vec<u32>, BuildHasherDefault<WordHasher>>;
+type Words = HashMap<String, Vec<u32>, BuildHasherDefault<WordHasher>>;
 
 #[derive(Default)]
 struct WordHasher(u64);
