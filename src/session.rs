@@ -33,6 +33,9 @@ pub struct ParseCache {
     pub parsed: usize,
     /// Rendered pages of the last build, when rebuilds should reuse them.
     pub render: Option<RenderMemo>,
+    /// Keep parsed pages for the next call (the dev server). A one-off build leaves
+    /// the cache empty and hands its documents over instead of copies.
+    pub keep: bool,
 }
 
 impl ParseCache {
@@ -69,6 +72,16 @@ impl ParseCache {
             .map(|(i, s)| (i, Document::parse(s, opts)))
             .collect();
         self.parsed = fresh.len();
+        if !self.keep {
+            let mut docs = Vec::with_capacity(fresh.len());
+            for (_, result) in fresh {
+                match result {
+                    Ok(d) => docs.push(d),
+                    Err(e) => errors.extend(e),
+                }
+            }
+            return docs;
+        }
         for (i, result) in fresh {
             let s = &sources.pages[i];
             self.entries
@@ -104,6 +117,7 @@ impl Session {
             drafts,
             cache: ParseCache {
                 render: Some(RenderMemo::default()),
+                keep: true,
                 ..ParseCache::default()
             },
             files: Default::default(),
