@@ -216,7 +216,12 @@ impl Output {
                 let tera = &teras[job.lang].0;
                 let page_path = job.source.map(|i| site.pages[i].doc.path.as_path());
                 tera.render(job.template, &parts.into_context())
-                    .map(|s| (job.out, s.into_bytes(), key, true))
+                    .map(|s| {
+                        // Kept until written: without the growth slack of rendering.
+                        let mut bytes = s.into_bytes();
+                        bytes.shrink_to_fit();
+                        (job.out, bytes, key, true)
+                    })
                     .map_err(|e| theme.diagnostic(&e, page_path))
             })
             .collect();

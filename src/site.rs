@@ -371,6 +371,8 @@ impl Site {
             .map(|page| self.resolve_page(page))
             .collect();
         for (page, r) in self.pages.iter_mut().zip(resolved) {
+            // The unresolved body is done with (anchors are checked above): free it.
+            page.doc.body.html = String::new();
             page.html = r.html;
             page.summary = r.summary;
             errors.extend(r.errors);
@@ -419,6 +421,7 @@ impl Site {
         }
         r.summary = page.summary.as_deref().map(|s| markdown::resolve(s, &urls));
         r.html = markdown::resolve(&body.html, &urls);
+        r.html.shrink_to_fit();
         r
     }
 
