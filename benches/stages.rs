@@ -7,7 +7,7 @@
 //! (default 1,000 pages, both languages). Measured: parse, assemble, render, publish
 //! (sitemap, feeds, calendars, search index, assets), the link check of the output,
 //! the write to disk, the whole in-memory build, and the dev server's rebuild after one
-//! page changed (`Session::rebuild`).
+//! page changed (`Session::rebuild`). Set `TMPDIR=/dev/shm` to write to memory.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -25,6 +25,10 @@ use diptych::session::{ParseCache, Session};
 use diptych::site::Site;
 use diptych::sources::Sources;
 use diptych::theme::Theme;
+
+// The binary's allocator, so stage times match `diptych build`'s.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// A generated site on disk, removed when dropped.
 struct Corpus {
