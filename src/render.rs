@@ -384,7 +384,7 @@ fn home(site: &Site, lang: &Lang) -> Option<usize> {
 fn jobs<'a>(site: &'a Site, config: &'a Config) -> Vec<Job<'a>> {
     let mut jobs: Vec<Job> = site
         .pages
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(i, p)| page_job(site, config, i, p))
         .collect();
