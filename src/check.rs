@@ -267,10 +267,9 @@ pub fn output_links(
         .filter(|(p, _)| p.ends_with(".html"))
         .filter_map(|(p, b)| std::str::from_utf8(b).ok().map(|t| (p, t)))
         .collect();
-    let ids: HashMap<&str, HashSet<&str>> = html
-        .par_iter()
-        .map(|(p, t)| (p.as_str(), attribute_values(t, "id").into_iter().collect()))
-        .collect();
+    // Few links carry a `#fragment`: look for `id="…"` in their target when one does,
+    // rather than collecting every id of every page first.
+    let texts: HashMap<&str, &str> = html.iter().map(|(p, t)| (p.as_str(), *t)).collect();
     // Hashing each path once beats comparing long shared prefixes in the BTreeMap for
     // every link of every page.
     let built: HashSet<&str> = output.files.keys().map(String::as_str).collect();
@@ -281,7 +280,7 @@ pub fn output_links(
             for attr in ["href", "src"] {
                 for url in attribute_values(text, attr) {
                     let help = "fix the link in the template or content that produces it";
-                    match broken(&built, &ids, path, url) {
+                    match broken(&built, &texts, path, url) {
                         Some(Broken::File(why)) => found.push(
                             Diagnostic::error(
                                 "link",
@@ -327,7 +326,7 @@ fn url_of(file: &str) -> String {
 
 fn broken(
     built: &HashSet<&str>,
-    ids: &HashMap<&str, HashSet<&str>>,
+    texts: &HashMap<&str, &str>,
     from: &str,
     url: &str,
 ) -> Option<Broken> {
@@ -362,7 +361,7 @@ fn broken(
         return Some(Broken::File("which is not built".to_string()));
     }
     let f = fragment.filter(|f| !f.is_empty() && target.ends_with(".html"))?;
-    if ids.get(&*target).is_some_and(|s| s.contains(f)) {
+    if texts.get(&*target).is_some_and(|t| has_id(t, f)) {
         return None;
     }
     let why = format!("but {target} has no element with id `{f}`");
@@ -389,6 +388,15 @@ fn percent_decode(s: &str) -> String {
 }
 
 /// Values of `name="…"` attributes in HTML (double or single quotes).
+/// Whether the HTML has an element with `id="fragment"` (either quote).
+fn has_id(html: &str, fragment: &str) -> bool {
+    ['"', '\''].iter().any(|q| {
+        let needle = format!("id={q}{fragment}{q}");
+        memchr::memmem::find_iter(html.as_bytes(), needle.as_bytes())
+            .any(|i| html[..i].ends_with(char::is_whitespace))
+    })
+}
+
 fn attribute_values<'a>(html: &'a str, name: &str) -> Vec<&'a str> {
     let needle = format!("{name}=");
     memchr::memmem::find_iter(html.as_bytes(), needle.as_bytes())

@@ -100,12 +100,16 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
         std::env::var("SOURCE_DATE_EPOCH").ok().as_deref(),
     )?;
     let out = output_dir(&config, opts.out.as_deref())?;
+    let mut clock = Stages::start();
     let sources = Sources::load(&config)?;
+    clock.lap("load");
     let generated = generate(&config, &sources, opts.drafts)?;
     if opts.strict && !generated.warnings.is_empty() {
         return Err(Error::Content(generated.warnings));
     }
+    let mut clock = Stages::start();
     generated.output.write(&out)?;
+    clock.lap("write");
     let mut pages = BTreeMap::new();
     for p in &generated.site.pages {
         *pages.entry(p.doc.lang.clone()).or_insert(0) += 1;

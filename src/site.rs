@@ -103,12 +103,17 @@ impl Site {
         config: &Config,
         drafts: bool,
     ) -> Result<Site, Vec<Diagnostic>> {
-        let mut docs: Vec<Document> = docs
+        // Sections before their pages; sorting indices moves no documents.
+        let mut docs: Vec<Option<Document>> = docs
             .into_iter()
             .filter(|d| drafts || !d.front.draft)
+            .map(Some)
             .collect();
-        docs.sort_by(|a, b| {
-            (depth(&a.key), &a.key, &a.lang).cmp(&(depth(&b.key), &b.key, &b.lang))
+        let mut order: Vec<usize> = (0..docs.len()).collect();
+        order.sort_by_cached_key(|&i| {
+            docs[i]
+                .as_ref()
+                .map(|d| (depth(&d.key), d.key.clone(), d.lang.clone()))
         });
         let mut errors = Vec::new();
         let mut site = Site {
@@ -119,7 +124,7 @@ impl Site {
             warnings: Vec::new(),
             reported_anchors: Default::default(),
         };
-        for doc in docs {
+        for doc in order.into_iter().filter_map(|i| docs[i].take()) {
             if let Err(d) = site.place(doc) {
                 errors.push(d);
             }
@@ -144,8 +149,9 @@ impl Site {
                 site.aliases.insert(url, i);
             }
         }
-        site.link_sections();
-        site.collect_taxonomies(config, &mut urls, &mut errors);
+        let rank = site.ranks();
+        site.link_sections(&rank);
+        site.collect_taxonomies(config, &rank, &mut urls, &mut errors);
         site.pair_terms();
         site.resolve_links(&mut errors);
         if errors.is_empty() {
@@ -214,7 +220,19 @@ impl Site {
         Ok(())
     }
 
-    fn link_sections(&mut self) {
+    /// Each page's place in the order lists use (weight, newest date, title): sorting
+    /// by it compares two numbers instead of building keys again for every list.
+    fn ranks(&self) -> Vec<u32> {
+        let mut by_order: Vec<usize> = (0..self.pages.len()).collect();
+        by_order.sort_by_cached_key(|&i| sort_key(&self.pages[i]));
+        let mut rank = vec![0; self.pages.len()];
+        for (r, i) in by_order.into_iter().enumerate() {
+            rank[i] = r as u32;
+        }
+        rank
+    }
+
+    fn link_sections(&mut self, rank: &[u32]) {
         for i in 0..self.pages.len() {
             if let Some(p) = self.pages[i].parent {
                 if self.pages[i].kind == Kind::Section {
@@ -224,16 +242,16 @@ impl Site {
                 }
             }
         }
-        let order: Vec<_> = self.pages.iter().map(sort_key).collect();
         for page in &mut self.pages {
-            page.pages.sort_by(|&a, &b| order[a].cmp(&order[b]));
-            page.subsections.sort_by(|&a, &b| order[a].cmp(&order[b]));
+            page.pages.sort_by_key(|&i| rank[i]);
+            page.subsections.sort_by_key(|&i| rank[i]);
         }
     }
 
     fn collect_taxonomies(
         &mut self,
         config: &Config,
+        rank: &[u32],
         urls: &mut UrlClaims,
         errors: &mut Vec<Diagnostic>,
     ) {
@@ -274,10 +292,9 @@ impl Site {
                             .push((term.name.clone(), term.url.clone()));
                     }
                 }
-                let order: Vec<_> = self.pages.iter().map(sort_key).collect();
                 let mut terms: Vec<Term> = terms.into_values().collect();
                 for t in &mut terms {
-                    t.pages.sort_by(|&a, &b| order[a].cmp(&order[b]));
+                    t.pages.sort_by_key(|&i| rank[i]);
                     t.pages.dedup();
                 }
                 terms.sort_by_key(|t| t.name.to_lowercase());
@@ -305,14 +322,21 @@ impl Site {
     /// finds `energy` without a mapping file.
     fn pair_terms(&mut self) {
         let mut links = Vec::new();
+        // Number the translation keys, so pages of one key find each other by index.
+        let mut keys = vec![0; self.pages.len()];
+        for (k, versions) in self.by_key.values().enumerate() {
+            for &p in versions.values() {
+                keys[p] = k;
+            }
+        }
         for (a, ta) in self.taxonomies.iter().enumerate() {
             for (b, tb) in self.taxonomies.iter().enumerate() {
                 if a == b || ta.name != tb.name {
                     continue;
                 }
                 let back: std::collections::HashSet<(usize, usize)> =
-                    self.best_matches(tb, ta).into_iter().collect();
-                for (i, j) in self.best_matches(ta, tb) {
+                    self.best_matches(&keys, tb, ta).into_iter().collect();
+                for (i, j) in self.best_matches(&keys, ta, tb) {
                     if back.contains(&(j, i)) {
                         links.push((a, i, b, j));
                     }
@@ -326,18 +350,24 @@ impl Site {
 
     /// For each term of `from`, the term of `to` sharing the most page keys, if they
     /// share at least half of their combined keys.
-    fn best_matches(&self, from: &TaxonomyIndex, to: &TaxonomyIndex) -> Vec<(usize, usize)> {
-        let mut term_of: HashMap<&PageKey, Vec<usize>> = HashMap::new();
+    fn best_matches(
+        &self,
+        keys: &[usize],
+        from: &TaxonomyIndex,
+        to: &TaxonomyIndex,
+    ) -> Vec<(usize, usize)> {
+        // The terms of `to` on each translation key (dense: keys are numbered).
+        let mut term_of: Vec<Vec<usize>> = vec![Vec::new(); self.by_key.len()];
         for (j, t) in to.terms.iter().enumerate() {
             for &p in &t.pages {
-                term_of.entry(&self.pages[p].doc.key).or_default().push(j);
+                term_of[keys[p]].push(j);
             }
         }
         let mut out = Vec::new();
         for (i, t) in from.terms.iter().enumerate() {
             let mut shared: BTreeMap<usize, usize> = BTreeMap::new();
             for &p in &t.pages {
-                for &j in term_of.get(&self.pages[p].doc.key).into_iter().flatten() {
+                for &j in &term_of[keys[p]] {
                     *shared.entry(j).or_default() += 1;
                 }
             }
