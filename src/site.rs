@@ -94,21 +94,31 @@ pub struct Site {
     /// `url#fragment` links from content already reported as matching no heading, so
     /// the check of the built output does not report them twice.
     pub reported_anchors: std::collections::BTreeSet<String>,
+    /// Pages left out of this build (`key.lang` → why), to explain links to them.
+    pub unpublished: BTreeMap<String, String>,
 }
 
 impl Site {
-    /// Places every document; `drafts` keeps pages marked `draft: true`.
+    /// Places every document; `drafts` keeps pages marked `draft: true` and pages
+    /// dated after the build's today (when the build has one: `config.today`).
     pub fn assemble(
         docs: Vec<Document>,
         config: &Config,
         drafts: bool,
     ) -> Result<Site, Vec<Diagnostic>> {
-        // Sections before their pages; sorting indices moves no documents.
+        let mut unpublished = BTreeMap::new();
         let mut docs: Vec<Option<Document>> = docs
             .into_iter()
-            .filter(|d| drafts || !d.front.draft)
+            .filter(|d| match unpublished_because(d, config, drafts) {
+                Some(why) => {
+                    unpublished.insert(format!("{}.{}", d.key, d.lang), why);
+                    false
+                }
+                None => true,
+            })
             .map(Some)
             .collect();
+        // Sections before their pages; sorting indices moves no documents.
         let mut order: Vec<usize> = (0..docs.len()).collect();
         order.sort_by_cached_key(|&i| {
             docs[i]
@@ -123,6 +133,7 @@ impl Site {
             aliases: BTreeMap::new(),
             warnings: Vec::new(),
             reported_anchors: Default::default(),
+            unpublished,
         };
         for doc in order.into_iter().filter_map(|i| docs[i].take()) {
             if let Err(d) = site.place(doc) {
@@ -463,6 +474,16 @@ impl Site {
         {
             return Ok(i);
         }
+        if let Some(why) = self.unpublished.get(&format!("{}.{lang}", link.key)) {
+            let message = format!(
+                "`{}` links to a page that is not published: it {why}",
+                link.dest
+            );
+            let help = "link to it once it is published, or build with --drafts to preview both";
+            return Err(Diagnostic::error("link", "", message)
+                .about(link.key.as_str())
+                .with_help(help));
+        }
         let err = Diagnostic::error(
             "link",
             "",
@@ -495,6 +516,25 @@ impl Site {
             }
         };
         Err(err.with_help(help))
+    }
+}
+
+/// Why a page is left out of this build: a draft, or dated after the build's today
+/// (known only when the build is given one). `None` when it is published.
+fn unpublished_because(d: &Document, config: &Config, drafts: bool) -> Option<String> {
+    if drafts {
+        return None;
+    }
+    if d.front.draft {
+        return Some("is a draft (`draft: true`)".to_string());
+    }
+    match (&d.front.date, &config.today) {
+        (Some(date), Some(today)) if date.date_iso() > today.date_iso() => Some(format!(
+            "is dated {}, after today ({})",
+            date.date_iso(),
+            today.date_iso()
+        )),
+        _ => None,
     }
 }
 

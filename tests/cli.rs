@@ -229,3 +229,71 @@ fn refuses_an_output_that_holds_home_or_the_working_folder() {
     assert!(stderr(&o).contains("holds"), "{}", stderr(&o));
     assert_eq!(fs::read_to_string(home.join("notes.txt")).unwrap(), "mine");
 }
+
+#[test]
+fn pages_dated_after_the_builds_today_wait_unless_drafts_are_asked_for() {
+    let (tmp, root) = common::site("pairing");
+    fs::write(
+        root.join("content/later.nl.md"),
+        "---\ntitle: Later\ndate: 2027-01-01\n---\n",
+    )
+    .unwrap();
+    let (r, out) = (root.to_str().unwrap(), tmp.path().join("out"));
+    let o = out.to_str().unwrap();
+    assert_eq!(
+        diptych(&["--root", r, "build", "--out", o, "--today", "2026-11-26"])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert!(!out.join("nl/later/index.html").exists());
+    diptych(&["--root", r, "build", "--out", o, "--today", "2027-01-01"]);
+    assert!(
+        out.join("nl/later/index.html").exists(),
+        "a page dated today is published"
+    );
+    diptych(&[
+        "--root",
+        r,
+        "build",
+        "--out",
+        o,
+        "--today",
+        "2026-11-26",
+        "--drafts",
+    ]);
+    assert!(out.join("nl/later/index.html").exists());
+    diptych(&["--root", r, "build", "--out", o]);
+    assert!(
+        out.join("nl/later/index.html").exists(),
+        "without a today nothing is in the future"
+    );
+}
+
+#[test]
+fn a_link_to_an_unpublished_page_says_why() {
+    let (_tmp, root) = common::site("pairing");
+    fs::write(
+        root.join("content/draft.nl.md"),
+        "---\ntitle: Concept\ndraft: true\n---\n",
+    )
+    .unwrap();
+    fs::write(
+        root.join("content/news/both.nl.md"),
+        "---\ntitle: Beide\nslug: beide\n---\nZie [het concept](../draft.md).\n",
+    )
+    .unwrap();
+    let o = diptych(&[
+        "--root",
+        root.to_str().unwrap(),
+        "build",
+        "--out",
+        root.join("../out").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("links to a page that is not published: it is a draft (`draft: true`)"),
+        "{}",
+        stderr(&o)
+    );
+}
