@@ -261,48 +261,101 @@ pub fn output_links(
     output: &Output,
     reported: &std::collections::BTreeSet<String>,
 ) -> Vec<Diagnostic> {
-    let html: Vec<(&String, &str)> = output
+    output_links_scanned(output, reported, LinkScan::default())
+}
+
+/// Byte ranges of link values in a file.
+type Ranges = Vec<(usize, usize)>;
+
+/// Where the `href` and `src` values are in each UTF-8 HTML file of an output: the
+/// part of the link check that reads every byte, done before files are added (the
+/// build runs it beside publishing). Files are only ever added to an output, never
+/// replaced, so the positions stay valid.
+#[derive(Default)]
+pub struct LinkScan {
+    files: HashMap<String, Ranges>,
+}
+
+impl LinkScan {
+    /// Scans every HTML file of `output`.
+    pub fn of(output: &Output) -> LinkScan {
+        LinkScan {
+            files: output
+                .files
+                .par_iter()
+                .filter(|(p, _)| p.ends_with(".html"))
+                .filter_map(|(p, b)| {
+                    std::str::from_utf8(b).ok()?;
+                    // Links to an id of the same page (`#main`) are settled here already.
+                    let mut ranges = link_ranges(b);
+                    ranges.retain(|&(a, z)| {
+                        !std::str::from_utf8(&b[a..z]).is_ok_and(|url| own_id_found(b, url))
+                    });
+                    Some((p.clone(), ranges))
+                })
+                .collect(),
+        }
+    }
+}
+
+/// [`output_links`], taking the positions of links from `scan` where it has them.
+pub fn output_links_scanned(
+    output: &Output,
+    reported: &std::collections::BTreeSet<String>,
+    mut scan: LinkScan,
+) -> Vec<Diagnostic> {
+    // Every HTML file that is UTF-8, with where its links are.
+    let html: Vec<(&String, &[u8], Ranges)> = output
         .files
         .iter()
         .filter(|(p, _)| p.ends_with(".html"))
-        .filter_map(|(p, b)| std::str::from_utf8(b).ok().map(|t| (p, t)))
+        .filter_map(|(p, b)| match scan.files.remove(p.as_str()) {
+            Some(ranges) => Some((p, b.as_slice(), ranges)),
+            None => std::str::from_utf8(b)
+                .ok()
+                .map(|_| (p, b.as_slice(), link_ranges(b))),
+        })
         .collect();
     // Few links carry a `#fragment`: look for `id="…"` in their target when one does,
     // rather than collecting every id of every page first.
-    let texts: HashMap<&str, &str> = html.iter().map(|(p, t)| (p.as_str(), *t)).collect();
+    let texts: HashMap<&str, &[u8], FastHash> =
+        html.iter().map(|(p, t, _)| (p.as_str(), *t)).collect();
     // Hashing each path once beats comparing long shared prefixes in the BTreeMap for
-    // every link of every page.
-    let built: HashSet<&str> = output.files.keys().map(String::as_str).collect();
+    // every link of every page; the paths are the site's own, so a fast hash will do.
+    let built: HashSet<&str, FastHash> = output.files.keys().map(String::as_str).collect();
     let mut problems: Vec<Diagnostic> = html
         .par_iter()
-        .flat_map_iter(|(path, text)| {
+        .flat_map_iter(|(path, text, ranges)| {
             let mut found = Vec::new();
-            for attr in ["href", "src"] {
-                for url in attribute_values(text, attr) {
-                    let help = "fix the link in the template or content that produces it";
-                    match broken(&built, &texts, path, url) {
-                        Some(Broken::File(why)) => found.push(
-                            Diagnostic::error(
+            let mut scratch = String::new();
+            for &(a, b) in ranges {
+                // Links end at a quote, so they are whole characters of a UTF-8 file.
+                let Ok(url) = std::str::from_utf8(&text[a..b]) else {
+                    continue;
+                };
+                let help = "fix the link in the template or content that produces it";
+                match broken(&built, &texts, path, url, &mut scratch) {
+                    Some(Broken::File(why)) => found.push(
+                        Diagnostic::error(
+                            "link",
+                            Path::new(path.as_str()),
+                            format!("the built page links to `{url}`, {why}"),
+                        )
+                        .with_help(help),
+                    ),
+                    Some(Broken::Anchor(target, fragment, why))
+                        if !reported.contains(&format!("{}#{fragment}", url_of(&target))) =>
+                    {
+                        found.push(
+                            Diagnostic::warning(
                                 "link",
                                 Path::new(path.as_str()),
                                 format!("the built page links to `{url}`, {why}"),
                             )
                             .with_help(help),
-                        ),
-                        Some(Broken::Anchor(target, fragment, why))
-                            if !reported.contains(&format!("{}#{fragment}", url_of(&target))) =>
-                        {
-                            found.push(
-                                Diagnostic::warning(
-                                    "link",
-                                    Path::new(path.as_str()),
-                                    format!("the built page links to `{url}`, {why}"),
-                                )
-                                .with_help(help),
-                            );
-                        }
-                        _ => {}
+                        );
                     }
+                    _ => {}
                 }
             }
             found
@@ -310,6 +363,25 @@ pub fn output_links(
         .collect();
     problems.dedup();
     problems
+}
+
+/// The search index's fast hasher (paths are the site's own, not chosen to collide).
+type FastHash = std::hash::BuildHasherDefault<crate::publish::search::WordHasher>;
+
+/// Whether `url` is a link to an `id` of the page `html` itself (`#main`, `?x#main`)
+/// that the page has: a link [`broken`] would find nothing wrong with.
+fn own_id_found(html: &[u8], url: &str) -> bool {
+    let url: Cow<str> = if url.contains("&amp;") {
+        Cow::Owned(url.replace("&amp;", "&"))
+    } else {
+        Cow::Borrowed(url)
+    };
+    let Some((path, fragment)) = url.split_once('#') else {
+        return false;
+    };
+    path.split('?').next().unwrap_or("").is_empty()
+        && !fragment.is_empty()
+        && has_id(html, fragment)
 }
 
 /// What is wrong with a link: no such file, or no such `id` in it.
@@ -324,13 +396,16 @@ fn url_of(file: &str) -> String {
     format!("/{}", file.strip_suffix("index.html").unwrap_or(file))
 }
 
+/// `scratch` holds a target that has to be built (`nl/x/` → `nl/x/index.html`), so
+/// checking a link allocates nothing unless it is broken.
 fn broken(
-    built: &HashSet<&str>,
-    texts: &HashMap<&str, &str>,
+    built: &HashSet<&str, FastHash>,
+    texts: &HashMap<&str, &[u8], FastHash>,
     from: &str,
     url: &str,
+    scratch: &mut String,
 ) -> Option<Broken> {
-    let url: Cow<str> = if url.contains("&amp;") {
+    let url: Cow<str> = if memchr::memchr(b'&', url.as_bytes()).is_some() && url.contains("&amp;") {
         Cow::Owned(url.replace("&amp;", "&"))
     } else {
         Cow::Borrowed(url)
@@ -340,8 +415,8 @@ fn broken(
         None => (&*url, None),
     };
     let path = path.split('?').next().unwrap_or("");
-    let target: Cow<str> = if path.is_empty() {
-        Cow::Borrowed(from)
+    let target: &str = if path.is_empty() {
+        from
     } else if path.starts_with('/') && !path.starts_with("//") {
         let rel = path.trim_start_matches('/');
         let rel = if rel.contains('%') {
@@ -349,23 +424,24 @@ fn broken(
         } else {
             Cow::Borrowed(rel)
         };
+        scratch.clear();
+        scratch.push_str(&rel);
         if rel.is_empty() || rel.ends_with('/') {
-            Cow::Owned(format!("{rel}index.html"))
-        } else {
-            rel
+            scratch.push_str("index.html");
         }
+        scratch
     } else {
         return None;
     };
-    if !built.contains(&*target) {
+    if !built.contains(target) {
         return Some(Broken::File("which is not built".to_string()));
     }
     let f = fragment.filter(|f| !f.is_empty() && target.ends_with(".html"))?;
-    if texts.get(&*target).is_some_and(|t| has_id(t, f)) {
+    if texts.get(target).is_some_and(|t| has_id(t, f)) {
         return None;
     }
     let why = format!("but {target} has no element with id `{f}`");
-    Some(Broken::Anchor(target.into_owned(), f.to_string(), why))
+    Some(Broken::Anchor(target.to_string(), f.to_string(), why))
 }
 
 fn percent_decode(s: &str) -> String {
@@ -387,30 +463,50 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Values of `name="…"` attributes in HTML (double or single quotes).
+/// The character that ends `bytes[..at]` of a UTF-8 text, if any.
+fn char_before(bytes: &[u8], at: usize) -> Option<char> {
+    let mut start = at.checked_sub(1)?;
+    while start > 0 && at - start < 4 && bytes[start] & 0xC0 == 0x80 {
+        start -= 1;
+    }
+    std::str::from_utf8(&bytes[start..at])
+        .ok()?
+        .chars()
+        .next_back()
+}
+
 /// Whether the HTML has an element with `id="fragment"` (either quote).
-fn has_id(html: &str, fragment: &str) -> bool {
+fn has_id(html: &[u8], fragment: &str) -> bool {
     ['"', '\''].iter().any(|q| {
         let needle = format!("id={q}{fragment}{q}");
-        memchr::memmem::find_iter(html.as_bytes(), needle.as_bytes())
-            .any(|i| html[..i].ends_with(char::is_whitespace))
+        memchr::memmem::find_iter(html, needle.as_bytes())
+            .any(|i| char_before(html, i).is_some_and(char::is_whitespace))
     })
 }
 
-fn attribute_values<'a>(html: &'a str, name: &str) -> Vec<&'a str> {
-    let needle = format!("{name}=");
-    memchr::memmem::find_iter(html.as_bytes(), needle.as_bytes())
-        .filter_map(|i| {
-            let before = html[..i].chars().next_back()?;
-            if !before.is_whitespace() {
-                return None;
-            }
-            let rest = &html[i + needle.len()..];
-            let quote = rest.chars().next().filter(|q| *q == '"' || *q == '\'')?;
-            let end = rest[1..].find(quote)?;
-            Some(&rest[1..1 + end])
-        })
-        .collect()
+/// Byte ranges of the values of every `href="…"`, then every `src="…"` (double or
+/// single quotes) in a UTF-8 HTML file.
+fn link_ranges(html: &[u8]) -> Ranges {
+    let mut out = Vec::new();
+    for name in ["href=", "src="] {
+        out.extend(attribute_ranges(html, name));
+    }
+    out
+}
+
+fn attribute_ranges<'h>(
+    html: &'h [u8],
+    needle: &'static str,
+) -> impl Iterator<Item = (usize, usize)> + 'h {
+    memchr::memmem::find_iter(html, needle.as_bytes()).filter_map(move |i| {
+        if !char_before(html, i)?.is_whitespace() {
+            return None;
+        }
+        let start = i + needle.len();
+        let quote = *html.get(start).filter(|q| **q == b'"' || **q == b'\'')?;
+        let end = memchr::memchr(quote, &html[start + 1..])?;
+        Some((start + 1, start + 1 + end))
+    })
 }
 
 #[cfg(test)]

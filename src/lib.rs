@@ -208,11 +208,17 @@ pub fn generate_with(
     let mut output = Output::render_with(&site, &theme, config, &data, cache.render.as_mut())
         .map_err(|e| fail(e, &warnings))?;
     clock.lap("render");
-    publish::publish(&site, config, Some(&locales), &assets, &mut output)
+    // Publishing reads only the site, so the link check reads the rendered pages
+    // meanwhile; it finishes once the published files are there too.
+    let (made, scan) = rayon::join(
+        || publish::make(&site, config, Some(&locales), publish::Options::default()),
+        || check::LinkScan::of(&output),
+    );
+    made.add(&site, &assets, &mut output)
         .map_err(|e| fail(e, &warnings))?;
-    clock.lap("publish");
+    clock.lap("publish, link scan");
     let (broken, mut anchors): (Vec<_>, Vec<_>) =
-        check::output_links(&output, &site.reported_anchors)
+        check::output_links_scanned(&output, &site.reported_anchors, scan)
             .into_iter()
             .partition(Diagnostic::is_error);
     warnings.append(&mut anchors);

@@ -64,6 +64,18 @@ pub fn publish_with(
     output: &mut Output,
     opts: Options,
 ) -> Result<(), Vec<Diagnostic>> {
+    make(site, config, locales, opts).add(site, assets, output)
+}
+
+/// The publishing outputs of a site, made from the site alone (so they can be made
+/// while something else reads the rendered pages), not yet added to an [`Output`].
+pub struct Made {
+    files: BTreeMap<String, Vec<u8>>,
+    errors: Vec<Diagnostic>,
+}
+
+/// Makes the sitemap, feeds, calendars, search indexes, redirects and `robots.txt`.
+pub fn make(site: &Site, config: &Config, locales: Option<&Locales>, opts: Options) -> Made {
     let mut errors = check_reserved(site, config);
     // The outputs are independent: the sequential ones (sitemap, feeds, calendars) run
     // beside the search index, which is parallel inside.
@@ -96,22 +108,38 @@ pub fn publish_with(
     files.extend(calendars);
     files.extend(indexes);
     files.extend(redirects);
-    for (path, bytes) in files {
-        match output.files.entry(path) {
-            std::collections::btree_map::Entry::Occupied(e) => errors.push(replaces_page(e.key())),
-            std::collections::btree_map::Entry::Vacant(e) => {
-                e.insert(bytes);
+    Made { files, errors }
+}
+
+impl Made {
+    /// Adds these outputs and the static files to `output`; a file that would replace a
+    /// page is an error.
+    pub fn add(
+        self,
+        site: &Site,
+        assets: &Assets,
+        output: &mut Output,
+    ) -> Result<(), Vec<Diagnostic>> {
+        let Made { files, mut errors } = self;
+        for (path, bytes) in files {
+            match output.files.entry(path) {
+                std::collections::btree_map::Entry::Occupied(e) => {
+                    errors.push(replaces_page(e.key()))
+                }
+                std::collections::btree_map::Entry::Vacant(e) => {
+                    e.insert(bytes);
+                }
             }
         }
-    }
-    if let Err(mut e) = assets.publish(output) {
-        errors.append(&mut e);
-    }
-    errors.extend(file_and_folder(site, output));
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(errors)
+        if let Err(mut e) = assets.publish(output) {
+            errors.append(&mut e);
+        }
+        errors.extend(file_and_folder(site, output));
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
     }
 }
 

@@ -180,7 +180,7 @@ fn words_of(folded: &str) -> impl Iterator<Item = &str> {
 type Words = HashMap<String, Vec<u32>, BuildHasherDefault<WordHasher>>;
 
 #[derive(Default)]
-struct WordHasher(u64);
+pub(crate) struct WordHasher(u64);
 
 impl WordHasher {
     fn add(&mut self, word: u64) {
