@@ -52,25 +52,26 @@ fn plain_messages(locales: &Locales) -> Plain {
         for id in &ids {
             // A message that needs arguments fails without them, and is not kept.
             if let Ok(text) = locales.format(lang, id, &[]) {
-                texts.insert(id.clone(), text);
+                texts.insert(id.clone(), Value::from(text));
             }
         }
     }
     plain
 }
 
-/// Texts of messages without arguments, by language and id.
-type Plain = HashMap<Lang, HashMap<String, String>>;
+/// Texts of messages without arguments, by language and id, as the template values
+/// `t()` returns (a clone shares the text).
+type Plain = HashMap<Lang, HashMap<String, Value>>;
 
 /// The page's language: the context's top-level `lang`.
-fn page_lang(locales: &Locales, state: &State, caller: &str) -> TeraResult<Lang> {
+fn page_lang<'l>(locales: &'l Locales, state: &State, caller: &str) -> TeraResult<&'l Lang> {
     // The common case without parsing: `lang` is exactly one of the site's codes.
     if let Ok(Some(value)) = state.get::<Value>("lang")
         && let Some(lang) = value
             .as_str()
             .and_then(|code| locales.langs().find(|l| l.as_str() == code))
     {
-        return Ok(lang.clone());
+        return Ok(lang);
     }
     let code: String = state.get("lang")?.ok_or_else(|| {
         Error::message(format!(
@@ -78,7 +79,7 @@ fn page_lang(locales: &Locales, state: &State, caller: &str) -> TeraResult<Lang>
         ))
     })?;
     Lang::parse(&code)
-        .filter(|lang| locales.langs().any(|l| l == lang))
+        .and_then(|lang| locales.langs().find(|l| **l == lang))
         .ok_or_else(|| {
             Error::message(format!(
                 "{caller}: `{code}` is not one of the site's languages"
@@ -100,31 +101,37 @@ fn translate(
     plain: &Plain,
     kwargs: &Kwargs,
     state: &State,
-) -> TeraResult<String> {
+) -> TeraResult<Value> {
     let lang = match kwargs.get::<String>("for_lang")? {
         Some(code) => Lang::parse(&code)
-            .filter(|l| locales.langs().any(|x| x == l))
+            .and_then(|l| locales.langs().find(|x| **x == l))
             .ok_or_else(|| {
                 Error::message(format!("t(): `{code}` is not one of the site's languages"))
             })?,
         None => page_lang(locales, state, "t()")?,
     };
-    let id: String = kwargs.must_get("id")?;
+    // The id as text without copying it; anything else fails as before.
+    let id: std::borrow::Cow<str> = match kwargs.get::<&Value>("id")?.and_then(Value::as_str) {
+        Some(id) => id.into(),
+        None => kwargs.must_get::<String>("id")?.into(),
+    };
+    let id = id.as_ref();
     let mut args = Vec::new();
     for (key, value) in kwargs.iter() {
         let name = key.to_string();
         if name != "id" && name != "for_lang" {
-            let value = arg_value(&id, &name, value)?;
+            let value = arg_value(id, &name, value)?;
             args.push((name, value));
         }
     }
     if args.is_empty()
-        && let Some(text) = plain.get(&lang).and_then(|m| m.get(&id))
+        && let Some(text) = plain.get(lang).and_then(|m| m.get(id))
     {
         return Ok(text.clone());
     }
     locales
-        .format(&lang, &id, &args)
+        .format(lang, id, &args)
+        .map(Value::from)
         .map_err(|e| Error::message(format!("t(): {e}")))
 }
 
@@ -158,7 +165,7 @@ fn number(locales: &Locales, value: Number, kwargs: &Kwargs, state: &State) -> T
         min_fraction: kwargs.get("min_fraction")?,
         max_fraction: kwargs.get("max_fraction")?,
     };
-    formatter(locales, &lang, "number")?
+    formatter(locales, lang, "number")?
         .number(value.as_float(), options)
         .map_err(|e| Error::message(format!("number: {e}")))
 }
@@ -169,7 +176,7 @@ fn date(locales: &Locales, value: &str, kwargs: &Kwargs, state: &State) -> TeraR
     let format: Option<String> = kwargs.get("format")?;
     let style = DateStyle::parse(format.as_deref().unwrap_or("long"))
         .map_err(|e| Error::message(format!("date: {e}")))?;
-    formatter(locales, &lang, "date")?
+    formatter(locales, lang, "date")?
         .date(value, style)
         .map_err(|e| Error::message(format!("date: {e}")))
 }
