@@ -33,9 +33,11 @@ struct SiteCtx<'a> {
     title: Option<&'a str>,
     description: Option<&'a str>,
     languages: Vec<LanguageCtx<'a>>,
+    /// This language's entry of `languages`.
+    language: Option<LanguageCtx<'a>>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 struct LanguageCtx<'a> {
     code: &'a Lang,
     name: &'a str,
@@ -355,22 +357,24 @@ fn per_language<'a>(
 
 fn site_ctx<'a>(config: &'a Config, lang: &Lang) -> SiteCtx<'a> {
     let me = config.language(lang.as_str());
+    let languages: Vec<LanguageCtx> = config
+        .languages
+        .iter()
+        .map(|l| LanguageCtx {
+            code: &l.code,
+            name: &l.name,
+            locale: &l.locale,
+            url: UrlPath::dir([l.code.as_str()]),
+            current: &l.code == lang,
+        })
+        .collect();
     SiteCtx {
         base_url: &config.base_url,
         default_lang: config.default_lang(),
         title: me.and_then(|l| l.title.as_deref()),
         description: me.and_then(|l| l.description.as_deref()),
-        languages: config
-            .languages
-            .iter()
-            .map(|l| LanguageCtx {
-                code: &l.code,
-                name: &l.name,
-                locale: &l.locale,
-                url: UrlPath::dir([l.code.as_str()]),
-                current: &l.code == lang,
-            })
-            .collect(),
+        language: languages.iter().find(|l| l.current).cloned(),
+        languages,
     }
 }
 
