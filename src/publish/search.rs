@@ -94,14 +94,16 @@ pub fn index(site: &Site, lang: &Lang) -> String {
         .enumerate()
         .fold(Words::default, |mut found, (n, p)| {
             let fm = &p.doc.front;
-            let text = format!(
-                "{} {} {}",
-                fm.title,
-                fm.description.as_deref().unwrap_or(""),
-                html_text(&p.html)
-            );
+            // Words never span the parts, so each part is folded on its own, and the
+            // body's spaces need not be tidied.
+            let body = html_text_untidy(&p.html);
+            let parts = [
+                fold(&fm.title),
+                fold(fm.description.as_deref().unwrap_or("")),
+                fold(&body),
+            ];
             let n = n as u32;
-            for w in words_of(&fold(&text)) {
+            for w in parts.iter().flat_map(|t| words_of(t)) {
                 // Few words are new: look up by `&str`, allocate a key only for those.
                 if !found.contains_key(w) {
                     found.insert(w.to_string(), Vec::new());
@@ -264,6 +266,14 @@ fn shorten(s: &str) -> String {
 /// The text of an HTML fragment: tags dropped (block ends become spaces), the common
 /// entities decoded.
 pub fn html_text(html: &str) -> String {
+    html_text_untidy(html)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// [`html_text`] with its white space as it comes (runs, ends).
+fn html_text_untidy(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     while let Some(i) = rest.find('<') {
@@ -279,14 +289,14 @@ pub fn html_text(html: &str) -> String {
         }
     }
     out.push_str(rest);
-    let text = decode_entities(&out);
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    if out.contains('&') {
+        decode_entities(&out)
+    } else {
+        out
+    }
 }
 
 fn decode_entities(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_string();
-    }
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
     while let Some(i) = rest.find('&') {
