@@ -104,16 +104,18 @@ pub fn index(site: &Site, lang: &Lang) -> String {
             ];
             let n = n as u32;
             for w in parts.iter().flat_map(|t| words_of(t)) {
-                // Few words are new: look up by `&str`, allocate a key only for those.
-                if !found.contains_key(w) {
-                    found.insert(w.to_string(), Vec::new());
-                }
-                let Some(ids) = found.get_mut(w) else {
-                    continue;
-                };
-                // A word seen before on this page was just pushed: keep each page once.
-                if ids.last() != Some(&n) {
-                    ids.push(n);
+                // Few words are new: look up by `&str` (once), allocate a key only for
+                // those.
+                match found.get_mut(w) {
+                    // A word seen before on this page was just pushed: keep each page once.
+                    Some(ids) => {
+                        if ids.last() != Some(&n) {
+                            ids.push(n);
+                        }
+                    }
+                    None => {
+                        found.insert(w.to_string(), vec![n]);
+                    }
                 }
             }
             found
