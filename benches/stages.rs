@@ -18,7 +18,7 @@ use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 
 use diptych::config::Config;
 use diptych::document::Document;
-use diptych::locales::{FtlSource, Locales};
+use diptych::locales::Locales;
 use diptych::publish::{self, Assets};
 use diptych::render::Output;
 use diptych::session::{ParseCache, Session};
@@ -106,16 +106,7 @@ impl Inputs {
         let docs = ParseCache::default().parse_all(&config, &sources, &mut errors);
         assert!(errors.is_empty(), "{errors:?}");
         let site = Site::assemble(docs.clone(), &config, false).expect("assemble");
-        let ftl: Vec<FtlSource> = sources
-            .ftl
-            .iter()
-            .map(|(lang, f)| FtlSource {
-                path: &f.path,
-                lang: lang.clone(),
-                text: &f.text,
-            })
-            .collect();
-        let locales = Arc::new(Locales::load(&config, &ftl).expect("locales").0);
+        let locales = Arc::new(Locales::from_sources(&config, &sources).expect("locales").0);
         let assets = Assets::new(&sources.statics);
         let theme = Theme::load(&publish::with_builtin_templates(&sources), |tera| {
             diptych::template_fns::register(tera, locales.clone());

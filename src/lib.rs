@@ -47,7 +47,7 @@ use crate::diagnostic::Diagnostic;
 
 use crate::error::{Error, Result};
 use crate::lang::Lang;
-use crate::locales::{FtlSource, Locales};
+use crate::locales::Locales;
 use crate::render::Output;
 use crate::session::ParseCache;
 use crate::site::Site;
@@ -145,7 +145,7 @@ pub fn generate_with(
     let lock = Lock::parse(sources.lock.as_deref().unwrap_or(""))
         .map_err(|e| errors.push(e))
         .ok();
-    let (locales, mut warnings) = match load_locales(config, sources) {
+    let (locales, mut warnings) = match Locales::from_sources(config, sources) {
         Ok((l, w)) => (Some(Arc::new(l)), w),
         Err(mut e) => {
             errors.append(&mut e);
@@ -283,23 +283,6 @@ pub fn mark_synced(root: &Path, keys: &[String], all: bool) -> Result<Vec<String
     let marked = lock.mark(&site, keys).map_err(Error::Usage)?;
     lock.save(root)?;
     Ok(marked)
-}
-
-/// One Fluent bundle per language from the site's `locales/<lang>/*.ftl`.
-fn load_locales(
-    config: &Config,
-    sources: &Sources,
-) -> std::result::Result<(Locales, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let ftl: Vec<FtlSource> = sources
-        .ftl
-        .iter()
-        .map(|(lang, f)| FtlSource {
-            path: &f.path,
-            lang: lang.clone(),
-            text: &f.text,
-        })
-        .collect();
-    Locales::load(config, &ftl)
 }
 
 /// Stage timings on stderr when `DIPTYCH_TIMINGS` is set (for profiling builds).

@@ -102,6 +102,23 @@ struct Pending {
 }
 
 impl Locales {
+    /// [`Locales::load`] over the site's `locales/<lang>/*.ftl` as [`crate::sources::Sources`] read them.
+    pub fn from_sources(
+        config: &Config,
+        sources: &crate::sources::Sources,
+    ) -> Result<(Locales, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let files: Vec<FtlSource> = sources
+            .ftl
+            .iter()
+            .map(|(lang, f)| FtlSource {
+                path: &f.path,
+                lang: lang.clone(),
+                text: &f.text,
+            })
+            .collect();
+        Locales::load(config, &files)
+    }
+
     /// Parses every file and builds one bundle per configured language. `Ok` carries
     /// warnings (a message missing in a language, a file for an unknown language);
     /// `Err` carries every error found, and the warnings.
