@@ -2,19 +2,8 @@
 
 mod common;
 
-use diptych::BuildOptions;
-
 fn build_case(case: &str) -> String {
-    let (tmp, root) = common::site(case);
-    let out = tmp.path().join("public");
-    let opts = BuildOptions {
-        root,
-        out: Some(out.clone()),
-        ..BuildOptions::default()
-    };
-    if let Err(e) = diptych::build(&opts) {
-        panic!("{case} failed: {e}: {e:?}");
-    }
+    let (_tmp, out) = common::build(case);
     common::flatten_pages(&out)
 }
 

@@ -17,17 +17,7 @@ const XHTML_NS: &str = "http://www.w3.org/1999/xhtml";
 
 /// Builds the `publish-site` fixture; returns the temp dir (keep it) and the output.
 fn build() -> (tempfile::TempDir, PathBuf) {
-    let (tmp, root) = common::site("publish-site");
-    let out = tmp.path().join("public");
-    let opts = BuildOptions {
-        root,
-        out: Some(out.clone()),
-        ..BuildOptions::default()
-    };
-    if let Err(e) = diptych::build(&opts) {
-        panic!("publish-site failed: {e}: {e:?}");
-    }
-    (tmp, out)
+    common::build("publish-site")
 }
 
 fn read(out: &Path, rel: &str) -> String {

@@ -32,6 +32,22 @@ pub fn site(case: &str) -> (tempfile::TempDir, PathBuf) {
     (tmp, root)
 }
 
+/// Builds fixture `case` with the library into a temp dir; returns the dir (keep it)
+/// and the output folder. A failed build fails the test with every diagnostic.
+pub fn build(case: &str) -> (tempfile::TempDir, PathBuf) {
+    let (tmp, root) = site(case);
+    let out = tmp.path().join("public");
+    let opts = diptych::BuildOptions {
+        root,
+        out: Some(out.clone()),
+        ..diptych::BuildOptions::default()
+    };
+    if let Err(e) = diptych::build(&opts) {
+        panic!("{case} failed: {e}: {e:?}");
+    }
+    (tmp, out)
+}
+
 pub fn copy_dir(from: &Path, to: &Path) {
     fs::create_dir_all(to).unwrap();
     for entry in fs::read_dir(from).unwrap() {
