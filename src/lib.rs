@@ -300,11 +300,31 @@ impl Stages {
     fn lap(&mut self, stage: &str) {
         if let Some(last) = self.last {
             eprintln!(
-                "{stage:>26}: {:>7.1} ms",
-                last.elapsed().as_secs_f64() * 1000.0
+                "{stage:>26}: {:>7.1} ms{}",
+                last.elapsed().as_secs_f64() * 1000.0,
+                resident()
             );
             self.last = Some(Instant::now());
         }
+    }
+}
+
+/// Resident memory now and at its peak so far (Linux; empty elsewhere).
+fn resident() -> String {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().trim_end_matches(" kB").parse::<u64>().ok())
+    };
+    match (field("VmRSS:"), field("VmHWM:")) {
+        (Some(now), Some(peak)) => format!(
+            ", {:>5} MiB resident, peak {:>5} MiB",
+            now / 1024,
+            peak / 1024
+        ),
+        _ => String::new(),
     }
 }
 
