@@ -310,10 +310,10 @@ pub fn output_links_scanned(
         .iter()
         .filter(|(p, _)| p.ends_with(".html"))
         .filter_map(|(p, b)| match scan.files.remove(p.as_str()) {
-            Some(ranges) => Some((p, b.as_slice(), ranges)),
+            Some(ranges) => Some((p, &b[..], ranges)),
             None => std::str::from_utf8(b)
                 .ok()
-                .map(|_| (p, b.as_slice(), link_ranges(b))),
+                .map(|_| (p, &b[..], link_ranges(b))),
         })
         .collect();
     // Few links carry a `#fragment`: look for `id="…"` in their target when one does,

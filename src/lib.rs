@@ -286,18 +286,18 @@ pub fn mark_synced(root: &Path, keys: &[String], all: bool) -> Result<Vec<String
 }
 
 /// Stage timings on stderr when `DIPTYCH_TIMINGS` is set (for profiling builds).
-struct Stages {
+pub(crate) struct Stages {
     last: Option<Instant>,
 }
 
 impl Stages {
-    fn start() -> Stages {
+    pub(crate) fn start() -> Stages {
         Stages {
             last: std::env::var_os("DIPTYCH_TIMINGS").map(|_| Instant::now()),
         }
     }
 
-    fn lap(&mut self, stage: &str) {
+    pub(crate) fn lap(&mut self, stage: &str) {
         if let Some(last) = self.last {
             eprintln!(
                 "{stage:>26}: {:>7.1} ms{}",

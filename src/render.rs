@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 
+use bytes::Bytes;
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera};
@@ -20,10 +21,11 @@ use crate::site::{Kind, Page, Site, TaxonomyIndex, Term};
 use crate::theme::Theme;
 use crate::url::UrlPath;
 
-/// The built site: output path (`nl/index.html`) → bytes.
+/// The built site: output path (`nl/index.html`) → bytes (shared, so copies of an
+/// output and the dev server's memo of it cost no copies of the files).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Output {
-    pub files: BTreeMap<String, Vec<u8>>,
+    pub files: BTreeMap<String, Bytes>,
 }
 
 #[derive(Serialize)]
@@ -145,7 +147,7 @@ impl Output {
         Output {
             files: files
                 .iter()
-                .map(|(p, b)| (p.to_string(), b.as_bytes().to_vec()))
+                .map(|(p, b)| (p.to_string(), Bytes::copy_from_slice(b.as_bytes())))
                 .collect(),
         }
     }
@@ -213,7 +215,7 @@ impl Output {
                     .get(job.lang)
                     .map(|&seed| fingerprint(seed, &(job.template, &parts)));
                 if let Some(bytes) = previous.zip(key).and_then(|(m, k)| m.get(&job.out, k)) {
-                    return Ok((job.out, bytes.to_vec(), key, false));
+                    return Ok((job.out, bytes.clone(), key, false));
                 }
                 let tera = &teras[job.lang].0;
                 let page_path = job.source.map(|i| site.pages[i].doc.path.as_path());
@@ -222,7 +224,7 @@ impl Output {
                         // Kept until written: without the growth slack of rendering.
                         let mut bytes = s.into_bytes();
                         bytes.shrink_to_fit();
-                        (job.out, bytes, key, true)
+                        (job.out, Bytes::from(bytes), key, true)
                     })
                     .map_err(|e| theme.diagnostic(&e, page_path))
             })
@@ -608,7 +610,7 @@ fn permalink(config: &Config, url: &UrlPath) -> String {
 
 /// One rendered file: path, bytes, the fingerprint it was rendered from (with a memo),
 /// and whether it was rendered now (else it came from the memo).
-type Rendered = (String, Vec<u8>, Option<u64>, bool);
+type Rendered = (String, Bytes, Option<u64>, bool);
 
 /// The per-page part of the context: the page, its translations and breadcrumbs.
 #[derive(Serialize)]
@@ -895,7 +897,8 @@ impl Output {
                     .with_help("rename or move the static file"),
                 );
             } else {
-                self.files.insert(path.clone(), bytes.clone());
+                self.files
+                    .insert(path.clone(), Bytes::copy_from_slice(bytes));
             }
         }
         if errors.is_empty() {

@@ -11,6 +11,7 @@
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
+use bytes::Bytes;
 use serde::Serialize;
 
 use crate::config::Config;
@@ -21,7 +22,7 @@ use crate::sources::Sources;
 pub struct RenderMemo {
     /// Fingerprint of the site-wide inputs of the build that filled `pages`.
     inputs: u64,
-    pages: HashMap<String, (u64, Vec<u8>)>,
+    pages: HashMap<String, (u64, Bytes)>,
     /// How many files the last render rendered (the rest came from the memo).
     pub rendered: usize,
 }
@@ -51,15 +52,15 @@ impl RenderMemo {
     }
 
     /// The bytes rendered last time for `out`, if they came from `fingerprint`.
-    pub fn get(&self, out: &str, fingerprint: u64) -> Option<&[u8]> {
+    pub fn get(&self, out: &str, fingerprint: u64) -> Option<&Bytes> {
         self.pages
             .get(out)
             .filter(|(f, _)| *f == fingerprint)
-            .map(|(_, b)| b.as_slice())
+            .map(|(_, b)| b)
     }
 
     /// Replaces the memo with this build's pages.
-    pub fn keep(&mut self, pages: HashMap<String, (u64, Vec<u8>)>, rendered: usize) {
+    pub fn keep(&mut self, pages: HashMap<String, (u64, Bytes)>, rendered: usize) {
         self.pages = pages;
         self.rendered = rendered;
     }
@@ -105,9 +106,12 @@ mod tests {
     fn returns_bytes_only_for_the_same_fingerprint() {
         let mut memo = RenderMemo::default();
         let mut pages = HashMap::new();
-        pages.insert("nl/index.html".to_string(), (7, b"x".to_vec()));
+        pages.insert("nl/index.html".to_string(), (7, Bytes::from_static(b"x")));
         memo.keep(pages, 1);
-        assert_eq!(memo.get("nl/index.html", 7), Some(&b"x"[..]));
+        assert_eq!(
+            memo.get("nl/index.html", 7).map(|b| &b[..]),
+            Some(&b"x"[..])
+        );
         assert_eq!(memo.get("nl/index.html", 8), None);
         assert_eq!(memo.get("en/index.html", 7), None);
     }

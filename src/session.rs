@@ -126,9 +126,11 @@ impl Session {
 
     /// Builds the site in memory again, reusing every unchanged parsed page.
     pub fn rebuild(&mut self) -> Result<Generated> {
+        let mut clock = crate::Stages::start();
         let mut config = Config::load(&self.root)?;
         config.today = Some(preview_today());
         let sources = Sources::load_with(&config, &mut self.files)?;
+        clock.lap("load");
         generate_with(&config, &sources, self.drafts, &mut self.cache)
     }
 

@@ -98,7 +98,9 @@ impl Assets {
                         .with_help("rename or move the static file"),
                     );
                 } else {
-                    output.files.insert(name.clone(), bytes.to_vec());
+                    output
+                        .files
+                        .insert(name.clone(), bytes::Bytes::copy_from_slice(bytes));
                 }
             }
         }

@@ -127,7 +127,7 @@ impl Made {
                     errors.push(replaces_page(e.key()))
                 }
                 std::collections::btree_map::Entry::Vacant(e) => {
-                    e.insert(bytes);
+                    e.insert(bytes.into());
                 }
             }
         }
