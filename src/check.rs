@@ -302,6 +302,42 @@ impl LinkScan {
 pub fn output_links_scanned(
     output: &Output,
     reported: &std::collections::BTreeSet<String>,
+    scan: LinkScan,
+) -> Vec<Diagnostic> {
+    links_checked(output, reported, scan)
+}
+
+/// [`output_links`] of the files `only` (the pages a dev-server rebuild rendered
+/// again), looking targets up in `output` as they come.
+pub fn output_links_in(
+    output: &Output,
+    reported: &std::collections::BTreeSet<String>,
+    only: &std::collections::BTreeSet<String>,
+) -> Vec<Diagnostic> {
+    let exists = |t: &str| output.files.contains_key(t);
+    let text_of = |t: &str| {
+        output
+            .files
+            .get(t)
+            .filter(|b| t.ends_with(".html") && std::str::from_utf8(b).is_ok())
+            .map(|b| &b[..])
+    };
+    let mut problems: Vec<Diagnostic> = only
+        .iter()
+        .filter(|p| p.ends_with(".html"))
+        .filter_map(|p| Some((p, text_of(p)?)))
+        .flat_map(|(p, text)| {
+            let ranges = link_ranges(text);
+            file_links(p, text, &ranges, &exists, &text_of, reported)
+        })
+        .collect();
+    problems.dedup();
+    problems
+}
+
+fn links_checked(
+    output: &Output,
+    reported: &std::collections::BTreeSet<String>,
     mut scan: LinkScan,
 ) -> Vec<Diagnostic> {
     // Every HTML file that is UTF-8, with where its links are.
@@ -323,46 +359,61 @@ pub fn output_links_scanned(
     // Hashing each path once beats comparing long shared prefixes in the BTreeMap for
     // every link of every page; the paths are the site's own, so a fast hash will do.
     let built: HashSet<&str, FastHash> = output.files.keys().map(String::as_str).collect();
+    let exists = |t: &str| built.contains(t);
+    let text_of = |t: &str| texts.get(t).copied();
     let mut problems: Vec<Diagnostic> = html
         .par_iter()
         .flat_map_iter(|(path, text, ranges)| {
-            let mut found = Vec::new();
-            let mut scratch = String::new();
-            for &(a, b) in ranges {
-                // Links end at a quote, so they are whole characters of a UTF-8 file.
-                let Ok(url) = std::str::from_utf8(&text[a..b]) else {
-                    continue;
-                };
-                let help = "fix the link in the template or content that produces it";
-                match broken(&built, &texts, path, url, &mut scratch) {
-                    Some(Broken::File(why)) => found.push(
-                        Diagnostic::error(
-                            "link",
-                            Path::new(path.as_str()),
-                            format!("the built page links to `{url}`, {why}"),
-                        )
-                        .with_help(help),
-                    ),
-                    Some(Broken::Anchor(target, fragment, why))
-                        if !reported.contains(&format!("{}#{fragment}", url_of(&target))) =>
-                    {
-                        found.push(
-                            Diagnostic::warning(
-                                "link",
-                                Path::new(path.as_str()),
-                                format!("the built page links to `{url}`, {why}"),
-                            )
-                            .with_help(help),
-                        );
-                    }
-                    _ => {}
-                }
-            }
-            found
+            file_links(path, text, ranges, &exists, &text_of, reported)
         })
         .collect();
     problems.dedup();
     problems
+}
+
+/// The broken links of one built file: `exists` says whether an output path is built,
+/// `text_of` gives a built HTML file's text (to find `#fragment`s in).
+fn file_links<'o>(
+    path: &str,
+    text: &[u8],
+    ranges: &Ranges,
+    exists: &impl Fn(&str) -> bool,
+    text_of: &impl Fn(&str) -> Option<&'o [u8]>,
+    reported: &std::collections::BTreeSet<String>,
+) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    let mut scratch = String::new();
+    for &(a, b) in ranges {
+        // Links end at a quote, so they are whole characters of a UTF-8 file.
+        let Ok(url) = std::str::from_utf8(&text[a..b]) else {
+            continue;
+        };
+        let help = "fix the link in the template or content that produces it";
+        match broken(exists, text_of, path, url, &mut scratch) {
+            Some(Broken::File(why)) => found.push(
+                Diagnostic::error(
+                    "link",
+                    Path::new(path),
+                    format!("the built page links to `{url}`, {why}"),
+                )
+                .with_help(help),
+            ),
+            Some(Broken::Anchor(target, fragment, why))
+                if !reported.contains(&format!("{}#{fragment}", url_of(&target))) =>
+            {
+                found.push(
+                    Diagnostic::warning(
+                        "link",
+                        Path::new(path),
+                        format!("the built page links to `{url}`, {why}"),
+                    )
+                    .with_help(help),
+                );
+            }
+            _ => {}
+        }
+    }
+    found
 }
 
 /// The search index's fast hasher (paths are the site's own, not chosen to collide).
@@ -398,9 +449,9 @@ fn url_of(file: &str) -> String {
 
 /// `scratch` holds a target that has to be built (`nl/x/` → `nl/x/index.html`), so
 /// checking a link allocates nothing unless it is broken.
-fn broken(
-    built: &HashSet<&str, FastHash>,
-    texts: &HashMap<&str, &[u8], FastHash>,
+fn broken<'o>(
+    exists: &impl Fn(&str) -> bool,
+    text_of: &impl Fn(&str) -> Option<&'o [u8]>,
     from: &str,
     url: &str,
     scratch: &mut String,
@@ -433,11 +484,11 @@ fn broken(
     } else {
         return None;
     };
-    if !built.contains(target) {
+    if !exists(target) {
         return Some(Broken::File("which is not built".to_string()));
     }
     let f = fragment.filter(|f| !f.is_empty() && target.ends_with(".html"))?;
-    if texts.get(target).is_some_and(|t| has_id(t, f)) {
+    if text_of(target).is_some_and(|t| has_id(t, f)) {
         return None;
     }
     let why = format!("but {target} has no element with id `{f}`");

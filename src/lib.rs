@@ -21,6 +21,7 @@ pub mod locales;
 pub mod markdown;
 pub(crate) mod message_info;
 pub mod output;
+pub(crate) mod patch;
 pub mod publish;
 pub mod render;
 pub mod render_memo;
@@ -135,6 +136,33 @@ pub fn generate_with(
     drafts: bool,
     cache: &mut ParseCache,
 ) -> Result<Generated> {
+    generate_kept(config, sources, drafts, cache).map(|(g, _)| g)
+}
+
+/// What a build made besides its [`Generated`] result, for the dev server to patch
+/// the next build from (see [`patch`]).
+pub(crate) struct Kept {
+    /// The configuration the site rendered with (site titles filled in).
+    pub config: Config,
+    pub theme: Theme,
+    pub locales: Arc<Locales>,
+    pub data: serde_json::Value,
+    pub lock: Lock,
+    /// Warnings that do not depend on the content (Fluent files).
+    pub base_warnings: Vec<Diagnostic>,
+    /// Warnings of the check of the built output's links.
+    pub link_warnings: Vec<Diagnostic>,
+    /// Each language's search words.
+    pub search: BTreeMap<Lang, publish::search::Postings>,
+}
+
+/// [`generate_with`], also handing back what the build made on the way.
+pub(crate) fn generate_kept(
+    config: &Config,
+    sources: &Sources,
+    drafts: bool,
+    cache: &mut ParseCache,
+) -> Result<(Generated, Kept)> {
     let mut clock = Stages::start();
     let mut errors = Vec::new();
     let docs = cache.parse_all(config, sources, &mut errors);
@@ -179,6 +207,7 @@ pub fn generate_with(
     else {
         return Err(fail(errors, &warnings));
     };
+    let base_warnings = warnings.clone();
     clock.lap("locales, templates, checks");
     let mut site = Site::assemble(docs, config, drafts).map_err(|e| fail(e, &warnings))?;
     clock.lap("assemble");
@@ -214,24 +243,39 @@ pub fn generate_with(
         || publish::make(&site, config, Some(&locales), publish::Options::default()),
         || check::LinkScan::of(&output),
     );
-    made.add(&site, &assets, &mut output)
+    let search = made
+        .add(&site, &assets, &mut output)
         .map_err(|e| fail(e, &warnings))?;
     clock.lap("publish, link scan");
     let (broken, mut anchors): (Vec<_>, Vec<_>) =
         check::output_links_scanned(&output, &site.reported_anchors, scan)
             .into_iter()
             .partition(Diagnostic::is_error);
+    let link_warnings = anchors.clone();
     warnings.append(&mut anchors);
     clock.lap("link check");
     if !broken.is_empty() {
         return Err(fail(broken, &warnings));
     }
-    Ok(Generated {
-        output,
-        site,
-        warnings,
-        status,
-    })
+    let kept = Kept {
+        config: config.clone(),
+        theme,
+        locales,
+        data,
+        lock,
+        base_warnings,
+        link_warnings,
+        search,
+    };
+    Ok((
+        Generated {
+            output,
+            site,
+            warnings,
+            status,
+        },
+        kept,
+    ))
 }
 
 /// What `diptych check` found: every problem, and the state of the translations.

@@ -171,10 +171,10 @@ impl Output {
         data: &serde_json::Value,
         memo: Option<&mut RenderMemo>,
     ) -> Result<Output, Vec<Diagnostic>> {
-        let teras = per_language(theme, site, config, data);
+        let teras = teras(theme, site, config, data);
         // Each language's pages share its global context: part of every fingerprint.
         let shared: BTreeMap<&Lang, u64> = match memo {
-            Some(_) => teras.iter().map(|(l, (_, f))| (*l, *f)).collect(),
+            Some(_) => teras.iter().map(|(l, (_, f))| (l, *f)).collect(),
             None => BTreeMap::new(),
         };
         let mut jobs = jobs(site, config);
@@ -217,16 +217,7 @@ impl Output {
                 if let Some(bytes) = previous.zip(key).and_then(|(m, k)| m.get(&job.out, k)) {
                     return Ok((job.out, bytes.clone(), key, false));
                 }
-                let tera = &teras[job.lang].0;
-                let page_path = job.source.map(|i| site.pages[i].doc.path.as_path());
-                tera.render(job.template, &parts.into_context())
-                    .map(|s| {
-                        // Kept until written: without the growth slack of rendering.
-                        let mut bytes = s.into_bytes();
-                        bytes.shrink_to_fit();
-                        (job.out, Bytes::from(bytes), key, true)
-                    })
-                    .map_err(|e| theme.diagnostic(&e, page_path))
+                render_job(site, theme, &teras, &job, parts).map(|b| (job.out, b, key, true))
             })
             .collect();
         let mut files = BTreeMap::new();
@@ -254,6 +245,70 @@ impl Output {
             Err(collapse(errors))
         }
     }
+}
+
+/// Each language's Tera, with what every page of that language shares in its global
+/// context, and a fingerprint of that context.
+pub(crate) type Teras = BTreeMap<Lang, (Tera, u64)>;
+
+/// Renders the content pages `pages` and the term pages `terms` (`(taxonomy, term)`
+/// indices) again, with `teras` made for this site: the dev server's rebuild after an
+/// edit that changed only these pages' contexts.
+pub(crate) fn render_some(
+    site: &Site,
+    theme: &Theme,
+    config: &Config,
+    teras: &Teras,
+    pages: &[usize],
+    terms: &[(usize, usize)],
+) -> Result<Vec<(String, Bytes)>, Vec<Diagnostic>> {
+    let mut jobs: Vec<Job> = pages
+        .iter()
+        .map(|&i| page_job(site, config, i, &site.pages[i]))
+        .collect();
+    for &(t, n) in terms {
+        jobs.push(term_job(
+            site,
+            config,
+            &site.taxonomies[t],
+            &site.taxonomies[t].terms[n],
+        ));
+    }
+    let (files, errors): (Vec<_>, Vec<_>) = jobs
+        .into_par_iter()
+        .map(|job| {
+            let parts = Parts::new(site, config, &job);
+            render_job(site, theme, teras, &job, parts).map(|b| (job.out, b))
+        })
+        .partition(Result::is_ok);
+    if errors.is_empty() {
+        Ok(files.into_iter().flatten().collect())
+    } else {
+        Err(collapse(
+            errors.into_iter().filter_map(Result::err).collect(),
+        ))
+    }
+}
+
+/// One file through its template.
+fn render_job(
+    site: &Site,
+    theme: &Theme,
+    teras: &Teras,
+    job: &Job,
+    parts: Parts,
+) -> Result<Bytes, Diagnostic> {
+    let page_path = job.source.map(|i| site.pages[i].doc.path.as_path());
+    teras[job.lang]
+        .0
+        .render(job.template, &parts.into_context())
+        .map(|s| {
+            // Kept until written: without the growth slack of rendering.
+            let mut bytes = s.into_bytes();
+            bytes.shrink_to_fit();
+            Bytes::from(bytes)
+        })
+        .map_err(|e| theme.diagnostic(&e, page_path))
 }
 
 /// One template mistake fails every page that uses it; report it once, saying how
@@ -291,12 +346,12 @@ fn collapse(errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
 
 /// One Tera per language, with what every page of that language shares in its
 /// global context (computed once, not per page), and a fingerprint of that context.
-fn per_language<'a>(
+pub(crate) fn teras(
     theme: &Theme,
     site: &Site,
-    config: &'a Config,
+    config: &Config,
     data: &serde_json::Value,
-) -> BTreeMap<&'a Lang, (Tera, u64)> {
+) -> Teras {
     let mut out = BTreeMap::new();
     for language in &config.languages {
         let lang = &language.code;
@@ -352,7 +407,7 @@ fn per_language<'a>(
             &search,
             &events,
         );
-        out.insert(lang, (tera, fingerprint(0, &all)));
+        out.insert(lang.clone(), (tera, fingerprint(0, &all)));
     }
     out
 }
@@ -422,27 +477,7 @@ fn jobs<'a>(site: &'a Site, config: &'a Config) -> Vec<Job<'a>> {
             peers: taxonomy_peers(site, config, tax, true),
         });
         for term in &tax.terms {
-            let pages = term
-                .pages
-                .iter()
-                .map(|&i| summary(&site.pages[i]))
-                .collect();
-            jobs.push(Job {
-                template: "term.html",
-                out: term.url.output_file(),
-                lang: &tax.lang,
-                page: PageCtx {
-                    kind: "term",
-                    title: &term.name,
-                    url: Some(&term.url),
-                    permalink: permalink(config, &term.url),
-                    pages,
-                    taxonomy: Some(&tax.name),
-                    ..PageCtx::default()
-                },
-                source: None,
-                peers: term_peers(site, config, tax, term),
-            });
+            jobs.push(term_job(site, config, tax, term));
         }
     }
     for language in &config.languages {
@@ -484,6 +519,34 @@ fn jobs<'a>(site: &'a Site, config: &'a Config) -> Vec<Job<'a>> {
         peers: Vec::new(),
     });
     jobs
+}
+
+fn term_job<'a>(
+    site: &'a Site,
+    config: &'a Config,
+    tax: &'a TaxonomyIndex,
+    term: &'a Term,
+) -> Job<'a> {
+    Job {
+        template: "term.html",
+        out: term.url.output_file(),
+        lang: &tax.lang,
+        page: PageCtx {
+            kind: "term",
+            title: &term.name,
+            url: Some(&term.url),
+            permalink: permalink(config, &term.url),
+            pages: term
+                .pages
+                .iter()
+                .map(|&i| summary(&site.pages[i]))
+                .collect(),
+            taxonomy: Some(&tax.name),
+            ..PageCtx::default()
+        },
+        source: None,
+        peers: term_peers(site, config, tax, term),
+    }
 }
 
 fn page_job<'a>(site: &'a Site, config: &'a Config, i: usize, p: &'a Page) -> Job<'a> {

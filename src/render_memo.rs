@@ -31,20 +31,7 @@ impl RenderMemo {
     /// Starts a build whose site-wide inputs are `sources`, `config` and `drafts`;
     /// forgets every page when any of them changed.
     pub fn begin(&mut self, sources: &Sources, config: &Config, drafts: bool) {
-        let mut h = DefaultHasher::new();
-        for t in &sources.templates {
-            (&t.name, &t.text).hash(&mut h);
-        }
-        for (lang, f) in &sources.ftl {
-            (lang.as_str(), &f.path, &f.text).hash(&mut h);
-        }
-        for t in &sources.data {
-            (&t.name, &t.text).hash(&mut h);
-        }
-        sources.statics.hash(&mut h);
-        format!("{config:?}").hash(&mut h);
-        drafts.hash(&mut h);
-        let inputs = h.finish();
+        let inputs = site_inputs(sources, config, drafts);
         if inputs != self.inputs {
             self.pages.clear();
             self.inputs = inputs;
@@ -64,6 +51,25 @@ impl RenderMemo {
         self.pages = pages;
         self.rendered = rendered;
     }
+}
+
+/// A fingerprint of the site-wide inputs of a build: templates, messages, data, static
+/// files, configuration (with the build's today) and whether drafts are in.
+pub fn site_inputs(sources: &Sources, config: &Config, drafts: bool) -> u64 {
+    let mut h = DefaultHasher::new();
+    for t in &sources.templates {
+        (&t.name, &t.text).hash(&mut h);
+    }
+    for (lang, f) in &sources.ftl {
+        (lang.as_str(), &f.path, &f.text).hash(&mut h);
+    }
+    for t in &sources.data {
+        (&t.name, &t.text).hash(&mut h);
+    }
+    sources.statics.hash(&mut h);
+    format!("{config:?}").hash(&mut h);
+    drafts.hash(&mut h);
+    h.finish()
 }
 
 /// A fingerprint of `value`'s JSON form, mixed with `seed`.

@@ -15,10 +15,12 @@ use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::document::{Document, ParseOptions};
 use crate::error::Result;
+use crate::generate_kept;
 use crate::lang::Lang;
+use crate::patch::Last;
+use crate::render::Output;
 use crate::render_memo::RenderMemo;
 use crate::sources::Sources;
-use crate::{Generated, generate_with};
 
 /// A page parsed (or refused), as parsing left it.
 type Parsed = std::result::Result<Document, Vec<Diagnostic>>;
@@ -108,6 +110,18 @@ pub struct Session {
     drafts: bool,
     cache: ParseCache,
     files: crate::sources::PageCache,
+    /// The last good build, to patch when only page texts change.
+    last: Option<Last>,
+    /// Files parsed and rendered by the last rebuild.
+    parsed: usize,
+    rendered: usize,
+    patched: bool,
+}
+
+/// A dev-server build: the files to serve and what the build warned about.
+pub struct Preview {
+    pub output: Output,
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Session {
@@ -121,27 +135,54 @@ impl Session {
                 ..ParseCache::default()
             },
             files: Default::default(),
+            last: None,
+            parsed: 0,
+            rendered: 0,
+            patched: false,
         }
     }
 
-    /// Builds the site in memory again, reusing every unchanged parsed page.
-    pub fn rebuild(&mut self) -> Result<Generated> {
+    /// Builds the site in memory again: patches the last build when only page texts
+    /// changed (see [`crate::patch`]), else builds in full reusing every unchanged
+    /// parsed and rendered page.
+    pub fn rebuild(&mut self) -> Result<Preview> {
         let mut clock = crate::Stages::start();
         let mut config = Config::load(&self.root)?;
         config.today = Some(preview_today());
         let sources = Sources::load_with(&config, &mut self.files)?;
         clock.lap("load");
-        generate_with(&config, &sources, self.drafts, &mut self.cache)
+        if let Some(last) = &mut self.last {
+            if let Some(done) = last.patch(&config, &sources, self.drafts) {
+                clock.lap("patch");
+                (self.parsed, self.rendered) = (done.parsed, done.rendered);
+                self.patched = true;
+                return Ok(last.preview());
+            }
+            self.last = None;
+        }
+        let (generated, kept) = generate_kept(&config, &sources, self.drafts, &mut self.cache)?;
+        self.patched = false;
+        self.parsed = self.cache.parsed;
+        self.rendered = self.cache.render.as_ref().map_or(0, |m| m.rendered);
+        let last = Last::new(&config, &sources, self.drafts, generated, kept);
+        let preview = last.preview();
+        self.last = Some(last);
+        Ok(preview)
+    }
+
+    /// Whether the last rebuild patched the build before it (only page texts changed).
+    pub fn patched_last_time(&self) -> bool {
+        self.patched
     }
 
     /// Files parsed by the last rebuild (the others came from the cache).
     pub fn parsed_last_time(&self) -> usize {
-        self.cache.parsed
+        self.parsed
     }
 
     /// Files rendered by the last rebuild (the others came from the previous build).
     pub fn rendered_last_time(&self) -> usize {
-        self.cache.render.as_ref().map_or(0, |m| m.rendered)
+        self.rendered
     }
 }
 
@@ -174,14 +215,19 @@ mod tests {
 
     /// What a clean in-memory build of `root` gives, with the preview's today.
     fn clean(root: &Path) -> crate::render::Output {
+        clean_with_warnings(root).0
+    }
+
+    fn clean_with_warnings(root: &Path) -> (crate::render::Output, Vec<String>) {
         let mut config = Config::load(root).unwrap();
         config.today = Some(preview_today());
         let sources = Sources::load(&config).unwrap();
-        crate::generate(&config, &sources, false).unwrap().output
+        let g = crate::generate(&config, &sources, false).unwrap();
+        (g.output, g.warnings.iter().map(|w| w.to_string()).collect())
     }
 
-    #[test]
-    fn a_rebuild_renders_only_changed_pages_and_equals_a_clean_build() {
+    /// The bundled site, copied to a temporary folder.
+    fn bundled_site() -> tempfile::TempDir {
         let tmp = tempfile::tempdir().unwrap();
         let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
         for part in [
@@ -191,9 +237,16 @@ mod tests {
             "locales",
             "themes",
             "static",
+            "translations.lock",
         ] {
             copy(&repo.join(part), &tmp.path().join(part));
         }
+        tmp
+    }
+
+    #[test]
+    fn a_rebuild_renders_only_changed_pages_and_equals_a_clean_build() {
+        let tmp = bundled_site();
         let mut session = Session::new(tmp.path().to_path_buf(), false);
         session.rebuild().unwrap();
         let all = session.rendered_last_time();
@@ -212,5 +265,160 @@ mod tests {
         let title_edit = session.rebuild().unwrap();
         assert_eq!(title_edit.output, clean(tmp.path()));
         assert!(session.rendered_last_time() > 1);
+    }
+
+    /// Edits of every kind, one after the other, each rebuilt by the session (patched or
+    /// in full) and compared with a clean build: the same files, the same warnings.
+    #[test]
+    fn every_kind_of_edit_rebuilds_to_what_a_clean_build_gives() {
+        let tmp = bundled_site();
+        let root = tmp.path();
+        // The theme shows no summaries: list them, so edits of one reach other pages.
+        let templates = root.join("themes/groningen/templates");
+        for (t, list) in [
+            ("section.html", "page.pages"),
+            ("term.html", "page.pages"),
+            ("home.html", "events"),
+        ] {
+            let text = std::fs::read_to_string(templates.join(t)).unwrap();
+            let listed = format!(
+                "{{% block content %}}{{% for p in {list} %}}{{{{ p.summary | safe }}}}{{% endfor %}}"
+            );
+            std::fs::write(
+                templates.join(t),
+                text.replacen("{% block content %}", &listed, 1),
+            )
+            .unwrap();
+        }
+        let mut session = Session::new(root.to_path_buf(), false);
+        session.rebuild().unwrap();
+        let energy = root.join("content/sectors/energy.nl.md");
+        let event = root.join("content/calendar/hydrogen-day-2027.nl.md");
+        let edit = |path: &Path, f: &dyn Fn(String) -> String| {
+            let text = std::fs::read_to_string(path).unwrap();
+            std::fs::write(path, f(text)).unwrap();
+        };
+        type Step<'a> = (&'a str, Box<dyn Fn() + 'a>);
+        let steps: Vec<Step> = vec![
+            (
+                "a paragraph added at the end",
+                Box::new(|| edit(&energy, &|t| format!("{t}\nEen alinea erbij.\n"))),
+            ),
+            (
+                "the first paragraph (the summary) changed",
+                Box::new(|| {
+                    edit(&energy, &|t| {
+                        t.replacen(
+                            "De provincie Groningen",
+                            "De provincie Groningen (Stad en Ommeland)",
+                            1,
+                        )
+                    })
+                }),
+            ),
+            (
+                "the summary of an event changed",
+                Box::new(|| edit(&event, &|t| t.replacen("\n\n", "\n\nVoorbeeld. ", 1))),
+            ),
+            (
+                "a heading added",
+                Box::new(|| edit(&energy, &|t| format!("{t}\n## Nieuw kopje\n\nTekst.\n"))),
+            ),
+            (
+                "a link added",
+                Box::new(|| edit(&energy, &|t| format!("{t}\nZie [agrifood](agrifood.md).\n"))),
+            ),
+            (
+                "a link to a missing anchor (a warning)",
+                Box::new(|| edit(&energy, &|t| format!("{t}\nZie [boven](#bestaat-niet).\n"))),
+            ),
+            (
+                "the text around the bad anchor changed",
+                Box::new(|| edit(&energy, &|t| t.replacen("Zie [boven]", "Kijk [boven]", 1))),
+            ),
+            (
+                "an id written in HTML",
+                Box::new(|| edit(&energy, &|t| format!("{t}\n<p id=\"hier\">x</p>\n"))),
+            ),
+            (
+                "the title changed",
+                Box::new(|| edit(&energy, &|t| t.replacen("title: ", "title: Nieuw ", 1))),
+            ),
+            (
+                "the slug changed",
+                Box::new(|| {
+                    edit(&energy, &|t| {
+                        t.replacen("slug: energie", "slug: energie-nieuw", 1)
+                    })
+                }),
+            ),
+            (
+                "a page added",
+                Box::new(|| {
+                    std::fs::write(
+                        root.join("content/sectors/water.nl.md"),
+                        "---\ntitle: Water\ntranslate: false\n---\n\nOver water.\n",
+                    )
+                    .unwrap()
+                }),
+            ),
+            (
+                "the added page's text changed",
+                Box::new(|| {
+                    edit(&root.join("content/sectors/water.nl.md"), &|t| {
+                        format!("{t}\nMeer over water.\n")
+                    })
+                }),
+            ),
+            (
+                "the page removed",
+                Box::new(|| {
+                    std::fs::remove_file(root.join("content/sectors/water.nl.md")).unwrap()
+                }),
+            ),
+            (
+                "a template changed",
+                Box::new(|| {
+                    edit(&root.join("themes/groningen/templates/page.html"), &|t| {
+                        t.replacen("</article>", "</article><!-- x -->", 1)
+                    })
+                }),
+            ),
+            (
+                "a body edit after all that",
+                Box::new(|| edit(&energy, &|t| format!("{t}\nNog een alinea.\n"))),
+            ),
+        ];
+        let mut patched = 0;
+        for (what, step) in steps {
+            step();
+            let preview = session.rebuild().unwrap();
+            let (output, warnings) = clean_with_warnings(root);
+            assert!(
+                preview.output == output,
+                "{what}: the files differ from a clean build"
+            );
+            let shown: Vec<String> = preview.warnings.iter().map(|w| w.to_string()).collect();
+            assert_eq!(shown, warnings, "{what}: the warnings differ");
+            patched += usize::from(session.patched_last_time());
+        }
+        // Body edits patch; the rest (front matter, new pages, templates) build in full.
+        assert!(patched >= 4, "only {patched} rebuilds were patched");
+    }
+
+    #[test]
+    fn a_broken_link_fails_the_rebuild_and_its_fix_recovers() {
+        let tmp = bundled_site();
+        let mut session = Session::new(tmp.path().to_path_buf(), false);
+        session.rebuild().unwrap();
+        let page = tmp.path().join("content/sectors/energy.nl.md");
+        let text = std::fs::read_to_string(&page).unwrap();
+        std::fs::write(&page, format!("{text}\nZie [weg](weg.md).\n")).unwrap();
+        assert!(session.rebuild().is_err());
+        std::fs::write(&page, format!("{text}\nZie [iets](agrifood.md).\n")).unwrap();
+        assert_eq!(session.rebuild().unwrap().output, clean(tmp.path()));
+        std::fs::write(&page, format!("{text}\nZie [iets anders](agrifood.md).\n")).unwrap();
+        assert_eq!(session.rebuild().unwrap().output, clean(tmp.path()));
+        assert!(session.patched_last_time());
     }
 }

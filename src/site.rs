@@ -8,6 +8,7 @@
 //! no heading.
 
 use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
 
 use rayon::prelude::*;
 
@@ -422,6 +423,46 @@ impl Site {
         }
     }
 
+    /// Puts `doc` in place of the document of page `i` and resolves its links again:
+    /// the dev server's rebuild after an edit of the page's text that changed neither
+    /// its front matter nor its links (which the caller checked). Hands back the page as
+    /// it was; on link errors, leaves the site as it was.
+    pub(crate) fn replace_body(
+        &mut self,
+        i: usize,
+        doc: Document,
+    ) -> Result<Page, Vec<Diagnostic>> {
+        let mut page = Page {
+            summary: doc.body.summary.clone(),
+            doc,
+            html: String::new(),
+            ..self.pages[i].clone()
+        };
+        let r = self.resolve_page(&page);
+        if !r.errors.is_empty() {
+            return Err(r.errors);
+        }
+        page.doc.body.html = String::new();
+        page.html = r.html;
+        page.summary = r.summary;
+        // Warnings come in page order: this page's go where its old ones were.
+        let path = page.doc.path.clone();
+        let before: std::collections::HashSet<&Path> = self.pages[..i]
+            .iter()
+            .map(|p| p.doc.path.as_path())
+            .collect();
+        let at = self
+            .warnings
+            .iter()
+            .take_while(|w| before.contains(w.path.as_path()) || w.path == path)
+            .filter(|w| w.path != path)
+            .count();
+        self.warnings.retain(|w| w.path != path);
+        self.warnings.splice(at..at, r.warnings);
+        self.reported_anchors.extend(r.reported);
+        Ok(std::mem::replace(&mut self.pages[i], page))
+    }
+
     fn resolve_page(&self, page: &Page) -> Resolved {
         let mut r = Resolved::default();
         let body = &page.doc.body;
@@ -544,6 +585,8 @@ fn has_anchor(page: &Page, fragment: &str) -> bool {
         || fragment == "top"
         || page.doc.body.headings.iter().any(|h| h.id == fragment)
         || page.doc.body.html.contains(&format!("id=\"{fragment}\""))
+        // Once resolved (a dev-server rebuild resolves one page among resolved ones).
+        || page.html.contains(&format!("id=\"{fragment}\""))
 }
 
 fn missing_anchor(

@@ -64,7 +64,9 @@ pub fn publish_with(
     output: &mut Output,
     opts: Options,
 ) -> Result<(), Vec<Diagnostic>> {
-    make(site, config, locales, opts).add(site, assets, output)
+    make(site, config, locales, opts)
+        .add(site, assets, output)
+        .map(|_| ())
 }
 
 /// The publishing outputs of a site, made from the site alone (so they can be made
@@ -72,6 +74,7 @@ pub fn publish_with(
 pub struct Made {
     files: BTreeMap<String, Vec<u8>>,
     errors: Vec<Diagnostic>,
+    search: BTreeMap<Lang, search::Postings>,
 }
 
 /// Makes the sitemap, feeds, calendars, search indexes, redirects and `robots.txt`.
@@ -106,21 +109,30 @@ pub fn make(site: &Site, config: &Config, locales: Option<&Locales>, opts: Optio
         Err(mut e) => errors.append(&mut e),
     }
     files.extend(calendars);
+    let (indexes, search) = indexes;
     files.extend(indexes);
     files.extend(redirects);
-    Made { files, errors }
+    Made {
+        files,
+        errors,
+        search,
+    }
 }
 
 impl Made {
     /// Adds these outputs and the static files to `output`; a file that would replace a
-    /// page is an error.
+    /// page is an error. Hands back each language's search words.
     pub fn add(
         self,
         site: &Site,
         assets: &Assets,
         output: &mut Output,
-    ) -> Result<(), Vec<Diagnostic>> {
-        let Made { files, mut errors } = self;
+    ) -> Result<BTreeMap<Lang, search::Postings>, Vec<Diagnostic>> {
+        let Made {
+            files,
+            mut errors,
+            search,
+        } = self;
         for (path, bytes) in files {
             match output.files.entry(path) {
                 std::collections::btree_map::Entry::Occupied(e) => {
@@ -136,7 +148,7 @@ impl Made {
         }
         errors.extend(file_and_folder(site, output));
         if errors.is_empty() {
-            Ok(())
+            Ok(search)
         } else {
             Err(errors)
         }

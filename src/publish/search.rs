@@ -21,7 +21,7 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::lang::Lang;
-use crate::site::Site;
+use crate::site::{Page, Site};
 use crate::url::UrlPath;
 
 use super::pages_in;
@@ -63,107 +63,195 @@ pub fn context(lang: &Lang) -> SearchCtx {
     }
 }
 
-#[derive(Serialize)]
-struct Index<'a> {
-    pages: Vec<[&'a str; 3]>,
-    words: BTreeMap<String, Vec<u32>>,
-    stop: Vec<String>,
-}
-
-/// Every language's index by output path.
-pub fn render(site: &Site, config: &Config) -> BTreeMap<String, Vec<u8>> {
-    config
-        .langs()
-        .map(|lang| {
-            (
-                index_url(lang).output_file(),
-                index(site, lang).into_bytes(),
-            )
-        })
-        .collect()
+/// Every language's index by output path, with each language's words.
+pub fn render(
+    site: &Site,
+    config: &Config,
+) -> (BTreeMap<String, Vec<u8>>, BTreeMap<Lang, Postings>) {
+    let mut files = BTreeMap::new();
+    let mut kept = BTreeMap::new();
+    for lang in config.langs() {
+        let postings = Postings::of(site, lang);
+        files.insert(
+            index_url(lang).output_file(),
+            postings.json(site, lang).into_bytes(),
+        );
+        kept.insert(lang.clone(), postings);
+    }
+    (files, kept)
 }
 
 /// The index of one language, as JSON.
 pub fn index(site: &Site, lang: &Lang) -> String {
-    let pages: Vec<_> = pages_in(site, lang).map(|(_, p)| p).collect();
-    // Pages fold in parallel runs, each collecting its own lists (a page's folded text is
-    // dropped once its words are counted); runs merge in page order, so every list
-    // stays ascending.
-    let found = pages
-        .par_iter()
-        .enumerate()
-        .fold(Words::default, |mut found, (n, p)| {
-            let fm = &p.doc.front;
-            // Words never span the parts, so each part is folded on its own, and the
-            // body's spaces need not be tidied.
-            let body = html_text_untidy(&p.html);
-            let parts = [
-                fold(&fm.title),
-                fold(fm.description.as_deref().unwrap_or("")),
-                fold(&body),
-            ];
-            let n = n as u32;
-            for w in parts.iter().flat_map(|t| words_of(t)) {
-                // Few words are new: look up by `&str` (once), allocate a key only for
-                // those.
-                match found.get_mut(w) {
-                    // A word seen before on this page was just pushed: keep each page once.
-                    Some(ids) => {
-                        if ids.last() != Some(&n) {
-                            ids.push(n);
+    Postings::of(site, lang).json(site, lang)
+}
+
+/// A language's search words: for each word, the ascending numbers (in index order) of
+/// the pages it is on, stop words included; and each page's description. The dev server
+/// keeps them, so an edited page changes only its own words.
+#[derive(Debug, Clone, Default)]
+pub struct Postings {
+    words: BTreeMap<String, Vec<u32>>,
+    descriptions: Vec<String>,
+}
+
+impl Postings {
+    /// The words of every page of `lang`.
+    pub fn of(site: &Site, lang: &Lang) -> Postings {
+        let pages: Vec<_> = pages_in(site, lang).map(|(_, p)| p).collect();
+        // Pages fold in parallel runs, each collecting its own lists (a page's folded
+        // text is dropped once its words are counted); runs merge in page order, so
+        // every list stays ascending.
+        let found = pages
+            .par_iter()
+            .enumerate()
+            .fold(Words::default, |mut found, (n, p)| {
+                let n = n as u32;
+                for part in folded_parts(p) {
+                    for w in words_of(&part) {
+                        // Few words are new: look up by `&str` (once), allocate a key
+                        // only for those.
+                        match found.get_mut(w) {
+                            // A word seen before on this page was just pushed: keep
+                            // each page once.
+                            Some(ids) => {
+                                if ids.last() != Some(&n) {
+                                    ids.push(n);
+                                }
+                            }
+                            None => {
+                                found.insert(w.to_string(), vec![n]);
+                            }
                         }
                     }
-                    None => {
-                        found.insert(w.to_string(), vec![n]);
-                    }
                 }
-            }
-            found
-        })
-        .reduce(Words::default, |mut all, run| {
-            for (w, ids) in run {
-                all.entry(w).or_default().extend(ids);
-            }
-            all
-        });
-    let descriptions: Vec<String> = pages
-        .par_iter()
-        .map(|p| {
-            let fm = &p.doc.front;
-            let d = fm
-                .description
-                .clone()
-                .unwrap_or_else(|| html_text(p.summary.as_deref().unwrap_or("")));
-            shorten(d.trim())
-        })
-        .collect();
-    let mut words: BTreeMap<String, Vec<u32>> = found.into_iter().collect();
-    let mut stop = Vec::new();
-    if pages.len() >= 20 {
-        words.retain(|w, ids| {
-            let common = ids.len() * 2 > pages.len();
-            if common {
-                stop.push(w.clone());
-            }
-            !common
-        });
-    }
-    for ids in words.values_mut() {
-        let mut previous = 0;
-        for id in ids.iter_mut() {
-            (*id, previous) = (*id - previous, *id);
+                found
+            })
+            .reduce(Words::default, |mut all, run| {
+                for (w, ids) in run {
+                    all.entry(w).or_default().extend(ids);
+                }
+                all
+            });
+        Postings {
+            words: found.into_iter().collect(),
+            descriptions: pages.par_iter().map(|p| description(p)).collect(),
         }
     }
-    let index = Index {
-        pages: pages
+
+    /// Takes `now`, number `n` of the index, in place of `before` (the same page
+    /// before an edit of its text).
+    pub fn replace(&mut self, n: usize, before: &Page, now: &Page) {
+        let id = n as u32;
+        let (old, new) = (page_words(before), page_words(now));
+        for w in old.difference(&new) {
+            if let Some(ids) = self.words.get_mut(w) {
+                ids.retain(|&i| i != id);
+                if ids.is_empty() {
+                    self.words.remove(w);
+                }
+            }
+        }
+        for w in new.difference(&old) {
+            let ids = self.words.entry(w.clone()).or_default();
+            if let Err(at) = ids.binary_search(&id) {
+                ids.insert(at, id);
+            }
+        }
+        if let Some(d) = self.descriptions.get_mut(n) {
+            *d = description(now);
+        }
+    }
+
+    /// The index as JSON: `pages` from `site` (the pages the words were taken from),
+    /// words on more than half of the pages (of 20 or more) moved to `stop`, page
+    /// lists as gaps.
+    pub fn json(&self, site: &Site, lang: &Lang) -> String {
+        let pages: Vec<[&str; 3]> = pages_in(site, lang)
+            .zip(&self.descriptions)
+            .map(|((_, p), d)| [p.doc.front.title.as_str(), p.url.as_str(), d.as_str()])
+            .collect();
+        let count = pages.len();
+        let common = |ids: &Vec<u32>| count >= 20 && ids.len() * 2 > count;
+        let stop: Vec<&str> = self
+            .words
             .iter()
-            .zip(&descriptions)
-            .map(|(p, d)| [p.doc.front.title.as_str(), p.url.as_str(), d.as_str()])
-            .collect(),
-        words,
-        stop,
-    };
-    serde_json::to_string(&index).unwrap_or_default()
+            .filter(|(_, ids)| common(ids))
+            .map(|(w, _)| w.as_str())
+            .collect();
+        let index = Index {
+            pages,
+            words: IndexWords(
+                self.words
+                    .iter()
+                    .filter(|(_, ids)| !common(ids))
+                    .map(|(w, ids)| (w.as_str(), Gaps(ids)))
+                    .collect(),
+            ),
+            stop,
+        };
+        serde_json::to_string(&index).unwrap_or_default()
+    }
+}
+
+#[derive(Serialize)]
+struct Index<'a> {
+    pages: Vec<[&'a str; 3]>,
+    words: IndexWords<'a>,
+    stop: Vec<&'a str>,
+}
+
+/// Words in order with their page lists.
+struct IndexWords<'a>(Vec<(&'a str, Gaps<'a>)>);
+
+impl Serialize for IndexWords<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(w, g)| (w, g)))
+    }
+}
+
+/// Ascending page numbers, written as the gaps between them.
+struct Gaps<'a>(&'a [u32]);
+
+impl Serialize for Gaps<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut previous = 0;
+        s.collect_seq(self.0.iter().map(|&id| {
+            let gap = id - previous;
+            previous = id;
+            gap
+        }))
+    }
+}
+
+/// A page's title, description and body, folded. Words never span the parts, so each
+/// part is folded on its own, and the body's spaces need not be tidied.
+fn folded_parts(p: &Page) -> [String; 3] {
+    let fm = &p.doc.front;
+    [
+        fold(&fm.title),
+        fold(fm.description.as_deref().unwrap_or("")),
+        fold(&html_text_untidy(&p.html)),
+    ]
+}
+
+/// The distinct words of a page.
+fn page_words(p: &Page) -> BTreeSet<String> {
+    folded_parts(p)
+        .iter()
+        .flat_map(|t| words_of(t).map(str::to_string))
+        .collect()
+}
+
+/// What a result shows under the title: the description, else the summary's text.
+fn description(p: &Page) -> String {
+    let d = p
+        .doc
+        .front
+        .description
+        .clone()
+        .unwrap_or_else(|| html_text(p.summary.as_deref().unwrap_or("")));
+    shorten(d.trim())
 }
 
 /// The distinct search words of a text: folded, split on anything not a letter or

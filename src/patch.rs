@@ -1,0 +1,318 @@
+//! The dev server's quick rebuild: the last build patched, when only the text of
+//! content pages changed.
+//!
+//! Takes the last build (its site, output and warnings, and what it was made with) and
+//! the inputs read again. When every input but the text of some content pages is as it
+//! was, and each edited page kept its front matter, where its links go and its ids,
+//! produces the new build by resolving only the edited pages and rendering again only
+//! the files whose template context the edit reached: the page itself, the pages that
+//! list its summary (its section, its terms), and pages whose notice of newer
+//! translations changed. The search words and feeds follow; the links of the rendered
+//! files are checked. Declines everything else (any other change, any problem): the
+//! caller then builds in full, which also reports the problems.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use crate::document::{Document, ParseOptions};
+use crate::lang::Lang;
+use crate::publish::{feed, pages_in, search};
+use crate::render::{self, Teras};
+use crate::render_memo::site_inputs;
+use crate::sources::Sources;
+use crate::translations::Status;
+use crate::{Generated, Kept};
+
+/// A good build, kept to patch the next one from.
+pub(crate) struct Last {
+    /// Fingerprint of every input but the content pages (and the lock file).
+    inputs: u64,
+    /// The content pages the build read, in order.
+    pages: Vec<(PathBuf, Arc<str>)>,
+    pub generated: Generated,
+    kept: Kept,
+    /// Each language's fingerprint of what all its pages share in their context.
+    shared: BTreeMap<Lang, u64>,
+}
+
+/// What a patch did: files parsed, files rendered.
+pub(crate) struct Patched {
+    pub parsed: usize,
+    pub rendered: usize,
+}
+
+impl Last {
+    pub fn new(
+        config: &Config,
+        sources: &Sources,
+        drafts: bool,
+        generated: Generated,
+        kept: Kept,
+    ) -> Last {
+        let teras = render::teras(&kept.theme, &generated.site, &kept.config, &kept.data);
+        Last {
+            inputs: inputs(sources, config, drafts),
+            pages: sources
+                .pages
+                .iter()
+                .map(|s| (s.path.clone(), s.text.clone()))
+                .collect(),
+            shared: fingerprints(&teras),
+            generated,
+            kept,
+        }
+    }
+
+    /// The files and warnings to show.
+    pub fn preview(&self) -> crate::session::Preview {
+        crate::session::Preview {
+            output: self.generated.output.clone(),
+            warnings: self.generated.warnings.clone(),
+        }
+    }
+
+    /// Makes this the build of `sources`, if only page texts changed and the edits
+    /// allow a patch. `None` when it declines; the build may be half patched then, so
+    /// the caller must drop it.
+    pub fn patch(&mut self, config: &Config, sources: &Sources, drafts: bool) -> Option<Patched> {
+        if inputs(sources, config, drafts) != self.inputs || sources.pages.len() != self.pages.len()
+        {
+            return None;
+        }
+        let mut edited = Vec::new();
+        for (k, (s, (path, text))) in sources.pages.iter().zip(&self.pages).enumerate() {
+            if s.path != *path {
+                return None;
+            }
+            if !Arc::ptr_eq(&s.text, text) && s.text != *text {
+                edited.push(k);
+            }
+        }
+        if edited.is_empty() {
+            return Some(Patched {
+                parsed: 0,
+                rendered: 0,
+            });
+        }
+        let docs = self.parse(config, sources, &edited)?;
+        let Last {
+            generated, kept, ..
+        } = self;
+        let site = &mut generated.site;
+        let mut before = Vec::with_capacity(docs.len());
+        for (i, doc) in docs {
+            before.push((i, site.replace_body(i, doc).ok()?));
+        }
+        // Links into the page (checked in content and in the output) find the same ids.
+        if before
+            .iter()
+            .any(|(i, old)| ids(old.html.as_bytes()) != ids(site.pages[*i].html.as_bytes()))
+        {
+            return None;
+        }
+        let mut status = Status::check(site, config, &kept.lock);
+        status.count_missing_messages(&kept.locales);
+        let mut pages: BTreeSet<usize> = before.iter().map(|(i, _)| *i).collect();
+        for (i, page) in site.pages.iter_mut().enumerate() {
+            let newer: Vec<Lang> = status
+                .newer_than(page.doc.key.as_str(), &page.doc.lang)
+                .into_iter()
+                .cloned()
+                .collect();
+            if newer != page.newer {
+                page.newer = newer;
+                pages.insert(i);
+            }
+        }
+        // A summary shows in its section's and its terms' lists (and, for events, on
+        // every page: the fingerprints below decline that).
+        let mut terms = BTreeSet::new();
+        for (i, old) in &before {
+            if old.summary != site.pages[*i].summary {
+                pages.extend(site.pages[*i].parent);
+                for (t, tax) in site.taxonomies.iter().enumerate() {
+                    for (n, term) in tax.terms.iter().enumerate() {
+                        if term.pages.contains(i) {
+                            terms.insert((t, n));
+                        }
+                    }
+                }
+            }
+        }
+        let site = &generated.site;
+        let teras = render::teras(&kept.theme, site, &kept.config, &kept.data);
+        if fingerprints(&teras) != self.shared {
+            return None;
+        }
+        let pages: Vec<usize> = pages.into_iter().collect();
+        let terms: Vec<(usize, usize)> = terms.into_iter().collect();
+        let files =
+            render::render_some(site, &kept.theme, &kept.config, &teras, &pages, &terms).ok()?;
+        let rendered_count = files.len();
+        let output = &mut generated.output;
+        let mut rendered = BTreeSet::new();
+        let mut ids_moved = false;
+        for (path, bytes) in files {
+            let old = output.files.insert(path.clone(), bytes.clone());
+            ids_moved |= old.is_none_or(|o| ids(&o) != ids(&bytes));
+            rendered.insert(path);
+        }
+        let mut langs = BTreeSet::new();
+        for (i, old) in &before {
+            let lang = &site.pages[*i].doc.lang;
+            let n = pages_in(site, lang).position(|(j, _)| j == *i)?;
+            kept.search.get_mut(lang)?.replace(n, old, &site.pages[*i]);
+            langs.insert(lang.clone());
+        }
+        for lang in &langs {
+            let json = kept.search.get(lang)?.json(site, lang);
+            output.files.insert(
+                search::index_url(lang).output_file(),
+                json.into_bytes().into(),
+            );
+        }
+        for (path, bytes) in feed::render(site, &kept.config, Some(&kept.locales)).ok()? {
+            output.files.insert(path, bytes.into());
+        }
+        let found = if ids_moved {
+            crate::check::output_links(output, &site.reported_anchors)
+        } else {
+            crate::check::output_links_in(output, &site.reported_anchors, &rendered)
+        };
+        let (broken, anchors): (Vec<_>, Vec<_>) = found.into_iter().partition(Diagnostic::is_error);
+        if !broken.is_empty() {
+            return None;
+        }
+        kept.link_warnings = if ids_moved {
+            anchors
+        } else {
+            // The check lists files in path order, each file's links in order.
+            let mut all: Vec<Diagnostic> = kept
+                .link_warnings
+                .iter()
+                .filter(|w| !w.path.to_str().is_some_and(|p| rendered.contains(p)))
+                .cloned()
+                .chain(anchors)
+                .collect();
+            all.sort_by(|a, b| a.path.as_os_str().cmp(b.path.as_os_str()));
+            all
+        };
+        generated.warnings = kept
+            .base_warnings
+            .iter()
+            .chain(&site.warnings)
+            .chain(&status.warnings)
+            .chain(&kept.link_warnings)
+            .cloned()
+            .collect();
+        generated.status = status;
+        for &k in &edited {
+            self.pages[k].1 = sources.pages[k].text.clone();
+        }
+        Some(Patched {
+            parsed: edited.len(),
+            rendered: rendered_count,
+        })
+    }
+
+    /// Parses the edited pages `edited` (indices into `sources.pages`); with the index of
+    /// each in the site. `None` when one does not parse, is not in the site (drafts,
+    /// future pages) or changed more than its text.
+    fn parse(
+        &self,
+        config: &Config,
+        sources: &Sources,
+        edited: &[usize],
+    ) -> Option<Vec<(usize, Document)>> {
+        let langs: Vec<&str> = config.langs().map(Lang::as_str).collect();
+        let taxonomies: Vec<&str> = config.taxonomies.iter().map(|t| t.name.as_str()).collect();
+        let opts = ParseOptions {
+            langs: &langs,
+            taxonomies: &taxonomies,
+            sanitize: !config.unsafe_html,
+        };
+        let site = &self.generated.site;
+        let index: HashMap<&Path, usize> = site
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.doc.path.as_path(), i))
+            .collect();
+        edited
+            .iter()
+            .map(|&k| {
+                let doc = Document::parse(&sources.pages[k], opts).ok()?;
+                let i = *index.get(doc.path.as_path())?;
+                same_shape(&site.pages[i].doc, &doc).then_some((i, doc))
+            })
+            .collect()
+    }
+}
+
+/// The inputs a patch needs unchanged: everything the render memo watches, and the
+/// lock file (it decides which translations are stale).
+fn inputs(sources: &Sources, config: &Config, drafts: bool) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    site_inputs(sources, config, drafts).hash(&mut h);
+    sources.lock.hash(&mut h);
+    h.finish()
+}
+
+fn fingerprints(teras: &Teras) -> BTreeMap<Lang, u64> {
+    teras.iter().map(|(l, (_, f))| (l.clone(), *f)).collect()
+}
+
+/// Whether `new` differs from `old` in its text only: the same front matter, links to
+/// the same places, the same headings and in-page fragments.
+fn same_shape(old: &Document, new: &Document) -> bool {
+    let links = |d: &Document| {
+        d.body
+            .links
+            .iter()
+            .map(|l| (l.key.clone(), l.lang.clone(), l.fragment.clone()))
+            .collect::<Vec<_>>()
+    };
+    let fragments = |d: &Document| {
+        d.body
+            .local_fragments
+            .iter()
+            .map(|(f, _)| f.clone())
+            .collect::<Vec<_>>()
+    };
+    old.front == new.front
+        && old.key == new.key
+        && old.lang == new.lang
+        && old.body.headings == new.body.headings
+        && links(old) == links(new)
+        && fragments(old) == fragments(new)
+}
+
+/// Every `id='…'`/`id="…"` value of an HTML text (also of `data-id` and the like: a
+/// change there only costs the full link check), sorted.
+fn ids(html: &[u8]) -> Vec<&[u8]> {
+    let mut found: Vec<&[u8]> = memchr::memmem::find_iter(html, b"id=")
+        .filter_map(|at| {
+            let quote = *html.get(at + 3).filter(|q| matches!(q, b'"' | b'\''))?;
+            let value = &html[at + 4..];
+            memchr::memchr(quote, value).map(|end| &value[..end])
+        })
+        .collect();
+    found.sort_unstable();
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_found_and_sorted() {
+        let html = br#"<h2 id="b">B</h2><p data-id="x"><a id="a" href="/">x</a></p>"#;
+        assert_eq!(ids(html), vec![&b"a"[..], &b"b"[..], &b"x"[..]]);
+        assert_eq!(ids(b"<p id='c' title=\"id=\">"), vec![&b"c"[..]]);
+    }
+}
