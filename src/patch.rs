@@ -174,8 +174,15 @@ impl Last {
                 json.into_bytes().into(),
             );
         }
-        for (path, bytes) in feed::render(site, &kept.config, Some(&kept.locales)).ok()? {
-            output.files.insert(path, bytes.into());
+        // Feeds carry the bodies of dated articles.
+        let in_feeds = |i: usize| {
+            let p = &site.pages[i];
+            crate::publish::is_article(p) && p.doc.front.date.is_some()
+        };
+        if before.iter().any(|(i, _)| in_feeds(*i)) {
+            for (path, bytes) in feed::render(site, &kept.config, Some(&kept.locales)).ok()? {
+                output.files.insert(path, bytes.into());
+            }
         }
         let found = if ids_moved {
             crate::check::output_links(output, &site.reported_anchors)

@@ -52,18 +52,26 @@ pub fn render(
     }
     let mut files = BTreeMap::new();
     for lang in config.langs() {
-        let mut pages: Vec<&Page> = pages_in(site, lang)
+        let pages: Vec<&Page> = pages_in(site, lang)
             .map(|(_, p)| p)
             .filter(|p| is_article(p) && p.doc.front.date.is_some())
             .filter(|p| sections.is_none_or(|s| in_sections(&p.doc.key, s)))
             .collect();
-        pages.sort_by_key(|p| {
-            (
-                std::cmp::Reverse(p.doc.front.date.as_ref().map(time::instant)),
-                p.doc.key.as_str(),
-            )
-        });
-        pages.truncate(config.feeds.limit);
+        // The newest `limit` pages, newest first (keys break ties): selected, then only
+        // those sorted.
+        let mut dated: Vec<_> = pages
+            .into_iter()
+            .map(|p| {
+                let when = std::cmp::Reverse(p.doc.front.date.as_ref().map(time::instant));
+                ((when, p.doc.key.as_str()), p)
+            })
+            .collect();
+        if dated.len() > config.feeds.limit {
+            dated.select_nth_unstable_by(config.feeds.limit, |a, b| a.0.cmp(&b.0));
+            dated.truncate(config.feeds.limit);
+        }
+        dated.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let pages: Vec<&Page> = dated.into_iter().map(|(_, p)| p).collect();
         let title = site_title(site, config, locales, lang);
         let feed = atom(site, config, lang, &title, &pages);
         files.insert(url(lang).output_file(), feed.into_bytes());
