@@ -207,18 +207,41 @@ fn stages(c: &mut Criterion) {
     g.bench_function("generate", |b| {
         b.iter(|| diptych::generate(&inputs.config, &inputs.sources, false).expect("generate"))
     });
-    g.bench_function("serve_rebuild_one_page", |b| {
-        let mut session = Session::new(root.clone(), false);
-        session.rebuild().expect("first build");
-        let page = root.join("content/energie/_index.nl.md");
-        let text = std::fs::read_to_string(&page).expect("page");
-        let mut n = 0u64;
-        b.iter(|| {
-            n += 1;
-            std::fs::write(&page, format!("{text}\nEdit {n}.\n")).expect("edit");
-            session.rebuild().expect("rebuild")
-        })
-    });
+    // The dev server after an edit: of a section's text, of an article's text (it is in
+    // the feeds too), both patched; and of an article's title, which builds in full.
+    type Edit = fn(&str, u64) -> String;
+    let edits: [(&str, &str, Edit); 3] = [
+        (
+            "serve_rebuild_section_text",
+            "content/energie/_index.nl.md",
+            |t, n| format!("{t}\nEdit {n}.\n"),
+        ),
+        (
+            "serve_rebuild_article_text",
+            "content/energie/p00000.nl.md",
+            |t, n| format!("{t}\nEdit {n}.\n"),
+        ),
+        (
+            "serve_rebuild_article_title",
+            "content/energie/p00000.nl.md",
+            |t, n| t.replacen("title: \"", &format!("title: \"{n} "), 1),
+        ),
+    ];
+    for (name, file, edit) in edits {
+        g.bench_function(name, |b| {
+            let mut session = Session::new(root.clone(), false);
+            session.rebuild().expect("first build");
+            let page = root.join(file);
+            let text = std::fs::read_to_string(&page).expect("page");
+            let mut n = 0u64;
+            b.iter(|| {
+                n += 1;
+                std::fs::write(&page, edit(&text, n)).expect("edit");
+                session.rebuild().expect("rebuild")
+            });
+            std::fs::write(&page, &text).expect("restore");
+        });
+    }
     g.finish();
 }
 
