@@ -132,9 +132,15 @@ fn rebuild(session: &mut Session, shared: &Shared) {
                 eprint!("{w}");
             }
             eprintln!(
-                "rebuilt in {} ms ({} file(s) parsed, {} warning(s))",
+                "rebuilt in {} ms ({} file(s) parsed, {} rendered{}, {} warning(s))",
                 took.as_millis(),
                 session.parsed_last_time(),
+                session.rendered_last_time(),
+                if session.patched_last_time() {
+                    ", the rest kept"
+                } else {
+                    ""
+                },
                 g.warnings.len()
             );
             shown.files = Arc::new(g.output);
