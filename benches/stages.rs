@@ -205,7 +205,11 @@ fn stages(c: &mut Criterion) {
         b.iter(|| output.write(&out).expect("write"))
     });
     g.bench_function("generate", |b| {
-        b.iter(|| diptych::generate(&inputs.config, &inputs.sources, false).expect("generate"))
+        b.iter_batched(
+            || inputs.sources.clone(),
+            |sources| diptych::generate(&inputs.config, sources, false).expect("generate"),
+            BatchSize::LargeInput,
+        )
     });
     // The dev server after an edit: of a section's text, of an article's text (it is in
     // the feeds too), both patched; and of an article's title, which builds in full.

@@ -29,7 +29,8 @@ pub struct Document {
     pub key: PageKey,
     pub front: FrontMatter,
     pub body: Markdown,
-    /// The file's text, kept for locating link errors found later.
+    /// The file's text, kept for locating problems found later and for the translation
+    /// check (a one-off build then drops it: [`crate::site::Site::drop_texts`]).
     pub text: Arc<str>,
     /// Byte offset where the markdown body starts.
     pub body_start: usize,

@@ -104,7 +104,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
     let mut clock = Stages::start();
     let sources = Sources::load(&config)?;
     clock.lap("load");
-    let generated = generate(&config, &sources, opts.drafts)?;
+    let generated = generate(&config, sources, opts.drafts)?;
     if opts.strict && !generated.warnings.is_empty() {
         return Err(Error::Content(generated.warnings));
     }
@@ -124,15 +124,16 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
 }
 
 /// Parses, assembles and renders the site in memory (no disk writes).
-pub fn generate(config: &Config, sources: &Sources, drafts: bool) -> Result<Generated> {
-    generate_with(config, sources, drafts, &mut ParseCache::default())
+pub fn generate(config: &Config, mut sources: Sources, drafts: bool) -> Result<Generated> {
+    generate_with(config, &mut sources, drafts, &mut ParseCache::default())
 }
 
 /// [`generate`], re-parsing only the pages `cache` does not hold (the dev server's
-/// rebuilds).
+/// rebuilds). When the cache keeps nothing, the content pages are taken out of
+/// `sources` once parsed, so that their texts are freed before rendering.
 pub fn generate_with(
     config: &Config,
-    sources: &Sources,
+    sources: &mut Sources,
     drafts: bool,
     cache: &mut ParseCache,
 ) -> Result<Generated> {
@@ -159,13 +160,18 @@ pub(crate) struct Kept {
 /// [`generate_with`], also handing back what the build made on the way.
 pub(crate) fn generate_kept(
     config: &Config,
-    sources: &Sources,
+    sources: &mut Sources,
     drafts: bool,
     cache: &mut ParseCache,
 ) -> Result<(Generated, Kept)> {
     let mut clock = Stages::start();
     let mut errors = Vec::new();
     let docs = cache.parse_all(config, sources, &mut errors);
+    if !cache.keep {
+        // The documents hold the texts now; they go once the translations are checked.
+        sources.pages = Vec::new();
+    }
+    let sources = &*sources;
     clock.lap("parse");
     let data = data::load(sources)
         .map_err(|mut e| errors.append(&mut e))
@@ -221,6 +227,10 @@ pub(crate) fn generate_kept(
             .into_iter()
             .cloned()
             .collect();
+    }
+    if !cache.keep {
+        // Nothing reads the source texts from here on: free them before rendering.
+        site.drop_texts();
     }
     clock.lap("translations");
     // Every output names the site the same way: site.yaml, else Fluent, else home.
@@ -290,7 +300,7 @@ pub struct CheckReport {
 pub fn check(root: &Path, drafts: bool) -> Result<CheckReport> {
     let config = Config::load(root)?;
     let sources = Sources::load(&config)?;
-    let (diagnostics, status) = match generate(&config, &sources, drafts) {
+    let (diagnostics, status) = match generate(&config, sources, drafts) {
         Ok(g) => (g.warnings, g.status),
         Err(Error::Content(d)) => (d, translations::Status::default()),
         Err(other) => return Err(other),

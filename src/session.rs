@@ -149,7 +149,7 @@ impl Session {
         let mut clock = crate::Stages::start();
         let mut config = Config::load(&self.root)?;
         config.today = Some(preview_today());
-        let sources = Sources::load_with(&config, &mut self.files)?;
+        let mut sources = Sources::load_with(&config, &mut self.files)?;
         clock.lap("load");
         if let Some(last) = &mut self.last {
             if let Some(done) = last.patch(&config, &sources, self.drafts) {
@@ -160,7 +160,7 @@ impl Session {
             }
             self.last = None;
         }
-        let (generated, kept) = generate_kept(&config, &sources, self.drafts, &mut self.cache)?;
+        let (generated, kept) = generate_kept(&config, &mut sources, self.drafts, &mut self.cache)?;
         self.patched = false;
         self.parsed = self.cache.parsed;
         self.rendered = self.cache.render.as_ref().map_or(0, |m| m.rendered);
@@ -222,7 +222,7 @@ mod tests {
         let mut config = Config::load(root).unwrap();
         config.today = Some(preview_today());
         let sources = Sources::load(&config).unwrap();
-        let g = crate::generate(&config, &sources, false).unwrap();
+        let g = crate::generate(&config, sources, false).unwrap();
         (g.output, g.warnings.iter().map(|w| w.to_string()).collect())
     }
 

@@ -173,6 +173,15 @@ impl Site {
         }
     }
 
+    /// Empties every page's source text (`doc.text`), which only assembling and the
+    /// translation check read: a one-off build renders without them.
+    pub fn drop_texts(&mut self) {
+        let empty: std::sync::Arc<str> = std::sync::Arc::from("");
+        for page in &mut self.pages {
+            page.doc.text = empty.clone();
+        }
+    }
+
     /// Adds a document under its section, computing its URL from the section's.
     fn place(&mut self, doc: Document) -> Result<(), Diagnostic> {
         let lang = doc.lang.clone();

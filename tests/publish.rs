@@ -138,7 +138,7 @@ fn sitemap_becomes_an_index_past_the_limit() {
     let (_tmp, root) = common::site("publish-site");
     let config = Config::load(&root).unwrap();
     let sources = Sources::load(&config).unwrap();
-    let generated = diptych::generate(&config, &sources, false).unwrap();
+    let generated = diptych::generate(&config, sources, false).unwrap();
     let whole = diptych::publish::sitemap::render(&generated.site, &config, 50_000);
     let all = urlset(std::str::from_utf8(&whole["sitemap.xml"]).unwrap());
     let split = diptych::publish::sitemap::render(&generated.site, &config, 7);
