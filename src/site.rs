@@ -183,7 +183,7 @@ impl Site {
     }
 
     /// Adds a document under its section, computing its URL from the section's.
-    fn place(&mut self, doc: Document) -> Result<(), Diagnostic> {
+    fn place(&mut self, mut doc: Document) -> Result<(), Diagnostic> {
         let lang = doc.lang.clone();
         let (kind, parent) = match doc.key.parent() {
             None => (Kind::Home, None),
@@ -225,7 +225,8 @@ impl Site {
             .entry(doc.key.clone())
             .or_default()
             .insert(lang, index);
-        let summary = doc.body.summary.clone();
+        // Moved, not copied: the page's summary is the one resolved and rendered.
+        let summary = doc.body.summary.take();
         self.pages.push(Page {
             doc,
             kind,
