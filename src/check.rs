@@ -8,7 +8,7 @@
 //! not built (errors).
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -257,28 +257,65 @@ fn template_calls(templates: &[TextFile]) -> Vec<Call<'_>> {
 /// Every root-relative `href`/`src` in the built HTML must name a built file (else an
 /// error), and its `#fragment` an `id` in that file (else a warning, unless `reported`
 /// — `url#fragment` strings from content — already said so with a line and column).
-pub fn output_links(
-    output: &Output,
-    reported: &std::collections::BTreeSet<String>,
-) -> Vec<Diagnostic> {
-    output_links_scanned(output, reported, LinkScan::default())
+pub fn output_links(output: &Output, reported: &BTreeSet<String>) -> Vec<Diagnostic> {
+    LinkScan::default().finish(output, reported)
 }
 
-/// Byte ranges of link values in a file.
-type Ranges = Vec<(usize, usize)>;
+/// [`output_links`] of the files `only` (the pages a dev-server rebuild rendered
+/// again), looking targets up in `output` as they come.
+pub fn output_links_in(
+    output: &Output,
+    reported: &BTreeSet<String>,
+    only: &BTreeSet<String>,
+) -> Vec<Diagnostic> {
+    let links = Links {
+        file: |t: &str| output.files.get(t).map(|b| &b[..]),
+        reported,
+        complete: true,
+    };
+    let mut problems: Vec<Diagnostic> = only
+        .iter()
+        .filter(|p| p.ends_with(".html"))
+        .filter_map(|p| {
+            let text = output
+                .files
+                .get(p)
+                .filter(|b| std::str::from_utf8(b).is_ok())?;
+            Some(links.problems(p, text, links.scan(p, text)))
+        })
+        .flatten()
+        .collect();
+    problems.dedup();
+    problems
+}
 
-/// Where the `href` and `src` values are in each UTF-8 HTML file of an output: the
-/// part of the link check that reads every byte, done before files are added (the
-/// build runs it beside publishing). Files are only ever added to an output, never
-/// replaced, so the positions stay valid.
+/// The link check of the HTML files an output has so far: the part that reads every
+/// byte, done before the published files are added (the build runs it beside
+/// publishing). Links to files already built are settled at once; the few to files not
+/// built yet (feeds, static files) wait for [`LinkScan::finish`]. Files are only ever
+/// added to an output, never replaced, so what is settled stays settled.
 #[derive(Default)]
 pub struct LinkScan {
-    files: HashMap<String, Ranges>,
+    /// What each scanned file left, in the order of its links.
+    files: HashMap<String, Vec<Seen>>,
+}
+
+/// A link the scan found broken, or could not settle yet.
+enum Seen {
+    Problem(Box<Diagnostic>),
+    /// The byte range of a link to a file not built yet.
+    Pending(usize, usize),
 }
 
 impl LinkScan {
-    /// Scans every HTML file of `output`.
-    pub fn of(output: &Output) -> LinkScan {
+    /// Checks every UTF-8 HTML file of `output` against the files it has so far.
+    pub fn of(output: &Output, reported: &BTreeSet<String>) -> LinkScan {
+        let built = built(output);
+        let links = Links {
+            file: |t: &str| built.get(t).copied(),
+            reported,
+            complete: false,
+        };
         LinkScan {
             files: output
                 .files
@@ -286,138 +323,127 @@ impl LinkScan {
                 .filter(|(p, _)| p.ends_with(".html"))
                 .filter_map(|(p, b)| {
                     std::str::from_utf8(b).ok()?;
-                    // Links to an id of the same page (`#main`) are settled here already.
-                    let mut ranges = link_ranges(b);
-                    ranges.retain(|&(a, z)| {
-                        !std::str::from_utf8(&b[a..z]).is_ok_and(|url| own_id_found(b, url))
-                    });
-                    Some((p.clone(), ranges))
+                    Some((p.clone(), links.scan(p, b)))
                 })
                 .collect(),
         }
     }
-}
 
-/// [`output_links`], taking the positions of links from `scan` where it has them.
-pub fn output_links_scanned(
-    output: &Output,
-    reported: &std::collections::BTreeSet<String>,
-    scan: LinkScan,
-) -> Vec<Diagnostic> {
-    links_checked(output, reported, scan)
-}
-
-/// [`output_links`] of the files `only` (the pages a dev-server rebuild rendered
-/// again), looking targets up in `output` as they come.
-pub fn output_links_in(
-    output: &Output,
-    reported: &std::collections::BTreeSet<String>,
-    only: &std::collections::BTreeSet<String>,
-) -> Vec<Diagnostic> {
-    let exists = |t: &str| output.files.contains_key(t);
-    let text_of = |t: &str| {
-        output
+    /// The problems, once `output` is complete: pending links are checked again, and
+    /// HTML files added since the scan are checked whole.
+    pub fn finish(mut self, output: &Output, reported: &BTreeSet<String>) -> Vec<Diagnostic> {
+        let html: Vec<_> = output
             .files
-            .get(t)
-            .filter(|b| t.ends_with(".html") && std::str::from_utf8(b).is_ok())
-            .map(|b| &b[..])
-    };
-    let mut problems: Vec<Diagnostic> = only
-        .iter()
-        .filter(|p| p.ends_with(".html"))
-        .filter_map(|p| Some((p, text_of(p)?)))
-        .flat_map(|(p, text)| {
-            let ranges = link_ranges(text);
-            file_links(p, text, &ranges, &exists, &text_of, reported)
-        })
-        .collect();
-    problems.dedup();
-    problems
-}
-
-fn links_checked(
-    output: &Output,
-    reported: &std::collections::BTreeSet<String>,
-    mut scan: LinkScan,
-) -> Vec<Diagnostic> {
-    // Every HTML file that is UTF-8, with where its links are.
-    let html: Vec<(&String, &[u8], Ranges)> = output
-        .files
-        .iter()
-        .filter(|(p, _)| p.ends_with(".html"))
-        .filter_map(|(p, b)| match scan.files.remove(p.as_str()) {
-            Some(ranges) => Some((p, &b[..], ranges)),
-            None => std::str::from_utf8(b)
-                .ok()
-                .map(|_| (p, &b[..], link_ranges(b))),
-        })
-        .collect();
-    // Few links carry a `#fragment`: look for `id="…"` in their target when one does,
-    // rather than collecting every id of every page first.
-    let texts: HashMap<&str, &[u8], FastHash> =
-        html.iter().map(|(p, t, _)| (p.as_str(), *t)).collect();
-    // Hashing each path once beats comparing long shared prefixes in the BTreeMap for
-    // every link of every page; the paths are the site's own, so a fast hash will do.
-    let built: HashSet<&str, FastHash> = output.files.keys().map(String::as_str).collect();
-    let exists = |t: &str| built.contains(t);
-    let text_of = |t: &str| texts.get(t).copied();
-    let mut problems: Vec<Diagnostic> = html
-        .par_iter()
-        .flat_map_iter(|(path, text, ranges)| {
-            file_links(path, text, ranges, &exists, &text_of, reported)
-        })
-        .collect();
-    problems.dedup();
-    problems
-}
-
-/// The broken links of one built file: `exists` says whether an output path is built,
-/// `text_of` gives a built HTML file's text (to find `#fragment`s in).
-fn file_links<'o>(
-    path: &str,
-    text: &[u8],
-    ranges: &Ranges,
-    exists: &impl Fn(&str) -> bool,
-    text_of: &impl Fn(&str) -> Option<&'o [u8]>,
-    reported: &std::collections::BTreeSet<String>,
-) -> Vec<Diagnostic> {
-    let mut found = Vec::new();
-    let mut scratch = String::new();
-    for &(a, b) in ranges {
-        // Links end at a quote, so they are whole characters of a UTF-8 file.
-        let Ok(url) = std::str::from_utf8(&text[a..b]) else {
-            continue;
+            .iter()
+            .filter(|(p, _)| p.ends_with(".html"))
+            .map(|(p, b)| (p, &b[..], self.files.remove(p.as_str())))
+            .collect();
+        let built = built(output);
+        let links = Links {
+            file: |t: &str| built.get(t).copied(),
+            reported,
+            complete: true,
         };
-        let help = "fix the link in the template or content that produces it";
-        match broken(exists, text_of, path, url, &mut scratch) {
-            Some(Broken::File(why)) => found.push(
-                Diagnostic::error(
-                    "link",
-                    Path::new(path),
-                    format!("the built page links to `{url}`, {why}"),
-                )
-                .with_help(help),
-            ),
-            Some(Broken::Anchor(target, fragment, why))
-                if !reported.contains(&format!("{}#{fragment}", url_of(&target))) =>
-            {
-                found.push(
-                    Diagnostic::warning(
-                        "link",
-                        Path::new(path),
-                        format!("the built page links to `{url}`, {why}"),
-                    )
-                    .with_help(help),
-                );
-            }
-            _ => {}
-        }
+        let mut problems: Vec<Diagnostic> = html
+            .into_par_iter()
+            .flat_map_iter(|(path, text, seen)| match seen {
+                Some(seen) => links.problems(path, text, seen),
+                None if std::str::from_utf8(text).is_ok() => {
+                    links.problems(path, text, links.scan(path, text))
+                }
+                None => Vec::new(),
+            })
+            .collect();
+        problems.dedup();
+        problems
     }
-    found
 }
 
 /// The search index's fast hasher (paths are the site's own, not chosen to collide).
 type FastHash = std::hash::BuildHasherDefault<crate::publish::search::WordHasher>;
+
+/// The files of an output by path. Hashing each path once beats comparing long shared
+/// prefixes in the BTreeMap for every link of every page; the paths are the site's
+/// own, so a fast hash will do.
+fn built(output: &Output) -> HashMap<&str, &[u8], FastHash> {
+    output
+        .files
+        .iter()
+        .map(|(p, b)| (p.as_str(), &b[..]))
+        .collect()
+}
+
+/// Checks links against the files of an output.
+struct Links<'a, F> {
+    /// A built file's bytes by output path.
+    file: F,
+    reported: &'a BTreeSet<String>,
+    /// Whether every file is there: else a link to a file not built is left pending.
+    complete: bool,
+}
+
+impl<'a, F: Fn(&str) -> Option<&'a [u8]>> Links<'a, F> {
+    /// What is wrong with the links of one UTF-8 HTML file, in their order.
+    fn scan(&self, path: &str, text: &[u8]) -> Vec<Seen> {
+        let mut scratch = String::new();
+        link_ranges(text)
+            .filter_map(|range| self.check(path, text, range, &mut scratch))
+            .collect()
+    }
+
+    /// The problems among what a scan of `path` saw, its pending links checked again.
+    fn problems(&self, path: &str, text: &[u8], seen: Vec<Seen>) -> Vec<Diagnostic> {
+        let mut scratch = String::new();
+        seen.into_iter()
+            .filter_map(|s| match s {
+                Seen::Pending(a, z) => self.check(path, text, (a, z), &mut scratch),
+                problem => Some(problem),
+            })
+            .filter_map(|s| match s {
+                Seen::Problem(d) => Some(*d),
+                Seen::Pending(..) => None,
+            })
+            .collect()
+    }
+
+    /// What is wrong with the link at `a..z` of the file `from`, if anything.
+    fn check(
+        &self,
+        from: &str,
+        text: &[u8],
+        (a, z): (usize, usize),
+        scratch: &mut String,
+    ) -> Option<Seen> {
+        // Links end at a quote, so they are whole characters of a UTF-8 file.
+        let url = std::str::from_utf8(&text[a..z]).ok()?;
+        // Links to an id of the same page (`#main`) need no lookup.
+        if own_id_found(text, url) {
+            return None;
+        }
+        let problem = match broken(&self.file, from, url, scratch)? {
+            Broken::File(_) if !self.complete => return Some(Seen::Pending(a, z)),
+            Broken::File(why) => Diagnostic::error(
+                "link",
+                Path::new(from),
+                format!("the built page links to `{url}`, {why}"),
+            ),
+            Broken::Anchor(target, fragment, why)
+                if !self
+                    .reported
+                    .contains(&format!("{}#{fragment}", url_of(&target))) =>
+            {
+                Diagnostic::warning(
+                    "link",
+                    Path::new(from),
+                    format!("the built page links to `{url}`, {why}"),
+                )
+            }
+            Broken::Anchor(..) => return None,
+        };
+        let help = "fix the link in the template or content that produces it";
+        Some(Seen::Problem(Box::new(problem.with_help(help))))
+    }
+}
 
 /// Whether `url` is a link to an `id` of the page `html` itself (`#main`, `?x#main`)
 /// that the page has: a link [`broken`] would find nothing wrong with.
@@ -448,10 +474,10 @@ fn url_of(file: &str) -> String {
 }
 
 /// `scratch` holds a target that has to be built (`nl/x/` → `nl/x/index.html`), so
-/// checking a link allocates nothing unless it is broken.
+/// checking a link allocates nothing unless it is broken. `file` gives a built file's
+/// bytes; `from` is a UTF-8 HTML file.
 fn broken<'o>(
-    exists: &impl Fn(&str) -> bool,
-    text_of: &impl Fn(&str) -> Option<&'o [u8]>,
+    file: &impl Fn(&str) -> Option<&'o [u8]>,
     from: &str,
     url: &str,
     scratch: &mut String,
@@ -484,11 +510,12 @@ fn broken<'o>(
     } else {
         return None;
     };
-    if !exists(target) {
+    let Some(bytes) = file(target) else {
         return Some(Broken::File("which is not built".to_string()));
-    }
+    };
     let f = fragment.filter(|f| !f.is_empty() && target.ends_with(".html"))?;
-    if text_of(target).is_some_and(|t| has_id(t, f)) {
+    // Ids count only in HTML files that are UTF-8.
+    if has_id(bytes, f) && (target == from || std::str::from_utf8(bytes).is_ok()) {
         return None;
     }
     let why = format!("but {target} has no element with id `{f}`");
@@ -537,12 +564,10 @@ fn has_id(html: &[u8], fragment: &str) -> bool {
 
 /// Byte ranges of the values of every `href="…"`, then every `src="…"` (double or
 /// single quotes) in a UTF-8 HTML file.
-fn link_ranges(html: &[u8]) -> Ranges {
-    let mut out = Vec::new();
-    for name in ["href=", "src="] {
-        out.extend(attribute_ranges(html, name));
-    }
-    out
+fn link_ranges(html: &[u8]) -> impl Iterator<Item = (usize, usize)> + '_ {
+    ["href=", "src="]
+        .into_iter()
+        .flat_map(move |name| attribute_ranges(html, name))
 }
 
 fn attribute_ranges<'h>(
@@ -583,6 +608,29 @@ mod tests {
                 "the built page links to `/nl/y/#kop`, which is not built",
                 "the built page links to `/nl/x/#nee`, but nl/x/index.html has no element with id `nee`",
                 "the built page links to `#top`, but nl/index.html has no element with id `top`",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_scan_before_files_are_added_finds_what_a_check_of_the_whole_output_finds() {
+        let page = "<link href=\"/nl/atom.xml\"> <a href=\"/nl/x/#nee\">x</a> <a href=\"/gone.css\">g</a> <a href=\"/nl/r/\">r</a>";
+        let mut o = Output::of(&[("nl/index.html", page), ("nl/x/index.html", "<p>")]);
+        let scan = LinkScan::of(&o, &Default::default());
+        let later = Output::of(&[
+            ("nl/atom.xml", "<feed/>"),
+            ("nl/r/index.html", "<a href=\"/nl/nergens/\">"),
+        ]);
+        o.files.extend(later.files);
+        let scanned = scan.finish(&o, &Default::default());
+        assert_eq!(scanned, output_links(&o, &Default::default()));
+        let msgs: Vec<&str> = scanned.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            msgs,
+            [
+                "the built page links to `/nl/x/#nee`, but nl/x/index.html has no element with id `nee`",
+                "the built page links to `/gone.css`, which is not built",
+                "the built page links to `/nl/nergens/`, which is not built",
             ]
         );
     }

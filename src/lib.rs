@@ -251,16 +251,16 @@ pub(crate) fn generate_kept(
     // meanwhile; it finishes once the published files are there too.
     let (made, scan) = rayon::join(
         || publish::make(&site, config, Some(&locales), publish::Options::default()),
-        || check::LinkScan::of(&output),
+        || check::LinkScan::of(&output, &site.reported_anchors),
     );
     let search = made
         .add(&site, &assets, &mut output)
         .map_err(|e| fail(e, &warnings))?;
     clock.lap("publish, link scan");
-    let (broken, mut anchors): (Vec<_>, Vec<_>) =
-        check::output_links_scanned(&output, &site.reported_anchors, scan)
-            .into_iter()
-            .partition(Diagnostic::is_error);
+    let (broken, mut anchors): (Vec<_>, Vec<_>) = scan
+        .finish(&output, &site.reported_anchors)
+        .into_iter()
+        .partition(Diagnostic::is_error);
     let link_warnings = anchors.clone();
     warnings.append(&mut anchors);
     clock.lap("link check");
