@@ -132,10 +132,12 @@ pub fn render(
     md.summary = summary(&events, raw_html && sanitize);
     let mut html = String::with_capacity(text.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(e, _)| e));
+    // An exact copy: the body may live to the end of the build, and shrinking the
+    // buffer in place would keep its whole block allocated.
     md.html = if raw_html && sanitize {
         clean(&html)
     } else {
-        html
+        html.as_str().to_owned()
     };
     (md, problems)
 }

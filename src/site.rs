@@ -24,8 +24,9 @@ use crate::url::{UrlPath, slugify};
 /// One page with its links resolved, and what resolving found.
 #[derive(Default)]
 struct Resolved {
-    html: String,
-    summary: Option<String>,
+    /// The body and summary with links resolved; none when the page links to no
+    /// content file, and both stay as they are.
+    bodies: Option<(String, Option<String>)>,
     errors: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
     reported: Vec<String>,
@@ -59,6 +60,18 @@ pub struct Page {
     pub terms: BTreeMap<String, Vec<(String, UrlPath)>>,
     /// Languages whose version of this page changed since this one was synced.
     pub newer: Vec<Lang>,
+}
+
+impl Page {
+    /// Takes the body and summary with links resolved; a page that links to no content
+    /// file keeps its parsed body. The unresolved body is done with either way.
+    fn settle(&mut self, resolved: Option<(String, Option<String>)>) {
+        let body = std::mem::take(&mut self.doc.body.html);
+        match resolved {
+            Some((html, summary)) => (self.html, self.summary) = (html, summary),
+            None => self.html = body,
+        }
+    }
 }
 
 /// One term of one taxonomy in one language.
@@ -423,10 +436,7 @@ impl Site {
             .map(|page| self.resolve_page(page))
             .collect();
         for (page, r) in self.pages.iter_mut().zip(resolved) {
-            // The unresolved body is done with (anchors are checked above): free it.
-            page.doc.body.html = String::new();
-            page.html = r.html;
-            page.summary = r.summary;
+            page.settle(r.bodies);
             errors.extend(r.errors);
             self.warnings.extend(r.warnings);
             self.reported_anchors.extend(r.reported);
@@ -452,9 +462,7 @@ impl Site {
         if !r.errors.is_empty() {
             return Err(r.errors);
         }
-        page.doc.body.html = String::new();
-        page.html = r.html;
-        page.summary = r.summary;
+        page.settle(r.bodies);
         // Warnings come in page order: this page's go where its old ones were.
         let path = page.doc.path.clone();
         let before: std::collections::HashSet<&Path> = self.pages[..i]
@@ -511,9 +519,13 @@ impl Site {
                     .push(missing_anchor(page, span.clone(), f, "this page"));
             }
         }
-        r.summary = page.summary.as_deref().map(|s| markdown::resolve(s, &urls));
-        r.html = markdown::resolve(&body.html, &urls);
-        r.html.shrink_to_fit();
+        // Without links there is nothing to resolve: the page keeps the parsed body.
+        if !body.links.is_empty() {
+            let summary = page.summary.as_deref().map(|s| markdown::resolve(s, &urls));
+            let mut html = markdown::resolve(&body.html, &urls);
+            html.shrink_to_fit();
+            r.bodies = Some((html, summary));
+        }
         r
     }
 
