@@ -586,18 +586,7 @@ fn page_job<'a>(site: &'a Site, config: &'a Config, i: usize, p: &'a Page) -> Jo
         event: fm.event.as_ref(),
         extra: Some(&fm.extra),
         headings: &p.doc.body.headings,
-        taxonomies: p
-            .terms
-            .iter()
-            .map(|(k, v)| {
-                (
-                    k.as_str(),
-                    v.iter()
-                        .map(|(n, u)| TermLink { name: n, url: u })
-                        .collect(),
-                )
-            })
-            .collect(),
+        taxonomies: term_links(site, p),
         previous: neighbour(pos.and_then(|x| x.checked_sub(1))),
         next: neighbour(pos.map(|x| x + 1)),
         pages: p.pages.iter().map(|&c| summary(&site.pages[c])).collect(),
@@ -857,6 +846,20 @@ fn home_peers<'a>(site: &'a Site, config: &'a Config, lang: &Lang) -> Vec<Transl
             })
         })
         .collect()
+}
+
+/// A page's terms by taxonomy name.
+fn term_links<'a>(site: &'a Site, p: &Page) -> BTreeMap<&'a str, Vec<TermLink<'a>>> {
+    let mut links: BTreeMap<&str, Vec<TermLink>> = BTreeMap::new();
+    for &(t, j) in &p.terms {
+        let tax = &site.taxonomies[t];
+        let term = &tax.terms[j];
+        links.entry(&tax.name).or_default().push(TermLink {
+            name: &term.name,
+            url: &term.url,
+        });
+    }
+    links
 }
 
 /// A taxonomy page's counterparts: the same taxonomy in the other languages (terms are

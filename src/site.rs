@@ -12,7 +12,7 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use crate::config::Config;
+use crate::config::{Config, Taxonomy};
 use crate::diagnostic::Diagnostic;
 use crate::document::Document;
 use crate::lang::Lang;
@@ -56,8 +56,9 @@ pub struct Page {
     pub pages: Vec<usize>,
     /// A section's child sections, in the same order.
     pub subsections: Vec<usize>,
-    /// Terms per taxonomy name: `(name, url)`.
-    pub terms: BTreeMap<String, Vec<(String, UrlPath)>>,
+    /// The page's terms as `(taxonomy, term)` indices in [`Site::taxonomies`]: by
+    /// taxonomy name, then as the front matter lists them.
+    pub terms: Vec<(usize, usize)>,
     /// Languages whose version of this page changed since this one was synced.
     pub newer: Vec<Lang>,
 }
@@ -249,7 +250,7 @@ impl Site {
             parent,
             pages: Vec::new(),
             subsections: Vec::new(),
-            terms: BTreeMap::new(),
+            terms: Vec::new(),
             newer: Vec::new(),
         });
         Ok(())
@@ -292,63 +293,90 @@ impl Site {
     ) {
         for lang in config.langs() {
             for tax in &config.taxonomies {
-                let base = UrlPath::dir([lang.as_str(), tax.slug(lang)]);
-                let mut terms: BTreeMap<String, Term> = BTreeMap::new();
-                for (i, page) in self
-                    .pages
-                    .iter_mut()
-                    .enumerate()
-                    .filter(|(_, p)| &p.doc.lang == lang)
-                {
-                    for name in page
-                        .doc
-                        .front
-                        .taxonomies
-                        .get(&tax.name)
-                        .into_iter()
-                        .flatten()
-                    {
-                        let slug = slugify(name);
-                        let slug = if slug.is_empty() {
-                            "-".to_string()
-                        } else {
-                            slug
-                        };
-                        let term = terms.entry(slug.clone()).or_insert_with(|| Term {
-                            name: name.clone(),
-                            url: UrlPath::dir(base.as_str().split('/').chain([slug.as_str()])),
-                            pages: Vec::new(),
-                            translations: Vec::new(),
-                        });
-                        term.pages.push(i);
-                        page.terms
-                            .entry(tax.name.clone())
-                            .or_default()
-                            .push((term.name.clone(), term.url.clone()));
-                    }
-                }
-                let mut terms: Vec<Term> = terms.into_values().collect();
-                for t in &mut terms {
-                    t.pages.sort_by_key(|&i| rank[i]);
-                    t.pages.dedup();
-                }
-                terms.sort_by_key(|t| t.name.to_lowercase());
-                urls.claim_generated(&base, format!("the `{}` taxonomy", tax.name), errors);
-                for t in &terms {
+                let t = self.taxonomies.len();
+                let (index, listed) = self.taxonomy(lang, tax, rank);
+                urls.claim_generated(&index.url, format!("the `{}` taxonomy", tax.name), errors);
+                for term in &index.terms {
                     urls.claim_generated(
-                        &t.url,
-                        format!("the `{}` term `{}`", tax.name, t.name),
+                        &term.url,
+                        format!("the `{}` term `{}`", tax.name, term.name),
                         errors,
                     );
                 }
-                self.taxonomies.push(TaxonomyIndex {
-                    name: tax.name.clone(),
-                    lang: lang.clone(),
-                    url: base,
-                    terms,
-                });
+                for (page, term) in listed {
+                    self.pages[page].terms.push((t, term));
+                }
+                self.taxonomies.push(index);
             }
         }
+        let taxonomies = &self.taxonomies;
+        for page in &mut self.pages {
+            page.terms
+                .sort_by(|a, b| taxonomies[a.0].name.cmp(&taxonomies[b.0].name));
+        }
+    }
+
+    /// One taxonomy in one language, with the `(page, term)` of every term its pages
+    /// list, in order.
+    fn taxonomy(
+        &self,
+        lang: &Lang,
+        tax: &Taxonomy,
+        rank: &[u32],
+    ) -> (TaxonomyIndex, Vec<(usize, usize)>) {
+        let base = UrlPath::dir([lang.as_str(), tax.slug(lang)]);
+        let mut terms: BTreeMap<String, Term> = BTreeMap::new();
+        let mut listed = Vec::new();
+        for (i, page) in self.pages.iter().enumerate() {
+            if &page.doc.lang != lang {
+                continue;
+            }
+            for name in page
+                .doc
+                .front
+                .taxonomies
+                .get(&tax.name)
+                .into_iter()
+                .flatten()
+            {
+                let slug = slugify(name);
+                let slug = if slug.is_empty() {
+                    "-".to_string()
+                } else {
+                    slug
+                };
+                let term = terms.entry(slug.clone()).or_insert_with(|| Term {
+                    name: name.clone(),
+                    url: UrlPath::dir(base.as_str().split('/').chain([slug.as_str()])),
+                    pages: Vec::new(),
+                    translations: Vec::new(),
+                });
+                term.pages.push(i);
+                listed.push((i, slug));
+            }
+        }
+        let mut terms: Vec<(String, Term)> = terms.into_iter().collect();
+        for (_, t) in &mut terms {
+            t.pages.sort_by_key(|&i| rank[i]);
+            t.pages.dedup();
+        }
+        terms.sort_by_key(|(_, t)| t.name.to_lowercase());
+        let position: HashMap<&str, usize> = terms
+            .iter()
+            .enumerate()
+            .map(|(n, (slug, _))| (slug.as_str(), n))
+            .collect();
+        let listed = listed
+            .iter()
+            .filter_map(|(i, slug)| position.get(slug.as_str()).map(|&n| (*i, n)))
+            .collect();
+        let index = TaxonomyIndex {
+            name: tax.name.clone(),
+            lang: lang.clone(),
+            url: base,
+            terms: terms.into_iter().map(|(_, t)| t).collect(),
+        };
+        (index, listed)
     }
 
     /// Pairs each term with its counterpart in every other language: the term whose

@@ -116,13 +116,13 @@ fn atom(site: &Site, config: &Config, lang: &Lang, title: &str, pages: &[&Page])
         xml_escape(title),
     ));
     for p in pages {
-        s.push_str(&entry(config, p));
+        s.push_str(&entry(site, config, p));
     }
     s.push_str("</feed>\n");
     s
 }
 
-fn entry(config: &Config, p: &Page) -> String {
+fn entry(site: &Site, config: &Config, p: &Page) -> String {
     let fm = &p.doc.front;
     let link = xml_escape(&absolute(config, &p.url));
     let mut s = format!(
@@ -138,14 +138,13 @@ fn entry(config: &Config, p: &Page) -> String {
     if let Some(d) = &fm.description {
         s.push_str(&format!("<summary>{}</summary>\n", xml_escape(d)));
     }
-    for terms in p.terms.values() {
-        for (name, url) in terms {
-            s.push_str(&format!(
-                "<category term=\"{}\" scheme=\"{}\"/>\n",
-                xml_escape(name),
-                xml_escape(&absolute(config, url))
-            ));
-        }
+    for &(t, j) in &p.terms {
+        let term = &site.taxonomies[t].terms[j];
+        s.push_str(&format!(
+            "<category term=\"{}\" scheme=\"{}\"/>\n",
+            xml_escape(&term.name),
+            xml_escape(&absolute(config, &term.url))
+        ));
     }
     s.push_str(&format!(
         "<content type=\"html\" xml:base=\"{link}\">{}</content>\n</entry>\n",
