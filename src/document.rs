@@ -30,7 +30,7 @@ pub struct Document {
     pub front: FrontMatter,
     pub body: Markdown,
     /// The file's text, kept for locating problems found later and for the translation
-    /// check (a one-off build then drops it: [`crate::site::Site::drop_texts`]).
+    /// check (a one-off build then drops it: [`crate::site::Site::drop_inputs`]).
     pub text: Arc<str>,
     /// Byte offset where the markdown body starts.
     pub body_start: usize,

@@ -96,7 +96,8 @@ pub struct FrontMatter {
     pub extra: serde_json::Map<String, serde_json::Value>,
     /// `false` when the page exists in its language only, on purpose.
     pub translate: bool,
-    /// Terms per taxonomy name (`tags: [energie, talent]`).
+    /// Terms per taxonomy name (`tags: [energie, talent]`); a one-off build empties it
+    /// once its page has its terms ([`crate::site::Site::drop_inputs`]).
     pub taxonomies: BTreeMap<String, Vec<String>>,
 }
 

@@ -229,8 +229,9 @@ pub(crate) fn generate_kept(
             .collect();
     }
     if !cache.keep {
-        // Nothing reads the source texts from here on: free them before rendering.
-        site.drop_texts();
+        // Nothing reads the source texts (or the terms as written) from here on: free
+        // them before rendering.
+        site.drop_inputs();
     }
     clock.lap("translations");
     // Every output names the site the same way: site.yaml, else Fluent, else home.

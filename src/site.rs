@@ -187,12 +187,14 @@ impl Site {
         }
     }
 
-    /// Empties every page's source text (`doc.text`), which only assembling and the
-    /// translation check read: a one-off build renders without them.
-    pub fn drop_texts(&mut self) {
+    /// Empties what only assembling and the translation check read: every page's source
+    /// text (`doc.text`) and its terms as its front matter lists them (its `terms` have
+    /// them). A one-off build renders without them.
+    pub fn drop_inputs(&mut self) {
         let empty: std::sync::Arc<str> = std::sync::Arc::from("");
         for page in &mut self.pages {
             page.doc.text = empty.clone();
+            page.doc.front.taxonomies = BTreeMap::new();
         }
     }
 
