@@ -61,6 +61,20 @@ impl ParseCache {
             taxonomies: &taxonomies,
             sanitize: !config.unsafe_html,
         };
+        if !self.keep {
+            // Every page is parsed; collected in place, the results become the documents
+            // without a second list of them.
+            let parsed: Vec<Parsed> = sources
+                .pages
+                .par_iter()
+                .map(|s| Document::parse(s, opts))
+                .collect();
+            self.parsed = parsed.len();
+            return parsed
+                .into_iter()
+                .filter_map(|r| r.map_err(|e| errors.extend(e)).ok())
+                .collect();
+        }
         let cached = &self.entries;
         let fresh: Vec<(usize, Parsed)> = sources
             .pages
@@ -74,16 +88,6 @@ impl ParseCache {
             .map(|(i, s)| (i, Document::parse(s, opts)))
             .collect();
         self.parsed = fresh.len();
-        if !self.keep {
-            let mut docs = Vec::with_capacity(fresh.len());
-            for (_, result) in fresh {
-                match result {
-                    Ok(d) => docs.push(d),
-                    Err(e) => errors.extend(e),
-                }
-            }
-            return docs;
-        }
         for (i, result) in fresh {
             let s = &sources.pages[i];
             self.entries
