@@ -49,12 +49,31 @@ pub struct Problem {
     pub span: Range<usize>,
 }
 
+/// A page's first paragraph, rendered. (Not comparable: compare [`Summary::html`].)
+#[derive(Debug, Clone)]
+pub enum Summary {
+    /// Where the body holds it as is (mostly: then it takes no memory of its own).
+    Within(Range<usize>),
+    /// Its own HTML, where the body does not hold it as is.
+    Own(String),
+}
+
+impl Summary {
+    /// The summary's HTML, given the body it was made with.
+    pub fn html<'a>(&'a self, body: &'a str) -> &'a str {
+        match self {
+            Summary::Within(r) => body.get(r.clone()).unwrap_or(""),
+            Summary::Own(s) => s,
+        }
+    }
+}
+
 /// A rendered markdown body.
 #[derive(Debug, Clone, Default)]
 pub struct Markdown {
     /// HTML with `MARK n MARK` where the URL of `links[n]` goes.
     pub html: String,
-    pub summary: Option<String>,
+    pub summary: Option<Summary>,
     pub links: Vec<Link>,
     /// `#fragment` links within the page, with their spans.
     pub local_fragments: Vec<(String, Range<usize>)>,
@@ -129,7 +148,7 @@ pub fn render(
             _ => {}
         }
     }
-    md.summary = summary(&events, raw_html && sanitize);
+    let summary = summary(&events, raw_html && sanitize);
     let mut html = String::with_capacity(text.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(e, _)| e));
     // An exact copy: the body may live to the end of the build, and shrinking the
@@ -139,6 +158,10 @@ pub fn render(
     } else {
         html.as_str().to_owned()
     };
+    md.summary = summary.map(|s| match md.html.find(&s) {
+        Some(at) => Summary::Within(at..at + s.len()),
+        None => Summary::Own(s),
+    });
     (md, problems)
 }
 
@@ -413,9 +436,10 @@ mod tests {
     fn takes_the_first_paragraph_as_summary() {
         let (m, _) = md("## Kop\n\nEerste *alinea*.\n\nTweede.\n");
         assert_eq!(
-            m.summary.as_deref(),
+            m.summary.as_ref().map(|s| s.html(&m.html)),
             Some("<p>Eerste <em>alinea</em>.</p>\n")
         );
+        assert!(matches!(m.summary, Some(Summary::Within(_))));
         assert_eq!(m.words, 4);
     }
 }

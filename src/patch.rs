@@ -131,7 +131,7 @@ impl Last {
         // every page: the fingerprints below decline that).
         let mut terms = BTreeSet::new();
         for (i, old) in &before {
-            if old.summary != site.pages[*i].summary {
+            if old.summary() != site.pages[*i].summary() {
                 pages.extend(site.pages[*i].parent);
                 for (t, tax) in site.taxonomies.iter().enumerate() {
                     for (n, term) in tax.terms.iter().enumerate() {

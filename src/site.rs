@@ -26,7 +26,7 @@ use crate::url::{UrlPath, slugify};
 struct Resolved {
     /// The body and summary with links resolved; none when the page links to no
     /// content file, and both stay as they are.
-    bodies: Option<(String, Option<String>)>,
+    bodies: Option<(String, Option<markdown::Summary>)>,
     errors: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
     reported: Vec<String>,
@@ -49,7 +49,8 @@ pub struct Page {
     pub url: UrlPath,
     /// The body with every content link resolved.
     pub html: String,
-    pub summary: Option<String>,
+    /// The first paragraph, resolved like the body: read it with [`Page::summary`].
+    pub summary: Option<markdown::Summary>,
     /// The section index page this page belongs to (none for home).
     pub parent: Option<usize>,
     /// A section's pages, sorted by weight, then date (newest first), then title.
@@ -64,9 +65,14 @@ pub struct Page {
 }
 
 impl Page {
+    /// The first paragraph's HTML, if the page has one.
+    pub fn summary(&self) -> Option<&str> {
+        self.summary.as_ref().map(|s| s.html(&self.html))
+    }
+
     /// Takes the body and summary with links resolved; a page that links to no content
     /// file keeps its parsed body. The unresolved body is done with either way.
-    fn settle(&mut self, resolved: Option<(String, Option<String>)>) {
+    fn settle(&mut self, resolved: Option<(String, Option<markdown::Summary>)>) {
         let body = std::mem::take(&mut self.doc.body.html);
         match resolved {
             Some((html, summary)) => (self.html, self.summary) = (html, summary),
@@ -551,7 +557,10 @@ impl Site {
         }
         // Without links there is nothing to resolve: the page keeps the parsed body.
         if !body.links.is_empty() {
-            let summary = page.summary.as_deref().map(|s| markdown::resolve(s, &urls));
+            let summary = page
+                .summary
+                .as_ref()
+                .map(|s| markdown::Summary::Own(markdown::resolve(s.html(&body.html), &urls)));
             let mut html = markdown::resolve(&body.html, &urls);
             html.shrink_to_fit();
             r.bodies = Some((html, summary));

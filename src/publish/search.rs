@@ -250,7 +250,7 @@ fn description(p: &Page) -> String {
         .front
         .description
         .clone()
-        .unwrap_or_else(|| html_text(p.summary.as_deref().unwrap_or("")));
+        .unwrap_or_else(|| html_text(p.summary().unwrap_or("")));
     shorten(d.trim())
 }
 
