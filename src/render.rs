@@ -262,9 +262,10 @@ pub(crate) fn render_some(
     pages: &[usize],
     terms: &[(usize, usize)],
 ) -> Result<Vec<(String, Bytes)>, Vec<Diagnostic>> {
+    let places = places(site);
     let mut jobs: Vec<Job> = pages
         .iter()
-        .map(|&i| page_job(site, config, i, &site.pages[i]))
+        .map(|&i| page_job(site, config, i, &site.pages[i], &places))
         .collect();
     for &(t, n) in terms {
         jobs.push(term_job(
@@ -443,11 +444,12 @@ fn home(site: &Site, lang: &Lang) -> Option<usize> {
 }
 
 fn jobs<'a>(site: &'a Site, config: &'a Config) -> Vec<Job<'a>> {
+    let places = places(site);
     let mut jobs: Vec<Job> = site
         .pages
         .par_iter()
         .enumerate()
-        .map(|(i, p)| page_job(site, config, i, p))
+        .map(|(i, p)| page_job(site, config, i, p, &places))
         .collect();
     for tax in &site.taxonomies {
         let terms = tax
@@ -549,7 +551,25 @@ fn term_job<'a>(
     }
 }
 
-fn page_job<'a>(site: &'a Site, config: &'a Config, i: usize, p: &'a Page) -> Job<'a> {
+/// Each page's place in its section's list of pages (none for sections and home): found
+/// once, not by searching the list for every page of a big section.
+fn places(site: &Site) -> Vec<Option<usize>> {
+    let mut at = vec![None; site.pages.len()];
+    for p in &site.pages {
+        for (k, &c) in p.pages.iter().enumerate() {
+            at[c] = Some(k);
+        }
+    }
+    at
+}
+
+fn page_job<'a>(
+    site: &'a Site,
+    config: &'a Config,
+    i: usize,
+    p: &'a Page,
+    places: &[Option<usize>],
+) -> Job<'a> {
     let fm = &p.doc.front;
     let default_template = match p.kind {
         Kind::Home => "home.html",
@@ -557,7 +577,7 @@ fn page_job<'a>(site: &'a Site, config: &'a Config, i: usize, p: &'a Page) -> Jo
         Kind::Page => "page.html",
     };
     let siblings = p.parent.map(|s| &site.pages[s].pages[..]).unwrap_or(&[]);
-    let pos = siblings.iter().position(|&x| x == i);
+    let pos = places[i];
     let neighbour = |j: Option<usize>| {
         j.and_then(|j| siblings.get(j)).map(|&n| Link {
             title: &site.pages[n].doc.front.title,
