@@ -2,14 +2,18 @@
 //! content pages changed.
 //!
 //! Takes the last build (its site, output and warnings, and what it was made with) and
-//! the inputs read again. When every input but the text of some content pages is as it
-//! was, and each edited page kept its front matter, where its links go and its ids,
-//! produces the new build by resolving only the edited pages and rendering again only
-//! the files whose template context the edit reached: the page itself, the pages that
-//! list its summary (its section, its terms), and pages whose notice of newer
-//! translations changed. The search words and feeds follow; the links of the rendered
-//! files are checked. Declines everything else (any other change, any problem): the
-//! caller then builds in full, which also reports the problems.
+//! the inputs read again. When every input but some content pages is as it was, and
+//! each edited page kept its place (front matter other than title, description, image
+//! and `extra`; its order in its lists), where its links go and its ids, produces the
+//! new build by resolving only the edited pages and rendering again only the files
+//! whose template context the edit reached: the page itself; the pages that list its
+//! summary (its section, its terms); pages whose notice of newer translations changed;
+//! and after a new title or description also its neighbours (previous/next), its other
+//! language versions and, for a section, every page under it (breadcrumbs, language
+//! switchers). The search words and feeds follow; the links of the rendered files are
+//! checked. Declines everything else (home, events and pages with aliases when their
+//! front matter changed; any other change; any problem): the caller then builds in
+//! full, which also reports the problems.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -18,10 +22,12 @@ use std::sync::Arc;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::document::{Document, ParseOptions};
+use crate::frontmatter::FrontMatter;
 use crate::lang::Lang;
 use crate::publish::{feed, pages_in, search};
 use crate::render::{self, Teras};
 use crate::render_memo::site_inputs;
+use crate::site::{Kind, Site, sort_key};
 use crate::sources::Sources;
 use crate::translations::Status;
 use crate::{Generated, Kept};
@@ -106,6 +112,13 @@ impl Last {
         for (i, doc) in docs {
             before.push((i, site.replace_body(i, doc).ok()?));
         }
+        // A new title may move the page in its lists: then the lists are no longer
+        // sorted, and the patch declines.
+        for (i, _) in &before {
+            if !in_place(site, *i) {
+                return None;
+            }
+        }
         // Links into the page (checked in content and in the output) find the same ids.
         if before
             .iter()
@@ -131,7 +144,12 @@ impl Last {
         // every page: the fingerprints below decline that).
         let mut terms = BTreeSet::new();
         for (i, old) in &before {
-            if old.summary() != site.pages[*i].summary() {
+            let (now, was) = (&site.pages[*i].doc.front, &old.doc.front);
+            let named = now.title != was.title || now.description != was.description;
+            if named {
+                pages.extend(shows_title(site, *i, now.title != was.title));
+            }
+            if named || old.summary() != site.pages[*i].summary() {
                 pages.extend(site.pages[*i].parent);
                 for (t, tax) in site.taxonomies.iter().enumerate() {
                     for (n, term) in tax.terms.iter().enumerate() {
@@ -253,7 +271,12 @@ impl Last {
             .map(|&k| {
                 let doc = Document::parse(&sources.pages[k], opts).ok()?;
                 let i = *index.get(doc.path.as_path())?;
-                same_shape(&site.pages[i].doc, &doc).then_some((i, doc))
+                let old = &site.pages[i];
+                let front_changed = old.doc.front != doc.front;
+                let plain = old.kind != Kind::Home
+                    && old.doc.front.event.is_none()
+                    && old.doc.front.aliases.is_empty();
+                (same_shape(&old.doc, &doc) && (plain || !front_changed)).then_some((i, doc))
             })
             .collect()
     }
@@ -273,8 +296,9 @@ fn fingerprints(teras: &Teras) -> BTreeMap<Lang, u64> {
     teras.iter().map(|(l, (_, f))| (l.clone(), *f)).collect()
 }
 
-/// Whether `new` differs from `old` in its text only: the same front matter, links to
-/// the same places, the same headings and in-page fragments.
+/// Whether `new` keeps the place of `old`: the same front matter but for title,
+/// description, image and `extra`; links to the same places; the same headings and
+/// in-page fragments.
 fn same_shape(old: &Document, new: &Document) -> bool {
     let links = |d: &Document| {
         d.body
@@ -290,12 +314,63 @@ fn same_shape(old: &Document, new: &Document) -> bool {
             .map(|(f, _)| f.clone())
             .collect::<Vec<_>>()
     };
-    old.front == new.front
+    let placed = FrontMatter {
+        title: old.front.title.clone(),
+        description: old.front.description.clone(),
+        image: old.front.image.clone(),
+        image_alt: old.front.image_alt.clone(),
+        extra: old.front.extra.clone(),
+        ..new.front.clone()
+    };
+    placed == old.front
         && old.key == new.key
         && old.lang == new.lang
         && old.body.headings == new.body.headings
         && links(old) == links(new)
         && fragments(old) == fragments(new)
+}
+
+/// Whether page `i` is still in order among its neighbours in every list it is in (its
+/// section's pages or subsections, its terms' pages), as assembling sorts them.
+fn in_place(site: &Site, i: usize) -> bool {
+    let key = |j: usize| (sort_key(&site.pages[j]), j);
+    let sorted = |list: &[usize]| {
+        let Some(at) = list.iter().position(|&j| j == i) else {
+            return true;
+        };
+        let me = key(i);
+        at.checked_sub(1).is_none_or(|b| key(list[b]) < me)
+            && list.get(at + 1).is_none_or(|&n| me < key(n))
+    };
+    let parent = site.pages[i].parent.map(|p| &site.pages[p]);
+    parent.is_none_or(|p| sorted(&p.pages) && sorted(&p.subsections))
+        && site.pages[i]
+            .terms
+            .iter()
+            .all(|&(t, n)| sorted(&site.taxonomies[t].terms[n].pages))
+}
+
+/// The pages that show page `i`'s title or description besides itself and the lists of
+/// it: its previous and next page, its versions in other languages (their language
+/// switchers) and, when the title changed on a section, every page under it in any
+/// language (breadcrumbs; switchers that fall back to the section).
+fn shows_title(site: &Site, i: usize, title: bool) -> Vec<usize> {
+    let page = &site.pages[i];
+    let mut found: Vec<usize> = site.by_key[&page.doc.key].values().copied().collect();
+    if let Some(p) = page.parent {
+        let list = &site.pages[p].pages;
+        if let Some(at) = list.iter().position(|&j| j == i) {
+            found.extend(at.checked_sub(1).map(|b| list[b]));
+            found.extend(list.get(at + 1).copied());
+        }
+    }
+    if title && page.kind == Kind::Section {
+        let folder = page.doc.key.as_str().trim_end_matches("_index");
+        found.extend(
+            (0..site.pages.len()).filter(|&j| site.pages[j].doc.key.as_str().starts_with(folder)),
+        );
+    }
+    found
 }
 
 /// Every `id='…'`/`id="…"` value of an HTML text (also of `data-id` and the like: a

@@ -349,6 +349,62 @@ mod tests {
                 Box::new(|| edit(&energy, &|t| t.replacen("title: ", "title: Nieuw ", 1))),
             ),
             (
+                "the description changed",
+                Box::new(|| {
+                    edit(&energy, &|t| {
+                        t.replacen(
+                            "description: Groningen",
+                            "description: De stad Groningen",
+                            1,
+                        )
+                    })
+                }),
+            ),
+            (
+                "a section within a section, with pages, added",
+                Box::new(|| {
+                    let sub = root.join("content/sectors/sub");
+                    std::fs::create_dir_all(&sub).unwrap();
+                    let page = |name: &str, front: &str| {
+                        std::fs::write(
+                            sub.join(name),
+                            format!("---\n{front}\n---\n\nTekst van {name}.\n"),
+                        )
+                        .unwrap()
+                    };
+                    page("_index.nl.md", "title: Deelsector");
+                    page("_index.en.md", "title: Subsector");
+                    page("alfa.nl.md", "title: Alfa\ntranslate: false");
+                    page("bravo.nl.md", "title: Bravo\ntranslate: false");
+                    page("charlie.nl.md", "title: Charlie\ntranslate: false");
+                    page("only.en.md", "title: Only in English\ntranslate: false");
+                }),
+            ),
+            (
+                "the inner section's title changed (breadcrumbs, switchers)",
+                Box::new(|| {
+                    edit(&root.join("content/sectors/sub/_index.nl.md"), &|t| {
+                        t.replacen("Deelsector", "Onderdeel", 1)
+                    })
+                }),
+            ),
+            (
+                "a page's title changed in place (its neighbours' pager)",
+                Box::new(|| {
+                    edit(&root.join("content/sectors/sub/bravo.nl.md"), &|t| {
+                        t.replacen("Bravo", "Bravissimo", 1)
+                    })
+                }),
+            ),
+            (
+                "a page's title changed its place in the list",
+                Box::new(|| {
+                    edit(&root.join("content/sectors/sub/alfa.nl.md"), &|t| {
+                        t.replacen("Alfa", "Zulu", 1)
+                    })
+                }),
+            ),
+            (
                 "the slug changed",
                 Box::new(|| {
                     edit(&energy, &|t| {
@@ -406,8 +462,8 @@ mod tests {
             assert_eq!(shown, warnings, "{what}: the warnings differ");
             patched += usize::from(session.patched_last_time());
         }
-        // Body edits patch; the rest (front matter, new pages, templates) build in full.
-        assert!(patched >= 4, "only {patched} rebuilds were patched");
+        // Text and title edits patch; the rest (places, new pages, templates) build in full.
+        assert!(patched >= 8, "only {patched} rebuilds were patched");
     }
 
     #[test]

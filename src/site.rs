@@ -480,8 +480,8 @@ impl Site {
     }
 
     /// Puts `doc` in place of the document of page `i` and resolves its links again:
-    /// the dev server's rebuild after an edit of the page's text that changed neither
-    /// its front matter nor its links (which the caller checked). Hands back the page as
+    /// the dev server's rebuild after an edit that changed neither where the page is
+    /// nor where its links go (which the caller checked). Hands back the page as
     /// it was; on link errors, leaves the site as it was.
     pub(crate) fn replace_body(
         &mut self,
@@ -673,7 +673,8 @@ fn depth(key: &PageKey) -> (usize, bool) {
     )
 }
 
-fn sort_key(
+/// Where a page goes in the lists it is in: weight, newest date, title (then its index).
+pub(crate) fn sort_key(
     p: &Page,
 ) -> (
     i64,
