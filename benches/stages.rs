@@ -212,9 +212,10 @@ fn stages(c: &mut Criterion) {
         )
     });
     // The dev server after an edit: of a section's text, of an article's text (it is in
-    // the feeds too), both patched; and of an article's title, which builds in full.
+    // the feeds too) and of its title, all patched; and of its slug (a new URL), which
+    // builds in full.
     type Edit = fn(&str, u64) -> String;
-    let edits: [(&str, &str, Edit); 3] = [
+    let edits: [(&str, &str, Edit); 4] = [
         (
             "serve_rebuild_section_text",
             "content/energie/_index.nl.md",
@@ -229,6 +230,11 @@ fn stages(c: &mut Criterion) {
             "serve_rebuild_article_title",
             "content/energie/p00000.nl.md",
             |t, n| t.replacen("title: \"", &format!("title: \"{n} "), 1),
+        ),
+        (
+            "serve_rebuild_article_slug",
+            "content/energie/p00000.nl.md",
+            |t, n| t.replacen("slug: \"", &format!("slug: \"{n}-"), 1),
         ),
     ];
     for (name, file, edit) in edits {
