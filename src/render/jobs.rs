@@ -1,0 +1,292 @@
+//! Rendering: the files to render. One job per content page, taxonomy, term, search
+//! page, 404 and the root chooser, each with its template, output path and page context.
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::lang::Lang;
+use crate::site::{Kind, Page, Site, TaxonomyIndex, Term};
+use crate::url::UrlPath;
+
+use super::context::{Link, PageCtx, Summary, TermCount, Translation};
+use super::versions::{home_peers, taxonomy_peers, term_links, term_peers};
+
+/// One file to render: which template, where to, with what.
+pub(super) struct Job<'a> {
+    pub(super) template: &'a str,
+    pub(super) out: String,
+    pub(super) lang: &'a Lang,
+    pub(super) page: PageCtx<'a>,
+    /// The content page, for translations, breadcrumbs and error messages.
+    pub(super) source: Option<usize>,
+    /// The switcher's targets for generated pages (taxonomies, terms, 404s).
+    pub(super) peers: Vec<Translation<'a>>,
+}
+
+pub(super) fn jobs<'a>(site: &'a Site, config: &'a Config) -> Vec<Job<'a>> {
+    let places = places(site);
+    let mut jobs: Vec<Job> = site
+        .pages
+        .par_iter()
+        .enumerate()
+        .map(|(i, p)| page_job(site, config, i, p, &places))
+        .collect();
+    for tax in &site.taxonomies {
+        let terms = tax
+            .terms
+            .iter()
+            .map(|t| TermCount {
+                name: &t.name,
+                url: &t.url,
+                count: t.pages.len(),
+            })
+            .collect();
+        let title = tax.name.as_str();
+        jobs.push(Job {
+            template: "taxonomy.html",
+            out: tax.url.output_file(),
+            lang: &tax.lang,
+            page: PageCtx {
+                kind: "taxonomy",
+                title,
+                url: Some(&tax.url),
+                permalink: permalink(config, &tax.url),
+                terms,
+                taxonomy: Some(&tax.name),
+                ..PageCtx::default()
+            },
+            source: None,
+            peers: taxonomy_peers(site, config, tax, true),
+        });
+        for term in &tax.terms {
+            jobs.push(term_job(site, config, tax, term));
+        }
+    }
+    for language in &config.languages {
+        let lang = &language.code;
+        jobs.push(Job {
+            template: "404.html",
+            out: format!("{lang}/404.html"),
+            lang,
+            page: PageCtx {
+                kind: "404",
+                ..PageCtx::default()
+            },
+            source: None,
+            peers: home_peers(site, config, lang),
+        });
+    }
+    let default = config.default_lang();
+    jobs.push(Job {
+        template: "404.html",
+        out: "404.html".into(),
+        lang: default,
+        page: PageCtx {
+            kind: "404",
+            ..PageCtx::default()
+        },
+        source: None,
+        peers: home_peers(site, config, default),
+    });
+    jobs.push(Job {
+        template: "root.html",
+        out: "index.html".into(),
+        lang: default,
+        page: PageCtx {
+            kind: "root",
+            permalink: format!("{}/", config.base_url),
+            ..PageCtx::default()
+        },
+        source: None,
+        peers: Vec::new(),
+    });
+    jobs
+}
+
+pub(super) fn term_job<'a>(
+    site: &'a Site,
+    config: &'a Config,
+    tax: &'a TaxonomyIndex,
+    term: &'a Term,
+) -> Job<'a> {
+    Job {
+        template: "term.html",
+        out: term.url.output_file(),
+        lang: &tax.lang,
+        page: PageCtx {
+            kind: "term",
+            title: &term.name,
+            url: Some(&term.url),
+            permalink: permalink(config, &term.url),
+            pages: term
+                .pages
+                .iter()
+                .map(|&i| summary(&site.pages[i]))
+                .collect(),
+            taxonomy: Some(&tax.name),
+            ..PageCtx::default()
+        },
+        source: None,
+        peers: term_peers(site, config, tax, term),
+    }
+}
+
+/// Each page's place in its section's list of pages (none for sections and home): found
+/// once, not by searching the list for every page of a big section.
+pub(super) fn places(site: &Site) -> Vec<Option<usize>> {
+    let mut at = vec![None; site.pages.len()];
+    for p in &site.pages {
+        for (k, &c) in p.pages.iter().enumerate() {
+            at[c] = Some(k);
+        }
+    }
+    at
+}
+
+pub(super) fn page_job<'a>(
+    site: &'a Site,
+    config: &'a Config,
+    i: usize,
+    p: &'a Page,
+    places: &[Option<usize>],
+) -> Job<'a> {
+    let fm = &p.doc.front;
+    let default_template = match p.kind {
+        Kind::Home => "home.html",
+        Kind::Section => "section.html",
+        Kind::Page => "page.html",
+    };
+    let siblings = p.parent.map(|s| &site.pages[s].pages[..]).unwrap_or(&[]);
+    let pos = places[i];
+    let neighbour = |j: Option<usize>| {
+        j.and_then(|j| siblings.get(j)).map(|&n| Link {
+            title: &site.pages[n].doc.front.title,
+            url: &site.pages[n].url,
+            active: false,
+        })
+    };
+    let page = PageCtx {
+        kind: match p.kind {
+            Kind::Home => "home",
+            Kind::Section => "section",
+            Kind::Page => "page",
+        },
+        key: p.doc.key.as_str(),
+        title: &fm.title,
+        description: fm.description.as_deref(),
+        url: Some(&p.url),
+        permalink: permalink(config, &p.url),
+        content: &p.html,
+        summary: p.summary(),
+        date: fm.date.as_ref(),
+        updated: fm.updated.as_ref(),
+        weight: fm.weight,
+        image: fm.image.as_deref(),
+        image_alt: fm.image_alt.as_deref(),
+        event: fm.event.as_ref(),
+        extra: Some(&fm.extra),
+        headings: &p.doc.body.headings,
+        taxonomies: term_links(site, p),
+        previous: neighbour(pos.and_then(|x| x.checked_sub(1))),
+        next: neighbour(pos.map(|x| x + 1)),
+        pages: p.pages.iter().map(|&c| summary(&site.pages[c])).collect(),
+        subsections: p
+            .subsections
+            .iter()
+            .map(|&c| summary(&site.pages[c]))
+            .collect(),
+        words: p.doc.body.words,
+        newer_translations: newer(site, config, p),
+        section: top_section(site, i),
+        ..PageCtx::default()
+    };
+    Job {
+        template: fm.template.as_deref().unwrap_or(default_template),
+        out: p.url.output_file(),
+        lang: &p.doc.lang,
+        page,
+        source: Some(i),
+        peers: Vec::new(),
+    }
+}
+
+pub(super) fn newer<'a>(site: &'a Site, config: &'a Config, p: &'a Page) -> Vec<Translation<'a>> {
+    let versions = &site.by_key[&p.doc.key];
+    p.newer
+        .iter()
+        .filter_map(|lang| {
+            let t = &site.pages[*versions.get(lang)?];
+            let name = config
+                .language(lang.as_str())
+                .map_or(lang.as_str(), |l| l.name.as_str());
+            Some(Translation {
+                lang,
+                name,
+                title: &t.doc.front.title,
+                url: &t.url,
+                exists: true,
+            })
+        })
+        .collect()
+}
+
+/// The URL of the section right under home that holds page `i` (or is it).
+pub(super) fn top_section(site: &Site, i: usize) -> Option<&UrlPath> {
+    let mut at = i;
+    loop {
+        let parent = site.pages[at].parent?;
+        if site.pages[parent].parent.is_none() {
+            return (site.pages[at].kind == Kind::Section).then_some(&site.pages[at].url);
+        }
+        at = parent;
+    }
+}
+
+pub(super) fn summary(p: &Page) -> Summary<'_> {
+    let fm = &p.doc.front;
+    Summary {
+        key: p.doc.key.as_str(),
+        title: &fm.title,
+        url: &p.url,
+        description: fm.description.as_deref(),
+        summary: p.summary(),
+        date: fm.date.as_ref(),
+        event: fm.event.as_ref(),
+        weight: fm.weight,
+    }
+}
+
+pub(super) fn permalink(config: &Config, url: &UrlPath) -> String {
+    format!("{}{}", config.base_url, url)
+}
+
+/// publish: one search page per language (`/<lang>/search/`), linked to the others.
+pub(super) fn search_jobs<'a>(config: &'a Config, urls: &'a [(&'a Lang, UrlPath)]) -> Vec<Job<'a>> {
+    urls.iter()
+        .map(|(lang, url)| Job {
+            template: "search.html",
+            out: url.output_file(),
+            lang,
+            page: PageCtx {
+                kind: "search",
+                url: Some(url),
+                permalink: permalink(config, url),
+                ..PageCtx::default()
+            },
+            source: None,
+            peers: urls
+                .iter()
+                .filter(|(l, _)| l != lang)
+                .filter_map(|(l, u)| {
+                    config.language(l.as_str()).map(|c| Translation {
+                        lang: l,
+                        name: &c.name,
+                        title: "",
+                        url: u,
+                        exists: true,
+                    })
+                })
+                .collect(),
+        })
+        .collect()
+}

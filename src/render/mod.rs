@@ -1,0 +1,280 @@
+//! Rendering: the assembled site through the theme, into bytes by output path.
+//!
+//! Takes the [`Site`], the compiled [`Theme`], the [`Config`] and the data files;
+//! produces an [`Output`] (`BTreeMap` of output path to bytes) and touches no disk.
+//! Pages render in parallel; every failing page is reported (template, span, and the
+//! content file that triggered it).
+
+mod context;
+mod jobs;
+mod versions;
+
+use std::collections::BTreeMap;
+
+use bytes::Bytes;
+use rayon::prelude::*;
+use tera::Tera;
+
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use crate::lang::Lang;
+use crate::render_memo::{RenderMemo, fingerprint};
+use crate::site::Site;
+use crate::theme::Theme;
+use crate::url::UrlPath;
+
+use context::Parts;
+pub(crate) use context::teras;
+use jobs::{Job, jobs, page_job, places, search_jobs, term_job};
+
+/// The built site: output path (`nl/index.html`) → bytes (shared, so copies of an
+/// output and the dev server's memo of it cost no copies of the files).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Output {
+    pub files: BTreeMap<String, Bytes>,
+}
+
+impl Output {
+    /// An output of text files, for tests.
+    #[cfg(test)]
+    pub(crate) fn of(files: &[(&str, &str)]) -> Output {
+        Output {
+            files: files
+                .iter()
+                .map(|(p, b)| (p.to_string(), Bytes::copy_from_slice(b.as_bytes())))
+                .collect(),
+        }
+    }
+
+    /// Renders every page, section, taxonomy, term, 404 and the root chooser.
+    pub fn render(
+        site: &Site,
+        theme: &Theme,
+        config: &Config,
+        data: &serde_json::Value,
+    ) -> Result<Output, Vec<Diagnostic>> {
+        Output::render_with(site, theme, config, data, None)
+    }
+
+    /// [`Output::render`], taking from `memo` every file whose context did not change
+    /// since the memo's build, and leaving this build's files in it (the dev server).
+    pub fn render_with(
+        site: &Site,
+        theme: &Theme,
+        config: &Config,
+        data: &serde_json::Value,
+        memo: Option<&mut RenderMemo>,
+    ) -> Result<Output, Vec<Diagnostic>> {
+        let teras = teras(theme, site, config, data);
+        // Each language's pages share its global context: part of every fingerprint.
+        let shared: BTreeMap<&Lang, u64> = match memo {
+            Some(_) => teras.iter().map(|(l, (_, f))| (l, *f)).collect(),
+            None => BTreeMap::new(),
+        };
+        let mut jobs = jobs(site, config);
+        // publish: the search page per language, when the theme (or diptych's default) has one.
+        let search_urls: Vec<(&Lang, UrlPath)> = config
+            .langs()
+            .map(|l| (l, crate::publish::search::page_url(l)))
+            .collect();
+        if theme.has("search.html") {
+            jobs.extend(search_jobs(config, &search_urls));
+        }
+        let missing: Vec<Diagnostic> = jobs
+            .iter()
+            .map(|j| j.template)
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .filter(|t| !theme.has(t))
+            .map(|t| {
+                Diagnostic::error(
+                    "template",
+                    format!("themes/{}/templates", config.theme),
+                    format!("the theme has no template `{t}`"),
+                )
+                .with_help(format!(
+                    "add {t} to the theme or to the site's templates/ folder"
+                ))
+            })
+            .collect();
+        if !missing.is_empty() {
+            return Err(missing);
+        }
+        let previous = memo.as_deref();
+        let results: Vec<Result<Rendered, Diagnostic>> = jobs
+            .into_par_iter()
+            .map(|job| {
+                let parts = Parts::new(site, config, &job);
+                let key = shared
+                    .get(job.lang)
+                    .map(|&seed| fingerprint(seed, &(job.template, &parts)));
+                if let Some(bytes) = previous.zip(key).and_then(|(m, k)| m.get(&job.out, k)) {
+                    return Ok((job.out, bytes.clone(), key, false));
+                }
+                render_job(site, theme, &teras, &job, parts).map(|b| (job.out, b, key, true))
+            })
+            .collect();
+        let mut files = Vec::with_capacity(results.len());
+        let mut errors = Vec::new();
+        let mut kept = std::collections::HashMap::new();
+        let mut rendered = 0;
+        for r in results {
+            match r {
+                Ok((path, bytes, key, fresh)) => {
+                    rendered += usize::from(fresh);
+                    if let Some(k) = key {
+                        kept.insert(path.clone(), (k, bytes.clone()));
+                    }
+                    files.push((path, bytes));
+                }
+                Err(d) => errors.push(d),
+            }
+        }
+        // Sorted on both cores, the map is built in one pass (from sorted input) instead
+        // of one insertion, and its comparisons of long paths, per file.
+        files.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let files: BTreeMap<String, Bytes> = files.into_iter().collect();
+        if let Some(m) = memo.filter(|_| errors.is_empty()) {
+            m.keep(kept, rendered);
+        }
+        if errors.is_empty() {
+            Ok(Output { files })
+        } else {
+            Err(collapse(errors))
+        }
+    }
+}
+
+/// Each language's Tera, with what every page of that language shares in its global
+/// context, and a fingerprint of that context.
+pub(crate) type Teras = BTreeMap<Lang, (Tera, u64)>;
+
+/// Renders the content pages `pages` and the term pages `terms` (`(taxonomy, term)`
+/// indices) again, with `teras` made for this site: the dev server's rebuild after an
+/// edit that changed only these pages' contexts.
+pub(crate) fn render_some(
+    site: &Site,
+    theme: &Theme,
+    config: &Config,
+    teras: &Teras,
+    pages: &[usize],
+    terms: &[(usize, usize)],
+) -> Result<Vec<(String, Bytes)>, Vec<Diagnostic>> {
+    let places = places(site);
+    let mut jobs: Vec<Job> = pages
+        .iter()
+        .map(|&i| page_job(site, config, i, &site.pages[i], &places))
+        .collect();
+    for &(t, n) in terms {
+        jobs.push(term_job(
+            site,
+            config,
+            &site.taxonomies[t],
+            &site.taxonomies[t].terms[n],
+        ));
+    }
+    let (files, errors): (Vec<_>, Vec<_>) = jobs
+        .into_par_iter()
+        .map(|job| {
+            let parts = Parts::new(site, config, &job);
+            render_job(site, theme, teras, &job, parts).map(|b| (job.out, b))
+        })
+        .partition(Result::is_ok);
+    if errors.is_empty() {
+        Ok(files.into_iter().flatten().collect())
+    } else {
+        Err(collapse(
+            errors.into_iter().filter_map(Result::err).collect(),
+        ))
+    }
+}
+
+/// One file through its template.
+fn render_job(
+    site: &Site,
+    theme: &Theme,
+    teras: &Teras,
+    job: &Job,
+    parts: Parts,
+) -> Result<Bytes, Diagnostic> {
+    let page_path = job.source.map(|i| site.pages[i].doc.path.as_path());
+    teras[job.lang]
+        .0
+        .render(job.template, &parts.into_context())
+        .map(|s| {
+            // Kept until written: without the growth slack of rendering.
+            let mut bytes = s.into_bytes();
+            bytes.shrink_to_fit();
+            Bytes::from(bytes)
+        })
+        .map_err(|e| theme.diagnostic(&e, page_path))
+}
+
+/// One template mistake fails every page that uses it; report it once, saying how
+/// many other pages hit it.
+fn collapse(errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut seen: Vec<(Diagnostic, usize)> = Vec::new();
+    for d in errors {
+        let same = |(k, _): &&mut (Diagnostic, usize)| {
+            k.path == d.path
+                && k.message == d.message
+                && k.location.as_ref().map(|l| &l.span) == d.location.as_ref().map(|l| &l.span)
+        };
+        match seen.iter_mut().find(|e| same(e)) {
+            Some((_, n)) => *n += 1,
+            None => seen.push((d, 0)),
+        }
+    }
+    seen.into_iter()
+        .map(|(mut d, n)| {
+            if n > 0 {
+                let help = d.help.take().unwrap_or_default();
+                d.help = Some(
+                    format!(
+                        "{help} (and {n} other page{})",
+                        if n == 1 { "" } else { "s" }
+                    )
+                    .trim_start()
+                    .to_string(),
+                );
+            }
+            d
+        })
+        .collect()
+}
+
+/// One rendered file: path, bytes, the fingerprint it was rendered from (with a memo),
+/// and whether it was rendered now (else it came from the memo).
+type Rendered = (String, Bytes, Option<u64>, bool);
+
+impl Output {
+    /// Adds static files; one that would replace a rendered page is an error.
+    pub fn add_statics(
+        &mut self,
+        statics: &BTreeMap<String, Vec<u8>>,
+    ) -> Result<(), Vec<Diagnostic>> {
+        let mut errors = Vec::new();
+        for (path, bytes) in statics {
+            if self.files.contains_key(path) {
+                errors.push(
+                    Diagnostic::error(
+                        "static",
+                        format!("static/{path}"),
+                        format!(
+                            "the static file {path} would replace a page built at the same path"
+                        ),
+                    )
+                    .with_help("rename or move the static file"),
+                );
+            } else {
+                self.files
+                    .insert(path.clone(), Bytes::copy_from_slice(bytes));
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+}
