@@ -7,11 +7,11 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use tera::Context;
 
-use crate::config::Config;
+use crate::config::{Config, Language};
 use crate::lang::Lang;
 use crate::markdown::Heading;
 use crate::render_memo::fingerprint;
-use crate::site::Site;
+use crate::site::{Page, Site};
 use crate::theme::Theme;
 use crate::url::UrlPath;
 
@@ -54,6 +54,20 @@ pub(super) struct Translation<'a> {
     pub(super) title: &'a str,
     pub(super) url: &'a UrlPath,
     pub(super) exists: bool,
+}
+
+impl<'a> Translation<'a> {
+    /// A switcher entry for `language` that leads to `page`: its version there when
+    /// `exists`, else the page to fall back to.
+    pub(super) fn to(language: &'a Language, page: &'a Page, exists: bool) -> Translation<'a> {
+        Translation {
+            lang: &language.code,
+            name: &language.name,
+            title: &page.doc.front.title,
+            url: &page.url,
+            exists,
+        }
+    }
 }
 
 #[derive(Serialize)]

@@ -63,23 +63,10 @@ pub(super) fn translations<'a>(
         .filter(|l| l.code != page.doc.lang)
         .filter_map(|l| {
             if let Some(&t) = versions.get(&l.code) {
-                let tp = &site.pages[t];
-                return Some(Translation {
-                    lang: &l.code,
-                    name: &l.name,
-                    title: &tp.doc.front.title,
-                    url: &tp.url,
-                    exists: true,
-                });
+                return Some(Translation::to(l, &site.pages[t], true));
             }
             let near = nearest(site, page, &l.code)?;
-            Some(Translation {
-                lang: &l.code,
-                name: &l.name,
-                title: &site.pages[near].doc.front.title,
-                url: &site.pages[near].url,
-                exists: false,
-            })
+            Some(Translation::to(l, &site.pages[near], false))
         })
         .collect()
 }
@@ -106,15 +93,7 @@ pub(super) fn home_peers<'a>(
         .languages
         .iter()
         .filter(|l| &l.code != lang)
-        .filter_map(|l| {
-            home(site, &l.code).map(|h| Translation {
-                lang: &l.code,
-                name: &l.name,
-                title: &site.pages[h].doc.front.title,
-                url: &site.pages[h].url,
-                exists: false,
-            })
-        })
+        .filter_map(|l| home(site, &l.code).map(|h| Translation::to(l, &site.pages[h], false)))
         .collect()
 }
 
