@@ -16,7 +16,7 @@
 //! full, which also reports the problems.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::config::Config;
@@ -42,6 +42,8 @@ pub(crate) struct Last {
     kept: Kept,
     /// Each language's fingerprint of what all its pages share in their context.
     shared: BTreeMap<Lang, u64>,
+    /// Each page's index in the site by its file (a patch moves no page).
+    index: HashMap<PathBuf, usize>,
 }
 
 /// What a patch did: files parsed, files rendered.
@@ -67,6 +69,13 @@ impl Last {
                 .map(|s| (s.path.clone(), s.text.clone()))
                 .collect(),
             shared: fingerprints(&teras),
+            index: generated
+                .site
+                .pages
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p.doc.path.clone(), i))
+                .collect(),
             generated,
             kept,
         }
@@ -151,13 +160,7 @@ impl Last {
             }
             if named || old.summary() != site.pages[*i].summary() {
                 pages.extend(site.pages[*i].parent);
-                for (t, tax) in site.taxonomies.iter().enumerate() {
-                    for (n, term) in tax.terms.iter().enumerate() {
-                        if term.pages.contains(i) {
-                            terms.insert((t, n));
-                        }
-                    }
-                }
+                terms.extend(site.pages[*i].terms.iter().copied());
             }
         }
         let site = &generated.site;
@@ -192,12 +195,11 @@ impl Last {
                 json.into_bytes().into(),
             );
         }
-        // Feeds carry the bodies of dated articles.
-        let in_feeds = |i: usize| {
-            let p = &site.pages[i];
-            crate::publish::is_article(p) && p.doc.front.date.is_some()
-        };
-        if before.iter().any(|(i, _)| in_feeds(*i)) {
+        // Feeds carry the bodies of the pages they list.
+        if before
+            .iter()
+            .any(|(i, _)| feed::lists(&site.pages[*i], &kept.config))
+        {
             for (path, bytes) in feed::render(site, &kept.config, Some(&kept.locales)).ok()? {
                 output.files.insert(path, bytes.into());
             }
@@ -260,17 +262,11 @@ impl Last {
             sanitize: !config.unsafe_html,
         };
         let site = &self.generated.site;
-        let index: HashMap<&Path, usize> = site
-            .pages
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.doc.path.as_path(), i))
-            .collect();
         edited
             .iter()
             .map(|&k| {
                 let doc = Document::parse(&sources.pages[k], opts).ok()?;
-                let i = *index.get(doc.path.as_path())?;
+                let i = *self.index.get(&doc.path)?;
                 let old = &site.pages[i];
                 let front_changed = old.doc.front != doc.front;
                 let plain = old.kind != Kind::Home

@@ -54,8 +54,7 @@ pub fn render(
     for lang in config.langs() {
         let pages: Vec<&Page> = pages_in(site, lang)
             .map(|(_, p)| p)
-            .filter(|p| is_article(p) && p.doc.front.date.is_some())
-            .filter(|p| sections.is_none_or(|s| in_sections(&p.doc.key, s)))
+            .filter(|p| lists(p, config))
             .collect();
         // The newest `limit` pages, newest first (keys break ties): selected, then only
         // those sorted.
@@ -77,6 +76,18 @@ pub fn render(
         files.insert(url(lang).output_file(), feed.into_bytes());
     }
     Ok(files)
+}
+
+/// Whether the feeds list page `p` (when among the newest): a dated article, in one of
+/// `feeds.sections` when the site names some.
+pub fn lists(p: &Page, config: &Config) -> bool {
+    is_article(p)
+        && p.doc.front.date.is_some()
+        && config
+            .feeds
+            .sections
+            .as_deref()
+            .is_none_or(|s| in_sections(&p.doc.key, s))
 }
 
 fn in_sections(key: &PageKey, sections: &[String]) -> bool {
