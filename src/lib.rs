@@ -13,6 +13,7 @@ pub mod date;
 pub mod diagnostic;
 pub mod document;
 pub mod error;
+pub mod fingerprint;
 pub(crate) mod fluent_functions;
 pub mod format;
 pub mod frontmatter;

@@ -41,7 +41,7 @@ pub(crate) struct Last {
     pub generated: Generated,
     kept: Kept,
     /// Each language's fingerprint of what all its pages share in their context.
-    shared: BTreeMap<Lang, u64>,
+    shared: BTreeMap<Lang, u128>,
     /// Each page's index in the site by its file (a patch moves no page).
     index: HashMap<PathBuf, usize>,
 }
@@ -288,7 +288,7 @@ fn inputs(sources: &Sources, config: &Config, drafts: bool) -> u64 {
     h.finish()
 }
 
-fn fingerprints(teras: &Teras) -> BTreeMap<Lang, u64> {
+fn fingerprints(teras: &Teras) -> BTreeMap<Lang, u128> {
     teras.iter().map(|(l, (_, f))| (l.clone(), *f)).collect()
 }
 

@@ -12,7 +12,6 @@ use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use bytes::Bytes;
-use serde::Serialize;
 
 use crate::config::Config;
 use crate::sources::Sources;
@@ -22,7 +21,7 @@ use crate::sources::Sources;
 pub struct RenderMemo {
     /// Fingerprint of the site-wide inputs of the build that filled `pages`.
     inputs: u64,
-    pages: HashMap<String, (u64, Bytes)>,
+    pages: HashMap<String, (u128, Bytes)>,
     /// How many files the last render rendered (the rest came from the memo).
     pub rendered: usize,
 }
@@ -39,7 +38,7 @@ impl RenderMemo {
     }
 
     /// The bytes rendered last time for `out`, if they came from `fingerprint`.
-    pub fn get(&self, out: &str, fingerprint: u64) -> Option<&Bytes> {
+    pub fn get(&self, out: &str, fingerprint: u128) -> Option<&Bytes> {
         self.pages
             .get(out)
             .filter(|(f, _)| *f == fingerprint)
@@ -47,7 +46,7 @@ impl RenderMemo {
     }
 
     /// Replaces the memo with this build's pages.
-    pub fn keep(&mut self, pages: HashMap<String, (u64, Bytes)>, rendered: usize) {
+    pub fn keep(&mut self, pages: HashMap<String, (u128, Bytes)>, rendered: usize) {
         self.pages = pages;
         self.rendered = rendered;
     }
@@ -72,41 +71,9 @@ pub fn site_inputs(sources: &Sources, config: &Config, drafts: bool) -> u64 {
     h.finish()
 }
 
-/// A fingerprint of `value`'s JSON form, mixed with `seed`.
-pub fn fingerprint<T: Serialize + ?Sized>(seed: u64, value: &T) -> u64 {
-    let mut h = DefaultHasher::new();
-    seed.hash(&mut h);
-    // A value that fails to serialize gets a fingerprint that matches nothing stored.
-    if serde_json::to_writer(HashWriter(&mut h), value).is_err() {
-        return 0;
-    }
-    h.finish() | 1
-}
-
-struct HashWriter<'a>(&'a mut DefaultHasher);
-
-impl std::io::Write for HashWriter<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.write(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn fingerprints_differ_with_value_and_seed() {
-        let a = fingerprint(1, &("page", 1));
-        assert_eq!(a, fingerprint(1, &("page", 1)));
-        assert_ne!(a, fingerprint(1, &("page", 2)));
-        assert_ne!(a, fingerprint(2, &("page", 1)));
-    }
 
     #[test]
     fn returns_bytes_only_for_the_same_fingerprint() {

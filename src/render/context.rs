@@ -8,9 +8,9 @@ use serde::Serialize;
 use tera::Context;
 
 use crate::config::{Config, Language};
+use crate::fingerprint::fingerprint;
 use crate::lang::Lang;
 use crate::markdown::Heading;
-use crate::render_memo::fingerprint;
 use crate::site::{Page, Site};
 use crate::theme::Theme;
 use crate::url::UrlPath;

@@ -17,8 +17,9 @@ use tera::Tera;
 
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
+use crate::fingerprint::fingerprint;
 use crate::lang::Lang;
-use crate::render_memo::{RenderMemo, fingerprint};
+use crate::render_memo::RenderMemo;
 use crate::site::Site;
 use crate::theme::Theme;
 use crate::url::UrlPath;
@@ -67,7 +68,7 @@ impl Output {
     ) -> Result<Output, Vec<Diagnostic>> {
         let teras = teras(theme, site, config, data);
         // Each language's pages share its global context: part of every fingerprint.
-        let shared: BTreeMap<&Lang, u64> = match memo {
+        let shared: BTreeMap<&Lang, u128> = match memo {
             Some(_) => teras.iter().map(|(l, (_, f))| (l, *f)).collect(),
             None => BTreeMap::new(),
         };
@@ -147,7 +148,7 @@ impl Output {
 
 /// Each language's Tera, with what every page of that language shares in its global
 /// context, and a fingerprint of that context.
-pub(crate) type Teras = BTreeMap<Lang, (Tera, u64)>;
+pub(crate) type Teras = BTreeMap<Lang, (Tera, u128)>;
 
 /// Renders the content pages `pages` and the term pages `terms` (`(taxonomy, term)`
 /// indices) again, with `teras` made for this site: the dev server's rebuild after an
@@ -245,7 +246,7 @@ fn collapse(errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
 
 /// One rendered file: path, bytes, the fingerprint it was rendered from (with a memo),
 /// and whether it was rendered now (else it came from the memo).
-type Rendered = (String, Bytes, Option<u64>, bool);
+type Rendered = (String, Bytes, Option<u128>, bool);
 
 impl Output {
     /// Adds static files; one that would replace a rendered page is an error.
