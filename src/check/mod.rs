@@ -1,0 +1,267 @@
+//! Cross-checks that need the whole site: Fluent messages against each other and
+//! against the templates, and every link in the rendered output.
+//!
+//! Takes the loaded [`Locales`] with the template [`Sources`], or the rendered
+//! [`Output`](crate::render::Output); produces diagnostics: messages extra in a language or differing in
+//! variables or attributes, messages no template uses (warnings), template calls to
+//! messages that exist nowhere, and links in the output to files or `#ids` that were
+//! not built (errors): those in [`links`].
+
+mod links;
+
+pub use links::{LinkScan, output_links, output_links_in};
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::diagnostic::Diagnostic;
+use crate::locales::Locales;
+use crate::message_info::MessageInfo;
+use crate::sources::{Sources, TextFile};
+
+/// Message ids the generator itself formats (not through templates).
+const USED_BY_DIPTYCH: &[&str] = &["site-title", "site-description"];
+
+/// Compares every language's messages with the default language's, and the templates'
+/// `t(id="…")` calls with the messages that exist.
+pub fn fluent(locales: &Locales, sources: &Sources) -> Vec<Diagnostic> {
+    let calls = template_calls(&sources.templates);
+    let mut out = compare_languages(locales, sources);
+    out.extend(unknown_calls(locales, &calls));
+    out.extend(unused_messages(locales, sources, &calls));
+    out
+}
+
+/// Messages a language has that the default lacks, or has with other variables or
+/// attributes. (Messages the default has and a language lacks are reported when the
+/// bundles load, since they fall back.)
+fn compare_languages(locales: &Locales, sources: &Sources) -> Vec<Diagnostic> {
+    let default = locales.default_lang();
+    let Some(reference) = locales.messages(default) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for lang in locales.langs().filter(|l| *l != default) {
+        for (id, info) in locales.messages(lang).into_iter().flatten() {
+            match reference.get(id) {
+                None => out.push(at_message(
+                    sources,
+                    info,
+                    format!(
+                        "message `{id}` exists in {lang} but not in {default}, the default language"
+                    ),
+                    format!("add it to locales/{default}/ or remove it here"),
+                    id,
+                )),
+                Some(base) => out.extend(shape_difference(
+                    sources,
+                    id,
+                    base,
+                    info,
+                    default.as_str(),
+                    lang.as_str(),
+                )),
+            }
+        }
+    }
+    out
+}
+
+/// Template calls to messages that exist in no language (errors).
+fn unknown_calls(locales: &Locales, calls: &[Call]) -> Vec<Diagnostic> {
+    let all: BTreeSet<&str> = locales
+        .langs()
+        .filter_map(|l| locales.messages(l))
+        .flat_map(|m| m.keys().map(String::as_str))
+        .collect();
+    calls
+        .iter()
+        .filter(|call| !all.iter().any(|m| call.matches(m)))
+        .map(|call| {
+            let what = if call.prefix {
+                format!("no message starts with `{}`", call.id)
+            } else {
+                format!("there is no message `{}` in any language", call.id)
+            };
+            Diagnostic::error("fluent", &call.file.path, format!("t(): {what}"))
+                .at(&call.file.text, call.span.clone())
+                .with_help("add it to every locales/<lang>/*.ftl, or fix the id")
+                .about(call.id.clone())
+        })
+        .collect()
+}
+
+/// The default language's messages that no template calls (warnings).
+fn unused_messages(locales: &Locales, sources: &Sources, calls: &[Call]) -> Vec<Diagnostic> {
+    let Some(reference) = locales.messages(locales.default_lang()) else {
+        return Vec::new();
+    };
+    reference
+        .iter()
+        .filter(|(id, _)| {
+            !USED_BY_DIPTYCH.contains(&id.as_str()) && !calls.iter().any(|c| c.matches(id))
+        })
+        .map(|(id, info)| {
+            at_message(
+                sources,
+                info,
+                format!("message `{id}` is not used by any template"),
+                "remove it from every language, or use it".into(),
+                id,
+            )
+        })
+        .collect()
+}
+
+fn shape_difference(
+    sources: &Sources,
+    id: &str,
+    base: &MessageInfo,
+    info: &MessageInfo,
+    default: &str,
+    lang: &str,
+) -> Option<Diagnostic> {
+    let names = |s: &BTreeSet<String>| {
+        s.iter()
+            .map(|v| format!("${v}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let problem = if base.variables != info.variables {
+        format!(
+            "message `{id}` uses {{{}}} in {lang} but {{{}}} in {default}",
+            names(&info.variables),
+            names(&base.variables)
+        )
+    } else if base.attributes.keys().ne(info.attributes.keys()) {
+        let attrs = |m: &BTreeMap<String, BTreeSet<String>>| {
+            m.keys()
+                .map(|a| format!(".{a}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        format!(
+            "message `{id}` has attributes {{{}}} in {lang} but {{{}}} in {default}",
+            attrs(&info.attributes),
+            attrs(&base.attributes)
+        )
+    } else if let Some((attr, _)) = base
+        .attributes
+        .iter()
+        .find(|(a, v)| info.attributes.get(*a) != Some(v))
+    {
+        format!("attribute `{id}.{attr}` uses other variables in {lang} than in {default}")
+    } else {
+        return None;
+    };
+    Some(at_message(
+        sources,
+        info,
+        problem,
+        format!(
+            "make the {lang} message take the same variables and attributes as the {default} one"
+        ),
+        id,
+    ))
+}
+
+fn at_message(
+    sources: &Sources,
+    info: &MessageInfo,
+    message: String,
+    help: String,
+    id: &str,
+) -> Diagnostic {
+    let d = Diagnostic::warning("fluent", &info.path, message)
+        .with_help(help)
+        .about(id);
+    let file = sources
+        .ftl
+        .iter()
+        .map(|(_, f)| f)
+        .find(|f| f.path == info.path);
+    match file.and_then(|f| line_offset(&f.text, info.line).map(|o| (f, o))) {
+        Some((f, o)) => d.at(&f.text, o..o + id.len()),
+        None => d,
+    }
+}
+
+fn line_offset(text: &str, line: usize) -> Option<usize> {
+    if line <= 1 {
+        return Some(0);
+    }
+    text.match_indices('\n').nth(line - 2).map(|(i, _)| i + 1)
+}
+
+/// One `t(id="…")` call in a template; `prefix` when the id is built with `~`.
+struct Call<'a> {
+    file: &'a TextFile,
+    id: String,
+    prefix: bool,
+    span: std::ops::Range<usize>,
+}
+
+impl Call<'_> {
+    /// Whether this call can name the message `id`.
+    fn matches(&self, id: &str) -> bool {
+        if self.prefix {
+            id.starts_with(&self.id)
+        } else {
+            self.id == id
+        }
+    }
+}
+
+/// Finds `t(id="…")` calls (with either quote) in every template.
+fn template_calls(templates: &[TextFile]) -> Vec<Call<'_>> {
+    let mut calls = Vec::new();
+    for file in templates {
+        let text = &file.text;
+        for (start, _) in text.match_indices("t(") {
+            if text[..start]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.')
+            {
+                continue;
+            }
+            let rest = text[start + 2..].trim_start();
+            let Some(args) = rest.strip_prefix("id") else {
+                continue;
+            };
+            let Some(value) = args.trim_start().strip_prefix('=') else {
+                continue;
+            };
+            let value = value.trim_start();
+            let Some(quote) = value.chars().next().filter(|q| *q == '"' || *q == '\'') else {
+                continue;
+            };
+            let Some(end) = value[1..].find(quote) else {
+                continue;
+            };
+            let id = &value[1..1 + end];
+            let prefix = value[2 + end..].trim_start().starts_with('~');
+            let base = id.split('.').next().unwrap_or(id).to_string();
+            let at = text.len() - value.len();
+            calls.push(Call {
+                file,
+                id: if prefix { id.to_string() } else { base },
+                prefix,
+                span: at..at + end + 2,
+            });
+        }
+    }
+    calls
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_template_calls_with_both_quotes_and_prefixes() {
+        let f = TextFile { path: "t.html".into(), name: "t.html".into(), text: "{{ t(id=\"a.attr\") }} {{ t( id = 'b' ) }} {{ t(id=\"key-\" ~ x) }} {{ at(id=\"no\") }}".into() };
+        let calls = template_calls(std::slice::from_ref(&f));
+        let ids: Vec<(&str, bool)> = calls.iter().map(|c| (c.id.as_str(), c.prefix)).collect();
+        assert_eq!(ids, [("a", false), ("b", false), ("key-", true)]);
+    }
+}
