@@ -249,20 +249,36 @@ pub(crate) fn generate_kept(
     let mut output = Output::render_with(&site, &theme, config, &data, cache.render.as_mut())
         .map_err(|e| fail(e, &warnings))?;
     clock.lap("render");
-    // Publishing reads only the site, so the link check reads the rendered pages
-    // meanwhile; it finishes once the published files are there too.
-    let (made, scan) = rayon::join(
-        || publish::make(&site, config, Some(&locales), publish::Options::default()),
-        || check::LinkScan::of(&output, &site.reported_anchors),
-    );
+    // Publishing reads only the site, so a one-off build's link check reads the rendered
+    // pages meanwhile; it finishes once the published files are there too. The dev
+    // server's checks only what changed, once all is there.
+    // The dev server's search words are updated from its last good build's.
+    let search_before = cache.keep.then(|| cache.search.take().unwrap_or_default());
+    let publish = || {
+        let opts = publish::Options::default();
+        publish::make(&site, config, Some(&locales), opts, search_before)
+    };
+    let (made, scan) = match cache.links {
+        Some(_) => (publish(), None),
+        None => {
+            let (made, scan) = rayon::join(publish, || {
+                check::LinkScan::of(&output, &site.reported_anchors)
+            });
+            (made, Some(scan))
+        }
+    };
     let search = made
         .add(&site, &assets, &mut output)
         .map_err(|e| fail(e, &warnings))?;
     clock.lap("publish, link scan");
-    let (broken, mut anchors): (Vec<_>, Vec<_>) = scan
-        .finish(&output, &site.reported_anchors)
-        .into_iter()
-        .partition(Diagnostic::is_error);
+    let links = match scan {
+        Some(scan) => scan.finish(&output, &site.reported_anchors),
+        None => cache
+            .links
+            .get_or_insert_default()
+            .check(&output, &site.reported_anchors),
+    };
+    let (broken, mut anchors): (Vec<_>, Vec<_>) = links.into_iter().partition(Diagnostic::is_error);
     let link_warnings = anchors.clone();
     warnings.append(&mut anchors);
     clock.lap("link check");

@@ -53,6 +53,12 @@ pub(crate) struct Patched {
 }
 
 impl Last {
+    /// The search words of this build (as patches left them), for a full build to
+    /// update.
+    pub fn into_search(self) -> BTreeMap<Lang, search::Postings> {
+        self.kept.search
+    }
+
     pub fn new(
         config: &Config,
         sources: &Sources,

@@ -5,12 +5,13 @@
 //! cache is dropped when `site.yaml` changes what parsing depends on). Rejects nothing
 //! itself: build problems come back as errors, and the next rebuild starts over.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::check::LinkMemo;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::document::{Document, ParseOptions};
@@ -18,6 +19,7 @@ use crate::error::Result;
 use crate::generate_kept;
 use crate::lang::Lang;
 use crate::patch::Last;
+use crate::publish::search::Postings;
 use crate::render::Output;
 use crate::render_memo::RenderMemo;
 use crate::sources::Sources;
@@ -35,6 +37,10 @@ pub struct ParseCache {
     pub parsed: usize,
     /// Rendered pages of the last build, when rebuilds should reuse them.
     pub render: Option<RenderMemo>,
+    /// The link check of the last build, when rebuilds should reuse it.
+    pub links: Option<LinkMemo>,
+    /// The search words of the last good build, for the next to update.
+    pub search: Option<BTreeMap<Lang, Postings>>,
     /// Keep parsed pages for the next call (the dev server). A one-off build leaves
     /// the cache empty and hands its documents over instead of copies.
     pub keep: bool,
@@ -135,6 +141,7 @@ impl Session {
             drafts,
             cache: ParseCache {
                 render: Some(RenderMemo::default()),
+                links: Some(LinkMemo::default()),
                 keep: true,
                 ..ParseCache::default()
             },
@@ -155,14 +162,16 @@ impl Session {
         config.today = Some(preview_today());
         let mut sources = Sources::load_with(&config, &mut self.files)?;
         clock.lap("load");
-        if let Some(last) = &mut self.last {
+        if let Some(mut last) = self.last.take() {
             if let Some(done) = last.patch(&config, &sources, self.drafts) {
                 clock.lap("patch");
                 (self.parsed, self.rendered) = (done.parsed, done.rendered);
                 self.patched = true;
-                return Ok(last.preview());
+                let preview = last.preview();
+                self.last = Some(last);
+                return Ok(preview);
             }
-            self.last = None;
+            self.cache.search = Some(last.into_search());
         }
         let (generated, kept) = generate_kept(&config, &mut sources, self.drafts, &mut self.cache)?;
         self.patched = false;

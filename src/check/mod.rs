@@ -9,7 +9,7 @@
 
 mod links;
 
-pub use links::{LinkScan, output_links, output_links_in};
+pub use links::{LinkMemo, LinkScan, output_links, output_links_in};
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -64,7 +64,7 @@ pub fn publish_with(
     output: &mut Output,
     opts: Options,
 ) -> Result<(), Vec<Diagnostic>> {
-    make(site, config, locales, opts)
+    make(site, config, locales, opts, None)
         .add(site, assets, output)
         .map(|_| ())
 }
@@ -78,7 +78,13 @@ pub struct Made {
 }
 
 /// Makes the sitemap, feeds, calendars, search indexes, redirects and `robots.txt`.
-pub fn make(site: &Site, config: &Config, locales: Option<&Locales>, opts: Options) -> Made {
+pub fn make(
+    site: &Site,
+    config: &Config,
+    locales: Option<&Locales>,
+    opts: Options,
+    search_before: Option<BTreeMap<Lang, search::Postings>>,
+) -> Made {
     let mut errors = check_reserved(site, config);
     // The outputs are independent: the sequential ones (sitemap, feeds, calendars) run
     // beside the search index, which is parallel inside.
@@ -94,7 +100,7 @@ pub fn make(site: &Site, config: &Config, locales: Option<&Locales>, opts: Optio
                 || calendar::render(site, config, locales),
                 || {
                     rayon::join(
-                        || search::render(site, config),
+                        || search::render(site, config, search_before),
                         || redirects::render(site, config),
                     )
                 },

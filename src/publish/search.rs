@@ -14,12 +14,14 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
+use std::path::PathBuf;
 
 use icu_normalizer::DecomposingNormalizerBorrowed;
 use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::Config;
+use crate::fingerprint::fingerprint;
 use crate::lang::Lang;
 use crate::site::{Page, Site};
 use crate::url::UrlPath;
@@ -63,15 +65,21 @@ pub fn context(lang: &Lang) -> SearchCtx {
     }
 }
 
-/// Every language's index by output path, with each language's words.
+/// Every language's index by output path, with each language's words. `before` holds
+/// the words of the dev server's last build, to update rather than find again (see
+/// [`Postings::since`]); a one-off build passes none.
 pub fn render(
     site: &Site,
     config: &Config,
+    mut before: Option<BTreeMap<Lang, Postings>>,
 ) -> (BTreeMap<String, Vec<u8>>, BTreeMap<Lang, Postings>) {
     let mut files = BTreeMap::new();
     let mut kept = BTreeMap::new();
     for lang in config.langs() {
-        let postings = Postings::of(site, lang);
+        let postings = match before.as_mut() {
+            Some(b) => Postings::since(b.remove(lang).unwrap_or_default(), site, lang),
+            None => Postings::of(site, lang),
+        };
         files.insert(
             index_url(lang).output_file(),
             postings.json(site, lang).into_bytes(),
@@ -93,6 +101,9 @@ pub fn index(site: &Site, lang: &Lang) -> String {
 pub struct Postings {
     words: BTreeMap<String, Vec<u32>>,
     descriptions: Vec<String>,
+    /// Each page's file and a fingerprint of what its words and description come from,
+    /// in index order, when a later build is to update these words ([`Postings::since`]).
+    sources: Vec<(PathBuf, u128)>,
 }
 
 impl Postings {
@@ -136,6 +147,89 @@ impl Postings {
         Postings {
             words: found.into_iter().collect(),
             descriptions: pages.par_iter().map(|p| description(p)).collect(),
+            sources: Vec::new(),
+        }
+    }
+
+    /// The words of every page of `lang`, updated from `before` (the same language's
+    /// words in an earlier build of the site): only pages that are new or whose words
+    /// may have changed are read, the others are renumbered. Gives what [`Postings::of`]
+    /// gives, and also remembers each page's fingerprint for the next update.
+    pub fn since(mut before: Postings, site: &Site, lang: &Lang) -> Postings {
+        let pages: Vec<&Page> = pages_in(site, lang).map(|(_, p)| p).collect();
+        let sources: Vec<(PathBuf, u128)> = pages
+            .par_iter()
+            .map(|p| (p.doc.path.clone(), source(p)))
+            .collect();
+        let was: HashMap<&PathBuf, (usize, u128)> = before
+            .sources
+            .iter()
+            .enumerate()
+            .map(|(n, (path, f))| (path, (n, *f)))
+            .collect();
+        // Each earlier number's number now, for pages whose words are unchanged.
+        let mut renumber: Vec<Option<u32>> = vec![None; before.sources.len()];
+        let mut fresh = Vec::new();
+        for (n, (path, f)) in sources.iter().enumerate() {
+            match was.get(path) {
+                Some(&(old, before_f)) if before_f == *f => renumber[old] = Some(n as u32),
+                _ => fresh.push(n),
+            }
+        }
+        drop(was);
+        // Lists stay ascending only if the kept pages keep their order; a site changed
+        // that much is read again.
+        let kept_in_order = renumber.iter().flatten().is_sorted();
+        if !kept_in_order || fresh.len() * 4 > pages.len() {
+            return Postings {
+                sources,
+                ..Postings::of(site, lang)
+            };
+        }
+        let unmoved = renumber
+            .iter()
+            .enumerate()
+            .all(|(old, now)| *now == Some(old as u32));
+        let mut words = before.words;
+        if !unmoved {
+            words.par_iter_mut().for_each(|(_, ids)| {
+                ids.retain_mut(|id| match renumber[*id as usize] {
+                    Some(now) => {
+                        *id = now;
+                        true
+                    }
+                    None => false,
+                })
+            });
+            words.retain(|_, ids| !ids.is_empty());
+        }
+        let found: Vec<(u32, BTreeSet<String>)> = fresh
+            .par_iter()
+            .map(|&n| (n as u32, page_words(pages[n])))
+            .collect();
+        for (n, page) in found {
+            for w in page {
+                let ids = words.entry(w).or_default();
+                if let Err(at) = ids.binary_search(&n) {
+                    ids.insert(at, n);
+                }
+            }
+        }
+        let mut descriptions: Vec<Option<String>> = vec![None; pages.len()];
+        for (old, now) in renumber.iter().enumerate() {
+            if let Some(now) = now {
+                descriptions[*now as usize] = Some(std::mem::take(&mut before.descriptions[old]));
+            }
+        }
+        let descriptions = descriptions
+            .into_iter()
+            .zip(&pages)
+            .map(|(d, p)| d.unwrap_or_else(|| description(p)))
+            .collect();
+        Postings {
+            words,
+            descriptions,
+            sources,
         }
     }
 
@@ -160,6 +254,9 @@ impl Postings {
         }
         if let Some(d) = self.descriptions.get_mut(n) {
             *d = description(now);
+        }
+        if let Some((_, f)) = self.sources.get_mut(n) {
+            *f = source(now);
         }
     }
 
@@ -233,6 +330,12 @@ fn folded_parts(p: &Page) -> [String; 3] {
         fold(fm.description.as_deref().unwrap_or("")),
         fold(&html_text_untidy(&p.html)),
     ]
+}
+
+/// A fingerprint of what a page's words and description come from.
+fn source(p: &Page) -> u128 {
+    let fm = &p.doc.front;
+    fingerprint(0, &(&fm.title, &fm.description, &p.html, p.summary()))
 }
 
 /// The distinct words of a page.
@@ -462,5 +565,92 @@ mod tests {
             html_text("<p>Data &amp; AI</p><ul><li>één</li></ul>&#x41;&bogus"),
             "Data & AI één A&bogus"
         );
+    }
+
+    /// A site of `pages` (`name` → markdown with front matter) in `content/news/`, on
+    /// the shared test fixture's configuration and theme.
+    fn site_with(root: &std::path::Path, pages: &[(String, String)]) -> Site {
+        let news = root.join("content/news");
+        std::fs::remove_dir_all(&news).ok();
+        std::fs::create_dir_all(&news).unwrap();
+        let index = "---\ntitle: Nieuws\ntranslate: false\n---\n";
+        std::fs::write(news.join("_index.nl.md"), index).unwrap();
+        for (name, text) in pages {
+            std::fs::write(news.join(name), text).unwrap();
+        }
+        let config = Config::load(root).unwrap();
+        let sources = crate::sources::Sources::load(&config).unwrap();
+        let mut errors = Vec::new();
+        let docs = crate::session::ParseCache::default().parse_all(&config, &sources, &mut errors);
+        assert!(errors.is_empty(), "{errors:?}");
+        Site::assemble(docs, &config, false).unwrap()
+    }
+
+    #[test]
+    fn updated_words_are_the_words_found_afresh() {
+        let tmp = tempfile::tempdir().unwrap();
+        let shared =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/_shared");
+        for part in ["site.yaml", "themes", "content"] {
+            let status = std::process::Command::new("cp")
+                .arg("-r")
+                .arg(shared.join(part))
+                .arg(tmp.path())
+                .status()
+                .unwrap();
+            assert!(status.success());
+        }
+        let page = |n: usize, title: &str, body: &str| {
+            (
+                format!("p{n:02}.nl.md"),
+                format!("---\ntitle: {title}\ntranslate: false\n---\n\n{body}\n"),
+            )
+        };
+        let mut pages: Vec<(String, String)> = (0..30)
+            .map(|n| page(n, &format!("Bericht {n}"), &format!("Gedeeld woord{n}.")))
+            .collect();
+        let nl = Lang::parse("nl").unwrap();
+        let mut kept = Postings::default();
+        let mut check = |pages: &[(String, String)], what: &str| {
+            let site = site_with(tmp.path(), pages);
+            let updated = Postings::since(std::mem::take(&mut kept), &site, &nl);
+            let fresh = Postings::of(&site, &nl);
+            assert_eq!(
+                format!("{:?}", updated.words),
+                format!("{:?}", fresh.words),
+                "{what}"
+            );
+            assert_eq!(updated.json(&site, &nl), fresh.json(&site, &nl), "{what}");
+            kept = updated;
+        };
+        check(&pages, "the first build");
+        check(&pages, "nothing changed");
+        pages[3] = page(3, "Bericht 3", "Gedeeld ander3.");
+        check(&pages, "a body changed (a word only it had is gone)");
+        pages[7] = page(7, "Nieuw bericht 7", "Gedeeld woord7.");
+        check(&pages, "a title changed");
+        pages[9] = page(9, "Bericht 9", "Gedeeld woord9.\n\nMet een tweede alinea.");
+        check(&pages, "a paragraph added");
+        pages.remove(5);
+        check(&pages, "a page removed (the numbers after it move down)");
+        pages.push(page(40, "Bericht 40", "Gedeeld woord40 woord3."));
+        check(
+            &pages,
+            "a page added between others (the numbers after it move up)",
+        );
+        pages[0].0 = "p99.nl.md".into();
+        check(&pages, "a page moved to the end of the order");
+        // Kept words of pages in another order cannot be renumbered into ascending lists.
+        let site = site_with(tmp.path(), &pages);
+        let mut shuffled = Postings::since(Postings::default(), &site, &nl);
+        shuffled.sources.reverse();
+        let again = Postings::since(shuffled, &site, &nl);
+        assert_eq!(
+            again.json(&site, &nl),
+            Postings::of(&site, &nl).json(&site, &nl)
+        );
+        let all: Vec<(String, String)> =
+            (0..30).map(|n| page(n, "Alles anders", "Nieuw.")).collect();
+        check(&all, "every page changed");
     }
 }
