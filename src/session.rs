@@ -99,17 +99,24 @@ impl ParseCache {
             self.entries
                 .insert(s.path.clone(), (s.text.clone(), result));
         }
-        let current: std::collections::HashSet<&PathBuf> =
-            sources.pages.iter().map(|s| &s.path).collect();
-        self.entries.retain(|path, _| current.contains(path));
-        let mut docs = Vec::with_capacity(sources.pages.len());
-        for s in &sources.pages {
-            match self.entries.get(&s.path).map(|(_, r)| r) {
-                Some(Ok(d)) => docs.push(d.clone()),
-                Some(Err(e)) => errors.extend(e.iter().cloned()),
-                None => {}
-            }
+        if self.entries.len() > sources.pages.len() {
+            let current: std::collections::HashSet<&PathBuf> =
+                sources.pages.iter().map(|s| &s.path).collect();
+            self.entries.retain(|path, _| current.contains(path));
         }
+        // Copied on both cores: the site takes its documents, the cache keeps its own.
+        let entries = &self.entries;
+        let parsed: Vec<&Parsed> = sources
+            .pages
+            .par_iter()
+            .filter_map(|s| entries.get(&s.path).map(|(_, r)| r))
+            .collect();
+        let (docs, problems): (Vec<_>, Vec<_>) =
+            parsed.into_par_iter().partition_map(|r| match r {
+                Ok(d) => rayon::iter::Either::Left(d.clone()),
+                Err(e) => rayon::iter::Either::Right(e.clone()),
+            });
+        errors.extend(problems.into_iter().flatten());
         docs
     }
 }

@@ -133,7 +133,7 @@ impl Sources {
         }
         let mut problems = Vec::new();
         let pages = cache
-            .read(root, &files_in(root, "content", &["md"])?, &mut problems)?
+            .read(root, &stamped_files(root, "content", "md")?, &mut problems)?
             .into_iter()
             .filter_map(|(path, text)| page_file(config, path, text, &mut problems))
             .collect();
@@ -181,22 +181,17 @@ pub struct PageCache {
 }
 
 impl PageCache {
-    /// Reads the files that changed since the last call; the rest come from the cache.
+    /// Reads the files whose size or modification time changed since the last call; the
+    /// rest come from the cache. Gives the files sorted by path.
     fn read(
         &mut self,
         root: &Path,
-        paths: &[PathBuf],
+        files: &[(PathBuf, Option<Stamp>)],
         problems: &mut Vec<Diagnostic>,
     ) -> Result<Vec<(PathBuf, Arc<str>)>> {
-        let stamp = |p: &PathBuf| {
-            std::fs::metadata(root.join(p))
-                .ok()
-                .map(|m| (m.len(), m.modified().ok()))
-        };
-        let stamps: Vec<Option<(u64, Option<SystemTime>)>> = paths.par_iter().map(stamp).collect();
-        let mut out = Vec::with_capacity(paths.len());
+        let mut out = Vec::with_capacity(files.len());
         let mut stale = Vec::new();
-        for (path, st) in paths.iter().zip(&stamps) {
+        for (path, st) in files {
             match (st, self.entries.get(path)) {
                 (Some((len, Some(time))), Some((l, Some(t), text))) if len == l && time == t => {
                     out.push((path.clone(), text.clone()))
@@ -206,17 +201,66 @@ impl PageCache {
         }
         for (path, text) in read_all(root, &stale, problems)? {
             let text: Arc<str> = text.into();
-            let st = stamp(&path);
+            let st = std::fs::metadata(root.join(&path))
+                .ok()
+                .map(|m| (m.len(), m.modified().ok()));
             if let Some((len, time)) = st {
                 self.entries.insert(path.clone(), (len, time, text.clone()));
             }
             out.push((path, text));
         }
-        out.sort_by(|a, b| a.0.cmp(&b.0));
-        let current: HashSet<&PathBuf> = paths.iter().collect();
-        self.entries.retain(|p, _| current.contains(p));
+        out.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        // Files gone since the last call are forgotten (a cache holding more files than
+        // were found holds some that are gone).
+        if self.entries.len() > out.len() {
+            let current: HashSet<&PathBuf> = files.iter().map(|(p, _)| p).collect();
+            self.entries.retain(|p, _| current.contains(p));
+        }
         Ok(out)
     }
+}
+
+/// A file's size and modification time, as the dev server compares them.
+type Stamp = (u64, Option<SystemTime>);
+
+/// The files under `root/dir` (paths relative to `root`) whose extension is `ext`, with
+/// their stamps; hidden files and folders skipped, links not followed, in no particular
+/// order. Folders are listed in parallel, and each file is stamped through its folder's
+/// listing, not by its path again.
+fn stamped_files(root: &Path, dir: &str, ext: &str) -> Result<Vec<(PathBuf, Option<Stamp>)>> {
+    let base = root.join(dir);
+    if !base.is_dir() {
+        return Ok(Vec::new());
+    }
+    stamped_in(root, &base, ext)
+}
+
+fn stamped_in(root: &Path, dir: &Path, ext: &str) -> Result<Vec<(PathBuf, Option<Stamp>)>> {
+    let mut files = Vec::new();
+    let mut folders = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(Error::read(dir))? {
+        let entry = entry.map_err(Error::read(dir))?;
+        if entry.file_name().as_encoded_bytes().starts_with(b".") {
+            continue;
+        }
+        let path = entry.path();
+        let kind = entry.file_type().map_err(Error::read(&path))?;
+        if kind.is_dir() {
+            folders.push(path);
+        } else if kind.is_file() && path.extension().is_some_and(|e| e == ext) {
+            let stamp = entry.metadata().ok().map(|m| (m.len(), m.modified().ok()));
+            let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+            files.push((rel, stamp));
+        }
+    }
+    let nested: Vec<Result<Vec<_>>> = folders
+        .par_iter()
+        .map(|f| stamped_in(root, f, ext))
+        .collect();
+    for n in nested {
+        files.extend(n?);
+    }
+    Ok(files)
 }
 
 fn read_statics(root: &Path, dirs: &[PathBuf]) -> Result<BTreeMap<String, Vec<u8>>> {
@@ -427,26 +471,37 @@ mod tests {
     #[test]
     fn the_page_cache_rereads_only_changed_files() {
         let tmp = tempfile::tempdir().unwrap();
-        let (a, b) = (PathBuf::from("a.md"), PathBuf::from("b.md"));
-        std::fs::write(tmp.path().join(&a), "one").unwrap();
-        std::fs::write(tmp.path().join(&b), "two").unwrap();
+        let root = tmp.path();
+        let (a, b) = (
+            PathBuf::from("content/a.md"),
+            PathBuf::from("content/sub/b.md"),
+        );
+        std::fs::create_dir_all(root.join("content/sub/.hidden")).unwrap();
+        std::fs::write(root.join(&a), "one").unwrap();
+        std::fs::write(root.join(&b), "two").unwrap();
+        for skipped in [
+            "content/.draft.md",
+            "content/sub/.hidden/c.md",
+            "content/notes.txt",
+        ] {
+            std::fs::write(root.join(skipped), "x").unwrap();
+        }
+        let files = || stamped_files(root, "content", "md").unwrap();
+        let mut found: Vec<PathBuf> = files().into_iter().map(|(p, _)| p).collect();
+        found.sort();
+        assert_eq!(found, [a.clone(), b.clone()]);
         let mut cache = PageCache::default();
         let mut problems = Vec::new();
-        let first = cache
-            .read(tmp.path(), &[a.clone(), b.clone()], &mut problems)
-            .unwrap();
-        std::fs::write(tmp.path().join(&b), "three").unwrap();
-        let second = cache
-            .read(tmp.path(), &[a.clone(), b.clone()], &mut problems)
-            .unwrap();
+        let first = cache.read(root, &files(), &mut problems).unwrap();
+        std::fs::write(root.join(&b), "three").unwrap();
+        let second = cache.read(root, &files(), &mut problems).unwrap();
         assert!(
             Arc::ptr_eq(&first[0].1, &second[0].1),
             "an unchanged file was read again"
         );
         assert_eq!(&*second[1].1, "three");
-        let third = cache
-            .read(tmp.path(), std::slice::from_ref(&a), &mut problems)
-            .unwrap();
+        std::fs::remove_file(root.join(&b)).unwrap();
+        let third = cache.read(root, &files(), &mut problems).unwrap();
         assert_eq!(third.len(), 1);
         assert_eq!(cache.entries.len(), 1, "a removed file stays cached");
     }

@@ -16,7 +16,9 @@ use crate::lang::Lang;
 use crate::site::{Page, Site};
 use crate::url::UrlPath;
 
-use super::{absolute, generated_versions, time, xml_escape};
+use rayon::prelude::*;
+
+use super::{absolute, generated_versions, time, xml_escape, xml_escape_into};
 
 /// One `<url>` entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,25 +59,46 @@ pub fn render(site: &Site, config: &Config, limit: usize) -> BTreeMap<String, Ve
 }
 
 fn urlset(entries: &[Entry]) -> String {
-    let mut s = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
-    );
-    for e in entries {
-        s.push_str(&format!("<url><loc>{}</loc>", xml_escape(&e.loc)));
-        if let Some(m) = &e.lastmod {
-            s.push_str(&format!("<lastmod>{m}</lastmod>"));
-        }
-        for (lang, href) in &e.alternates {
-            s.push_str(&format!(
-                "<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
-                xml_escape(lang),
-                xml_escape(href)
-            ));
-        }
-        s.push_str("</url>\n");
+    let head = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n";
+    // Written in runs on both cores, then joined in order.
+    let runs: Vec<String> = entries
+        .par_chunks(1024)
+        .map(|run| {
+            let mut s = String::with_capacity(run.len() * 320);
+            for e in run {
+                url_entry(&mut s, e);
+            }
+            s
+        })
+        .collect();
+    let mut s =
+        String::with_capacity(head.len() + runs.iter().map(String::len).sum::<usize>() + 12);
+    s.push_str(head);
+    for run in runs {
+        s.push_str(&run);
     }
     s.push_str("</urlset>\n");
     s
+}
+
+/// One `<url>` element, on its own line.
+fn url_entry(s: &mut String, e: &Entry) {
+    s.push_str("<url><loc>");
+    xml_escape_into(s, &e.loc);
+    s.push_str("</loc>");
+    if let Some(m) = &e.lastmod {
+        s.push_str("<lastmod>");
+        s.push_str(m);
+        s.push_str("</lastmod>");
+    }
+    for (lang, href) in &e.alternates {
+        s.push_str("<xhtml:link rel=\"alternate\" hreflang=\"");
+        xml_escape_into(s, lang);
+        s.push_str("\" href=\"");
+        xml_escape_into(s, href);
+        s.push_str("\"/>");
+    }
+    s.push_str("</url>\n");
 }
 
 /// Every listed URL: the root chooser, content pages in build order, then each
@@ -86,31 +109,41 @@ pub fn entries(site: &Site, config: &Config) -> Vec<Entry> {
         lastmod: None,
         alternates: Vec::new(),
     }];
-    for page in &site.pages {
+    out.par_extend(site.pages.par_iter().map(|page| {
         let versions = &site.by_key[&page.doc.key];
         let group = config
             .langs()
             .filter_map(|l| versions.get(l).map(|&i| (l, &site.pages[i].url)));
-        out.push(Entry {
+        Entry {
             loc: absolute(config, &page.url),
             lastmod: lastmod(page).map(time::w3c),
             alternates: with_x_default(config, group),
-        });
-    }
+        }
+    }));
+    // Each page's last change as an instant, once: term pages list pages many times.
+    let changed: Vec<Option<(time::Instant, bool, &DateTime)>> = site
+        .pages
+        .par_iter()
+        .map(|p| lastmod(p).map(|d| (time::instant(d), d.time.is_some(), d)))
+        .collect();
+    let newest = |pages: &mut dyn Iterator<Item = &usize>| {
+        pages
+            .filter_map(|&i| changed[i])
+            .max_by_key(|&(at, timed, _)| (at, timed))
+            .map(|(_, _, d)| time::w3c(d))
+    };
     for (t, tax) in site.taxonomies.iter().enumerate() {
         let group = generated_versions(site, config, t, None);
-        let newest = |pages: &[usize]| newest(pages.iter().map(|&i| &site.pages[i]));
-        let all: Vec<usize> = tax.terms.iter().flat_map(|t| t.pages.clone()).collect();
         out.push(Entry {
             loc: absolute(config, &tax.url),
-            lastmod: newest(&all),
+            lastmod: newest(&mut tax.terms.iter().flat_map(|t| &t.pages)),
             alternates: with_x_default(config, group.into_iter()),
         });
         for (i, term) in tax.terms.iter().enumerate() {
             let group = generated_versions(site, config, t, Some(i));
             out.push(Entry {
                 loc: absolute(config, &term.url),
-                lastmod: newest(&term.pages),
+                lastmod: newest(&mut term.pages.iter()),
                 alternates: with_x_default(config, group.into_iter()),
             });
         }
@@ -145,11 +178,4 @@ pub fn lastmod(page: &Page) -> Option<&DateTime> {
         .updated
         .as_ref()
         .or(page.doc.front.date.as_ref())
-}
-
-fn newest<'a>(pages: impl Iterator<Item = &'a Page>) -> Option<String> {
-    pages
-        .filter_map(lastmod)
-        .max_by_key(|d| (time::instant(d), d.time.is_some()))
-        .map(time::w3c)
 }
