@@ -90,7 +90,7 @@ fn copy(from: &Path, to: &Path) {
 struct Inputs {
     config: Config,
     sources: Sources,
-    docs: Vec<Document>,
+    docs: Vec<std::sync::Arc<Document>>,
     site: Site,
     theme: Theme,
     locales: Arc<Locales>,

@@ -25,7 +25,7 @@ use crate::render_memo::RenderMemo;
 use crate::sources::Sources;
 
 /// A page parsed (or refused), as parsing left it.
-type Parsed = std::result::Result<Document, Vec<Diagnostic>>;
+type Parsed = std::result::Result<Arc<Document>, Vec<Diagnostic>>;
 
 /// Parsed documents by path, with the text they were parsed from.
 #[derive(Default)]
@@ -54,7 +54,7 @@ impl ParseCache {
         config: &Config,
         sources: &Sources,
         errors: &mut Vec<Diagnostic>,
-    ) -> Vec<Document> {
+    ) -> Vec<Arc<Document>> {
         let langs: Vec<&str> = config.langs().map(Lang::as_str).collect();
         let taxonomies: Vec<&str> = config.taxonomies.iter().map(|t| t.name.as_str()).collect();
         let settings = format!("{langs:?}{taxonomies:?}{}", config.unsafe_html);
@@ -73,7 +73,7 @@ impl ParseCache {
             let parsed: Vec<Parsed> = sources
                 .pages
                 .par_iter()
-                .map(|s| Document::parse(s, opts))
+                .map(|s| Document::parse(s, opts).map(Arc::new))
                 .collect();
             self.parsed = parsed.len();
             return parsed
@@ -91,7 +91,7 @@ impl ParseCache {
                     .get(&s.path)
                     .is_none_or(|(text, _)| !Arc::ptr_eq(text, &s.text) && *text != s.text)
             })
-            .map(|(i, s)| (i, Document::parse(s, opts)))
+            .map(|(i, s)| (i, Document::parse(s, opts).map(Arc::new)))
             .collect();
         self.parsed = fresh.len();
         for (i, result) in fresh {
@@ -104,7 +104,7 @@ impl ParseCache {
                 sources.pages.iter().map(|s| &s.path).collect();
             self.entries.retain(|path, _| current.contains(path));
         }
-        // Copied on both cores: the site takes its documents, the cache keeps its own.
+        // The site shares the cache's documents.
         let entries = &self.entries;
         let parsed: Vec<&Parsed> = sources
             .pages

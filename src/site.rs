@@ -9,6 +9,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -44,7 +45,8 @@ pub enum Kind {
 /// One language version of one content file, placed in the site.
 #[derive(Debug, Clone)]
 pub struct Page {
-    pub doc: Document,
+    /// The parsed file, shared with the dev server's cache of parsed files.
+    pub doc: Arc<Document>,
     pub kind: Kind,
     pub url: UrlPath,
     /// The body with every content link resolved.
@@ -73,7 +75,12 @@ impl Page {
     /// Takes the body and summary with links resolved; a page that links to no content
     /// file keeps its parsed body. The unresolved body is done with either way.
     fn settle(&mut self, resolved: Option<(String, Option<markdown::Summary>)>) {
-        let body = std::mem::take(&mut self.doc.body.html);
+        // A document shared with the dev server's cache stays as it is.
+        let body = match Arc::get_mut(&mut self.doc) {
+            Some(doc) => std::mem::take(&mut doc.body.html),
+            None if resolved.is_none() => self.doc.body.html.clone(),
+            None => String::new(),
+        };
         match resolved {
             Some((html, summary)) => (self.html, self.summary) = (html, summary),
             None => self.html = body,
@@ -123,12 +130,12 @@ impl Site {
     /// Places every document; `drafts` keeps pages marked `draft: true` and pages
     /// dated after the build's today (when the build has one: `config.today`).
     pub fn assemble(
-        docs: Vec<Document>,
+        docs: Vec<Arc<Document>>,
         config: &Config,
         drafts: bool,
     ) -> Result<Site, Vec<Diagnostic>> {
         let mut unpublished = BTreeMap::new();
-        let mut docs: Vec<Option<Document>> = docs
+        let mut docs: Vec<Option<Arc<Document>>> = docs
             .into_iter()
             .filter(|d| match unpublished_because(d, config, drafts) {
                 Some(why) => {
@@ -197,15 +204,17 @@ impl Site {
     /// text (`doc.text`) and its terms as its front matter lists them (its `terms` have
     /// them). A one-off build renders without them.
     pub fn drop_inputs(&mut self) {
-        let empty: std::sync::Arc<str> = std::sync::Arc::from("");
+        let empty: Arc<str> = Arc::from("");
         for page in &mut self.pages {
-            page.doc.text = empty.clone();
-            page.doc.front.taxonomies = BTreeMap::new();
+            if let Some(doc) = Arc::get_mut(&mut page.doc) {
+                doc.text = empty.clone();
+                doc.front.taxonomies = BTreeMap::new();
+            }
         }
     }
 
     /// Adds a document under its section, computing its URL from the section's.
-    fn place(&mut self, mut doc: Document) -> Result<(), Diagnostic> {
+    fn place(&mut self, mut doc: Arc<Document>) -> Result<(), Diagnostic> {
         let lang = doc.lang.clone();
         let (kind, parent) = match doc.key.parent() {
             None => (Kind::Home, None),
@@ -248,7 +257,10 @@ impl Site {
             .or_default()
             .insert(lang, index);
         // Moved, not copied: the page's summary is the one resolved and rendered.
-        let summary = doc.body.summary.take();
+        let summary = match Arc::get_mut(&mut doc) {
+            Some(d) => d.body.summary.take(),
+            None => doc.body.summary.clone(),
+        };
         self.pages.push(Page {
             doc,
             kind,
@@ -490,7 +502,7 @@ impl Site {
     ) -> Result<Page, Vec<Diagnostic>> {
         let mut page = Page {
             summary: doc.body.summary.clone(),
-            doc,
+            doc: Arc::new(doc),
             html: String::new(),
             ..self.pages[i].clone()
         };

@@ -797,7 +797,7 @@ mod properties {
             let opts = ParseOptions { langs: &["nl"], taxonomies: &[], sanitize: true };
             let docs: Result<Vec<Document>, _> = texts.iter().map(|s| Document::parse(s, opts)).collect();
             let Ok(docs) = docs else { return Ok(()) };
-            let Ok(site) = Site::assemble(docs, &config, false) else { return Ok(()) };
+            let Ok(site) = Site::assemble(docs.into_iter().map(std::sync::Arc::new).collect(), &config, false) else { return Ok(()) };
             for p in &site.pages {
                 let file = p.url.output_file();
                 prop_assert!(stays_inside(&file), "slug {slug:?} → {file}");
