@@ -180,6 +180,7 @@ pub struct Status {
     pub missing: BTreeMap<String, Vec<Lang>>,
     /// Keys that exist in one language on purpose (`translate: false`).
     pub single_language: BTreeMap<String, Vec<Lang>>,
+    /// Stale pairs, sorted by key ([`Status::newer_than`] searches them by it).
     pub stale: Vec<Stale>,
     /// Pairs never marked with `diptych mark-synced`.
     pub unsynced: Vec<String>,
@@ -208,6 +209,8 @@ impl Status {
                 status.compare_with_lock(site, key, versions, lock);
             }
         }
+        // By key, so that a page's stale pairs are found without reading all of them.
+        status.stale.sort_by(|a, b| a.key.cmp(&b.key));
         status
     }
 
@@ -352,9 +355,11 @@ impl Status {
 
     /// The languages whose version of `key` moved on while `lang`'s did not.
     pub fn newer_than(&self, key: &str, lang: &Lang) -> Vec<&Lang> {
-        self.stale
+        let first = self.stale.partition_point(|s| s.key.as_str() < key);
+        self.stale[first..]
             .iter()
-            .filter(|s| s.key == key && s.behind.contains(lang))
+            .take_while(|s| s.key == key)
+            .filter(|s| s.behind.contains(lang))
             .flat_map(|s| s.changed.iter())
             .collect::<BTreeSet<_>>()
             .into_iter()
@@ -393,5 +398,30 @@ mod tests {
         let mut h = Fnv::default();
         h.write(b"a");
         assert_eq!(h.0, 0xaf63_dc4c_8601_ec8c);
+    }
+
+    #[test]
+    fn finds_the_newer_languages_of_a_key_among_many_stale_pairs() {
+        let (nl, en) = (Lang::parse("nl").unwrap(), Lang::parse("en").unwrap());
+        let stale = |key: &str, changed: &Lang, behind: &Lang| Stale {
+            key: key.into(),
+            changed: vec![changed.clone()],
+            behind: vec![behind.clone()],
+        };
+        let status = Status {
+            stale: vec![
+                stale("a", &nl, &en),
+                stale("b/x", &en, &nl),
+                stale("b/y", &nl, &en),
+                stale("c", &en, &nl),
+            ],
+            ..Status::default()
+        };
+        assert_eq!(status.newer_than("b/x", &nl), [&en]);
+        assert!(status.newer_than("b/x", &en).is_empty());
+        assert_eq!(status.newer_than("b/y", &en), [&nl]);
+        assert_eq!(status.newer_than("c", &nl), [&en]);
+        assert!(status.newer_than("b", &nl).is_empty());
+        assert!(status.newer_than("d", &nl).is_empty());
     }
 }
