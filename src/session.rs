@@ -1,9 +1,13 @@
 //! A site kept in memory between builds, for the dev server.
 //!
-//! Takes the site root; produces a fresh [`Generated`] on every [`Session::rebuild`],
-//! re-parsing only the content files whose text changed since the last build (the
-//! cache is dropped when `site.yaml` changes what parsing depends on). Rejects nothing
-//! itself: build problems come back as errors, and the next rebuild starts over.
+//! Takes the site root; produces a fresh [`crate::Generated`] on every
+//! [`Session::rebuild`]. A rebuild patches the last build when only page texts changed;
+//! else it builds in full, re-parsing only the content files whose text changed,
+//! rendering again only the files whose template context changed, checking again only
+//! the links that could have changed, and updating the search words of the changed
+//! pages (the parse cache is dropped when `site.yaml` changes what parsing depends
+//! on). Rejects nothing itself: build problems come back as errors, and the next
+//! rebuild starts over.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
@@ -27,7 +31,8 @@ use crate::sources::Sources;
 /// A page parsed (or refused), as parsing left it.
 type Parsed = std::result::Result<Arc<Document>, Vec<Diagnostic>>;
 
-/// Parsed documents by path, with the text they were parsed from.
+/// Parsed documents by path, with the text they were parsed from; for the dev server
+/// also what else a build lends the next (rendered pages, link check, search words).
 #[derive(Default)]
 pub struct ParseCache {
     /// What the parse depended on (languages, taxonomies, sanitizing).
@@ -42,7 +47,7 @@ pub struct ParseCache {
     /// The search words of the last good build, for the next to update.
     pub search: Option<BTreeMap<Lang, Postings>>,
     /// Keep parsed pages for the next call (the dev server). A one-off build leaves
-    /// the cache empty and hands its documents over instead of copies.
+    /// the cache empty and hands its documents over unshared.
     pub keep: bool,
 }
 
@@ -161,7 +166,7 @@ impl Session {
     }
 
     /// Builds the site in memory again: patches the last build when only page texts
-    /// changed (see [`crate::patch`]), else builds in full reusing every unchanged
+    /// changed (the `patch` module), else builds in full reusing every unchanged
     /// parsed and rendered page.
     pub fn rebuild(&mut self) -> Result<Preview> {
         let mut clock = crate::Stages::start();

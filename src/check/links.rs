@@ -3,15 +3,13 @@
 //!
 //! Takes the rendered [`Output`]; produces diagnostics (a missing file is an error, a
 //! missing `id` a warning). The whole check ([`output_links`]), a scan beside
-//! publishing ([`LinkScan`]), a check of a few files ([`output_links_in`]), and the
-//! dev server's check that reads again only what changed ([`LinkMemo`]).
+//! publishing ([`LinkScan`]), and a check of a few files ([`output_links_in`]); the
+//! dev server's check that reads again only what changed is [`super::LinkMemo`].
 
 use std::borrow::Cow;
-use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
-use bytes::Bytes;
 use rayon::prelude::*;
 
 use crate::diagnostic::Diagnostic;
@@ -64,7 +62,7 @@ pub struct LinkScan {
 }
 
 /// A link the scan found broken, or could not settle yet.
-enum Seen {
+pub(super) enum Seen {
     Problem(Box<Diagnostic>),
     /// The byte range of a link to a file not built yet.
     Pending(usize, usize),
@@ -122,134 +120,13 @@ impl LinkScan {
     }
 }
 
-/// The link check kept between the dev server's builds: each HTML file's problems and
-/// the files its links looked up. A file is checked again only when its own bytes
-/// changed, or a file it looked up changed, appeared or went; the result is what
-/// [`output_links`] gives for the same output.
-#[derive(Default)]
-pub struct LinkMemo {
-    /// The output the last check read (kept, so that an unchanged file is known by
-    /// its bytes being the very same allocation, or else equal).
-    output: BTreeMap<String, Bytes>,
-    /// The anchors content already reported, as the last check had them.
-    reported: BTreeSet<String>,
-    files: HashMap<String, Checked, FastHash>,
-}
-
-/// One HTML file's check.
-struct Checked {
-    problems: Vec<Diagnostic>,
-    /// Every output path its links looked up, found or not, and whether the check read
-    /// its bytes (for an `id`) or only asked whether it is there.
-    looked_up: Vec<(String, bool)>,
-}
-
-impl LinkMemo {
-    /// The problems of `output`'s links, reading again only the files whose check
-    /// could have changed since the last call.
-    pub fn check(&mut self, output: &Output, reported: &BTreeSet<String>) -> Vec<Diagnostic> {
-        if *reported != self.reported {
-            self.files.clear();
-            self.reported = reported.clone();
-        }
-        let (changed, came_or_went) = changed_files(&self.output, &output.files);
-        let memo = &self.files;
-        let again: Vec<&str> = output
-            .files
-            .par_iter()
-            .filter(|(p, _)| p.ends_with(".html"))
-            .map(|(p, _)| p.as_str())
-            .filter(|p| {
-                changed.contains(p)
-                    || memo.get(*p).is_none_or(|c| {
-                        c.looked_up.iter().any(|(t, read)| {
-                            let moved = if *read { &changed } else { &came_or_went };
-                            moved.contains(t.as_str())
-                        })
-                    })
-            })
-            .collect();
-        let built = built(output);
-        let checked: Vec<(&str, Option<Checked>)> = again
-            .into_par_iter()
-            .map(|path| {
-                let text = &output.files[path][..];
-                if std::str::from_utf8(text).is_err() {
-                    return (path, None);
-                }
-                let looked_up = RefCell::new(Vec::new());
-                let links = Links {
-                    file: |t: &str, read: bool| {
-                        looked_up.borrow_mut().push((t.to_string(), read));
-                        built.get(t).copied()
-                    },
-                    reported,
-                    complete: true,
-                };
-                let problems = links.problems(path, text, links.scan(path, text));
-                let looked_up = looked_up.into_inner();
-                (
-                    path,
-                    Some(Checked {
-                        problems,
-                        looked_up,
-                    }),
-                )
-            })
-            .collect();
-        for (path, c) in checked {
-            match c {
-                Some(c) => self.files.insert(path.to_string(), c),
-                None => self.files.remove(path),
-            };
-        }
-        self.files.retain(|p, _| output.files.contains_key(p));
-        self.output = output.files.clone();
-        let mut problems: Vec<Diagnostic> = output
-            .files
-            .keys()
-            .filter_map(|p| self.files.get(p.as_str()))
-            .flat_map(|c| c.problems.iter().cloned())
-            .collect();
-        problems.dedup();
-        problems
-    }
-}
-
-/// The paths of files that differ between two outputs (added, removed, or with other
-/// bytes), and of those only the added and removed.
-fn changed_files<'a>(
-    before: &'a BTreeMap<String, Bytes>,
-    now: &'a BTreeMap<String, Bytes>,
-) -> (HashSet<&'a str, FastHash>, HashSet<&'a str, FastHash>) {
-    let same = |a: &Bytes, b: &Bytes| (a.as_ptr() == b.as_ptr() && a.len() == b.len()) || a == b;
-    let mut changed: HashSet<&str, FastHash> = now
-        .par_iter()
-        .filter(|(p, b)| before.get(*p).is_none_or(|old| !same(old, b)))
-        .map(|(p, _)| p.as_str())
-        .collect();
-    let mut came_or_went: HashSet<&str, FastHash> = changed
-        .iter()
-        .filter(|p| !before.contains_key(**p))
-        .copied()
-        .collect();
-    came_or_went.extend(
-        before
-            .keys()
-            .filter(|p| !now.contains_key(*p))
-            .map(String::as_str),
-    );
-    changed.extend(came_or_went.iter().copied());
-    (changed, came_or_went)
-}
-
 /// The search index's fast hasher (paths are the site's own, not chosen to collide).
-type FastHash = std::hash::BuildHasherDefault<crate::publish::search::WordHasher>;
+pub(super) type FastHash = std::hash::BuildHasherDefault<crate::publish::search::WordHasher>;
 
 /// The files of an output by path. Hashing each path once beats comparing long shared
 /// prefixes in the BTreeMap for every link of every page; the paths are the site's
 /// own, so a fast hash will do.
-fn built(output: &Output) -> HashMap<&str, &[u8], FastHash> {
+pub(super) fn built(output: &Output) -> HashMap<&str, &[u8], FastHash> {
     output
         .files
         .iter()
@@ -258,17 +135,17 @@ fn built(output: &Output) -> HashMap<&str, &[u8], FastHash> {
 }
 
 /// Checks links against the files of an output.
-struct Links<'a, F> {
+pub(super) struct Links<'a, F> {
     /// A built file's bytes by output path.
-    file: F,
-    reported: &'a BTreeSet<String>,
+    pub(super) file: F,
+    pub(super) reported: &'a BTreeSet<String>,
     /// Whether every file is there: else a link to a file not built is left pending.
-    complete: bool,
+    pub(super) complete: bool,
 }
 
 impl<'a, F: Fn(&str, bool) -> Option<&'a [u8]>> Links<'a, F> {
     /// What is wrong with the links of one UTF-8 HTML file, in their order.
-    fn scan(&self, path: &str, text: &[u8]) -> Vec<Seen> {
+    pub(super) fn scan(&self, path: &str, text: &[u8]) -> Vec<Seen> {
         let mut scratch = String::new();
         link_ranges(text)
             .filter_map(|range| self.check(path, text, range, &mut scratch))
@@ -276,7 +153,7 @@ impl<'a, F: Fn(&str, bool) -> Option<&'a [u8]>> Links<'a, F> {
     }
 
     /// The problems among what a scan of `path` saw, its pending links checked again.
-    fn problems(&self, path: &str, text: &[u8], seen: Vec<Seen>) -> Vec<Diagnostic> {
+    pub(super) fn problems(&self, path: &str, text: &[u8], seen: Vec<Seen>) -> Vec<Diagnostic> {
         let mut scratch = String::new();
         seen.into_iter()
             .filter_map(|s| match s {
@@ -518,81 +395,5 @@ mod tests {
                 "the built page links to `/nl/nergens/`, which is not built",
             ]
         );
-    }
-
-    #[test]
-    fn the_memo_finds_what_a_check_of_the_whole_output_finds() {
-        let a = "<a href=\"/b/#x\">b</a> <a href=\"/c/\">c</a> <link href=\"/atom.xml\"> <a href=\"#top\">t</a>";
-        let b = "<h2 id=\"y\">";
-        let outputs = [
-            (
-                "the first check",
-                vec![
-                    ("a/index.html", a),
-                    ("b/index.html", b),
-                    ("c/index.html", "<p>"),
-                ],
-            ),
-            (
-                "nothing changed",
-                vec![
-                    ("a/index.html", a),
-                    ("b/index.html", b),
-                    ("c/index.html", "<p>"),
-                ],
-            ),
-            (
-                "the target gains the id (the linking page is unchanged)",
-                vec![
-                    ("a/index.html", a),
-                    ("b/index.html", "<h2 id=\"x\">"),
-                    ("c/index.html", "<p>"),
-                ],
-            ),
-            (
-                "a target without a fragment changed (nothing to read again)",
-                vec![
-                    ("a/index.html", a),
-                    ("b/index.html", "<h2 id=\"x\">"),
-                    ("c/index.html", "<p>!"),
-                ],
-            ),
-            (
-                "a target went",
-                vec![("a/index.html", a), ("b/index.html", "<h2 id=\"x\">")],
-            ),
-            (
-                "targets came",
-                vec![
-                    ("a/index.html", a),
-                    ("b/index.html", "<h2 id=\"x\">"),
-                    ("c/index.html", "<p>"),
-                    ("atom.xml", "<feed/>"),
-                ],
-            ),
-            (
-                "the page itself changed",
-                vec![
-                    ("a/index.html", "<a href=\"/d/\" id=\"top\">"),
-                    ("b/index.html", b),
-                ],
-            ),
-            ("the page went", vec![("b/index.html", b)]),
-        ];
-        let mut memo = LinkMemo::default();
-        for (what, files) in outputs {
-            let o = Output::of(&files);
-            let whole = output_links(&o, &Default::default());
-            assert_eq!(memo.check(&o, &Default::default()), whole, "{what}");
-        }
-        // Anchors content already reported are left out: a new set is a new check.
-        let o = Output::of(&[
-            ("a/index.html", a),
-            ("b/index.html", b),
-            ("c/index.html", "<p>"),
-        ]);
-        assert_eq!(memo.check(&o, &Default::default()).len(), 3);
-        let reported: BTreeSet<String> = ["/b/#x".to_string()].into();
-        assert_eq!(memo.check(&o, &reported), output_links(&o, &reported));
     }
 }

@@ -2,14 +2,16 @@
 //! against the templates, and every link in the rendered output.
 //!
 //! Takes the loaded [`Locales`] with the template [`Sources`], or the rendered
-//! [`Output`](crate::render::Output); produces diagnostics: messages extra in a language or differing in
-//! variables or attributes, messages no template uses (warnings), template calls to
-//! messages that exist nowhere, and links in the output to files or `#ids` that were
-//! not built (errors): those in [`links`].
+//! [`Output`](crate::render::Output); produces diagnostics: messages extra in a
+//! language or differing in variables or attributes, messages no template uses
+//! (warnings), template calls to messages that exist nowhere, and links in the output
+//! to files or `#ids` that were not built (errors): see [`output_links`] and [`LinkMemo`].
 
 mod links;
+mod memo;
 
-pub use links::{LinkMemo, LinkScan, output_links, output_links_in};
+pub use links::{LinkScan, output_links, output_links_in};
+pub use memo::LinkMemo;
 
 use std::collections::{BTreeMap, BTreeSet};
 

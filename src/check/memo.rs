@@ -1,0 +1,218 @@
+//! The dev server's link check: each HTML file's problems kept between builds, and
+//! read again only when the file, or a file its links looked up, changed.
+//!
+//! Takes the complete [`Output`] of a build (and the anchors content already
+//! reported); produces what [`super::output_links`] gives for it. Rejects nothing.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use bytes::Bytes;
+use rayon::prelude::*;
+
+use super::links::{FastHash, Links, built};
+use crate::diagnostic::Diagnostic;
+use crate::render::Output;
+
+/// The link check kept between the dev server's builds: each HTML file's problems and
+/// the files its links looked up. A file is checked again only when its own bytes
+/// changed, or a file it looked up changed, appeared or went; the result is what
+/// [`super::output_links`] gives for the same output.
+#[derive(Default)]
+pub struct LinkMemo {
+    /// The output the last check read (kept, so that an unchanged file is known by
+    /// its bytes being the very same allocation, or else equal).
+    output: BTreeMap<String, Bytes>,
+    /// The anchors content already reported, as the last check had them.
+    reported: BTreeSet<String>,
+    files: HashMap<String, Checked, FastHash>,
+}
+
+/// One HTML file's check.
+struct Checked {
+    problems: Vec<Diagnostic>,
+    /// Every output path its links looked up, found or not, and whether the check read
+    /// its bytes (for an `id`) or only asked whether it is there.
+    looked_up: Vec<(String, bool)>,
+}
+
+impl LinkMemo {
+    /// The problems of `output`'s links, reading again only the files whose check
+    /// could have changed since the last call.
+    pub fn check(&mut self, output: &Output, reported: &BTreeSet<String>) -> Vec<Diagnostic> {
+        if *reported != self.reported {
+            self.files.clear();
+            self.reported = reported.clone();
+        }
+        let (changed, came_or_went) = changed_files(&self.output, &output.files);
+        let memo = &self.files;
+        let again: Vec<&str> = output
+            .files
+            .par_iter()
+            .filter(|(p, _)| p.ends_with(".html"))
+            .map(|(p, _)| p.as_str())
+            .filter(|p| {
+                changed.contains(p)
+                    || memo.get(*p).is_none_or(|c| {
+                        c.looked_up.iter().any(|(t, read)| {
+                            let moved = if *read { &changed } else { &came_or_went };
+                            moved.contains(t.as_str())
+                        })
+                    })
+            })
+            .collect();
+        let built = built(output);
+        let checked: Vec<(&str, Option<Checked>)> = again
+            .into_par_iter()
+            .map(|path| {
+                let text = &output.files[path][..];
+                if std::str::from_utf8(text).is_err() {
+                    return (path, None);
+                }
+                let looked_up = RefCell::new(Vec::new());
+                let links = Links {
+                    file: |t: &str, read: bool| {
+                        looked_up.borrow_mut().push((t.to_string(), read));
+                        built.get(t).copied()
+                    },
+                    reported,
+                    complete: true,
+                };
+                let problems = links.problems(path, text, links.scan(path, text));
+                let looked_up = looked_up.into_inner();
+                (
+                    path,
+                    Some(Checked {
+                        problems,
+                        looked_up,
+                    }),
+                )
+            })
+            .collect();
+        for (path, c) in checked {
+            match c {
+                Some(c) => self.files.insert(path.to_string(), c),
+                None => self.files.remove(path),
+            };
+        }
+        self.files.retain(|p, _| output.files.contains_key(p));
+        self.output = output.files.clone();
+        let mut problems: Vec<Diagnostic> = output
+            .files
+            .keys()
+            .filter_map(|p| self.files.get(p.as_str()))
+            .flat_map(|c| c.problems.iter().cloned())
+            .collect();
+        problems.dedup();
+        problems
+    }
+}
+
+/// The paths of files that differ between two outputs (added, removed, or with other
+/// bytes), and of those only the added and removed.
+fn changed_files<'a>(
+    before: &'a BTreeMap<String, Bytes>,
+    now: &'a BTreeMap<String, Bytes>,
+) -> (HashSet<&'a str, FastHash>, HashSet<&'a str, FastHash>) {
+    let same = |a: &Bytes, b: &Bytes| (a.as_ptr() == b.as_ptr() && a.len() == b.len()) || a == b;
+    let mut changed: HashSet<&str, FastHash> = now
+        .par_iter()
+        .filter(|(p, b)| before.get(*p).is_none_or(|old| !same(old, b)))
+        .map(|(p, _)| p.as_str())
+        .collect();
+    let mut came_or_went: HashSet<&str, FastHash> = changed
+        .iter()
+        .filter(|p| !before.contains_key(**p))
+        .copied()
+        .collect();
+    came_or_went.extend(
+        before
+            .keys()
+            .filter(|p| !now.contains_key(*p))
+            .map(String::as_str),
+    );
+    changed.extend(came_or_went.iter().copied());
+    (changed, came_or_went)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::output_links;
+
+    #[test]
+    fn the_memo_finds_what_a_check_of_the_whole_output_finds() {
+        let a = "<a href=\"/b/#x\">b</a> <a href=\"/c/\">c</a> <link href=\"/atom.xml\"> <a href=\"#top\">t</a>";
+        let b = "<h2 id=\"y\">";
+        let outputs = [
+            (
+                "the first check",
+                vec![
+                    ("a/index.html", a),
+                    ("b/index.html", b),
+                    ("c/index.html", "<p>"),
+                ],
+            ),
+            (
+                "nothing changed",
+                vec![
+                    ("a/index.html", a),
+                    ("b/index.html", b),
+                    ("c/index.html", "<p>"),
+                ],
+            ),
+            (
+                "the target gains the id (the linking page is unchanged)",
+                vec![
+                    ("a/index.html", a),
+                    ("b/index.html", "<h2 id=\"x\">"),
+                    ("c/index.html", "<p>"),
+                ],
+            ),
+            (
+                "a target without a fragment changed (nothing to read again)",
+                vec![
+                    ("a/index.html", a),
+                    ("b/index.html", "<h2 id=\"x\">"),
+                    ("c/index.html", "<p>!"),
+                ],
+            ),
+            (
+                "a target went",
+                vec![("a/index.html", a), ("b/index.html", "<h2 id=\"x\">")],
+            ),
+            (
+                "targets came",
+                vec![
+                    ("a/index.html", a),
+                    ("b/index.html", "<h2 id=\"x\">"),
+                    ("c/index.html", "<p>"),
+                    ("atom.xml", "<feed/>"),
+                ],
+            ),
+            (
+                "the page itself changed",
+                vec![
+                    ("a/index.html", "<a href=\"/d/\" id=\"top\">"),
+                    ("b/index.html", b),
+                ],
+            ),
+            ("the page went", vec![("b/index.html", b)]),
+        ];
+        let mut memo = LinkMemo::default();
+        for (what, files) in outputs {
+            let o = Output::of(&files);
+            let whole = output_links(&o, &Default::default());
+            assert_eq!(memo.check(&o, &Default::default()), whole, "{what}");
+        }
+        // Anchors content already reported are left out: a new set is a new check.
+        let o = Output::of(&[
+            ("a/index.html", a),
+            ("b/index.html", b),
+            ("c/index.html", "<p>"),
+        ]);
+        assert_eq!(memo.check(&o, &Default::default()).len(), 3);
+        let reported: BTreeSet<String> = ["/b/#x".to_string()].into();
+        assert_eq!(memo.check(&o, &reported), output_links(&o, &reported));
+    }
+}
