@@ -74,7 +74,7 @@ pub fn serve(opts: ServeOptions) -> Result<()> {
         reload,
         langs: Arc::new(langs),
     };
-    rebuild(&mut session, &shared);
+    rebuild(&mut session, &shared, None);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -117,9 +117,11 @@ async fn bind(port: u16) -> Result<tokio::net::TcpListener> {
 }
 
 /// Rebuilds and swaps in the result (or the problems), then tells open pages.
-fn rebuild(session: &mut Session, shared: &Shared) {
+/// `edited`: the content files the watcher saw change in place, when that is all
+/// that happened in the content folder.
+fn rebuild(session: &mut Session, shared: &Shared, edited: Option<Vec<PathBuf>>) {
     let started = Instant::now();
-    let result = session.rebuild();
+    let result = session.rebuild_after(edited);
     let took = started.elapsed();
     let mut shown = match shared.shown.write() {
         Ok(s) => s,
@@ -208,14 +210,22 @@ fn start_watcher(
     };
     std::thread::spawn(move || {
         for batch in rx {
-            let Ok(events) = batch else { continue };
+            // The watcher lost track of something: build again from a fresh listing.
+            let Ok(events) = batch else {
+                rebuild(&mut session, &shared, None);
+                continue;
+            };
             let changed = events
                 .iter()
                 .filter(|e| !e.kind.is_access())
                 .flat_map(|e| e.paths.iter().map(PathBuf::as_path));
             match watch::classify_all(&root, changed) {
                 Change::Nothing => {}
-                Change::Rebuild | Change::Reconfigure => rebuild(&mut session, &shared),
+                Change::Rebuild | Change::Reconfigure => {
+                    let events: Vec<notify::Event> = events.into_iter().map(|e| e.event).collect();
+                    let edited = watch::content_edits(&root, &events);
+                    rebuild(&mut session, &shared, edited)
+                }
             }
         }
     });

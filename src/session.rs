@@ -169,6 +169,15 @@ impl Session {
     /// changed (the `patch` module), else builds in full reusing every unchanged
     /// parsed and rendered page.
     pub fn rebuild(&mut self) -> Result<Preview> {
+        self.rebuild_after(None)
+    }
+
+    /// [`Session::rebuild`] after the file watcher saw only the content files `edited`
+    /// (relative to the site root) change in place, nothing come, go or move there
+    /// (see [`crate::watch::content_edits`]): the content folder is then not listed
+    /// again. `None`: it is.
+    pub fn rebuild_after(&mut self, edited: Option<Vec<PathBuf>>) -> Result<Preview> {
+        self.files.only_changed(edited);
         let mut clock = crate::Stages::start();
         let mut config = Config::load(&self.root)?;
         config.today = Some(preview_today());

@@ -132,8 +132,9 @@ impl Sources {
             )));
         }
         let mut problems = Vec::new();
+        cache.list(root)?;
         let pages = cache
-            .read(root, &stamped_files(root, "content", "md")?, &mut problems)?
+            .read(root, &mut problems)?
             .into_iter()
             .filter_map(|(path, text)| page_file(config, path, text, &mut problems))
             .collect();
@@ -178,17 +179,57 @@ impl Sources {
 #[derive(Debug, Default)]
 pub struct PageCache {
     entries: HashMap<PathBuf, (u64, Option<SystemTime>, Arc<str>)>,
+    /// The content files the last build listed, sorted, with their stamps.
+    listing: Vec<(PathBuf, Option<Stamp>)>,
+    /// The content files changed since the last build, when the watcher knows them and
+    /// none came, went or moved (see [`PageCache::only_changed`]).
+    changed: Option<Vec<PathBuf>>,
 }
 
 impl PageCache {
-    /// Reads the files whose size or modification time changed since the last call; the
-    /// rest come from the cache. Gives the files sorted by path.
+    /// Tells the next load that of the content files only `changed` (paths relative to
+    /// the site root) may differ from the last build's, and that no file came, went or
+    /// moved: it then stamps only these, not the whole content folder. `None`: list it.
+    pub fn only_changed(&mut self, changed: Option<Vec<PathBuf>>) {
+        self.changed = changed;
+    }
+
+    /// Lists the content files with their stamps: the last listing with the changed
+    /// files stamped again, when that is known to be enough; else the folder again.
+    fn list(&mut self, root: &Path) -> Result<()> {
+        if let Some(changed) = self.changed.take()
+            && !self.listing.is_empty()
+        {
+            let files = &mut self.listing;
+            let found = changed.iter().all(|c| {
+                let stamp = stamp(&root.join(c));
+                match files.binary_search_by(|(p, _)| p.cmp(c)) {
+                    Ok(i) if stamp.is_some() => {
+                        files[i].1 = stamp;
+                        true
+                    }
+                    _ => false,
+                }
+            });
+            if found {
+                return Ok(());
+            }
+        }
+        self.listing = Vec::new();
+        let mut files = stamped_files(root, "content", "md")?;
+        files.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        self.listing = files;
+        Ok(())
+    }
+
+    /// Reads the listed files whose size or modification time changed since the last
+    /// call; the rest come from the cache. Gives the files sorted by path.
     fn read(
         &mut self,
         root: &Path,
-        files: &[(PathBuf, Option<Stamp>)],
         problems: &mut Vec<Diagnostic>,
     ) -> Result<Vec<(PathBuf, Arc<str>)>> {
+        let files = &self.listing;
         let mut out = Vec::with_capacity(files.len());
         let mut stale = Vec::new();
         for (path, st) in files {
@@ -201,10 +242,7 @@ impl PageCache {
         }
         for (path, text) in read_all(root, &stale, problems)? {
             let text: Arc<str> = text.into();
-            let st = std::fs::metadata(root.join(&path))
-                .ok()
-                .map(|m| (m.len(), m.modified().ok()));
-            if let Some((len, time)) = st {
+            if let Some((len, time)) = stamp(&root.join(&path)) {
                 self.entries.insert(path.clone(), (len, time, text.clone()));
             }
             out.push((path, text));
@@ -222,6 +260,13 @@ impl PageCache {
 
 /// A file's size and modification time, as the dev server compares them.
 type Stamp = (u64, Option<SystemTime>);
+
+/// The stamp of the file at `path`, if it can be read.
+fn stamp(path: &Path) -> Option<Stamp> {
+    std::fs::metadata(path)
+        .ok()
+        .map(|m| (m.len(), m.modified().ok()))
+}
 
 /// The files under `root/dir` (paths relative to `root`) whose extension is `ext`, with
 /// their stamps; hidden files and folders skipped, links not followed, in no particular
@@ -492,17 +537,36 @@ mod tests {
         assert_eq!(found, [a.clone(), b.clone()]);
         let mut cache = PageCache::default();
         let mut problems = Vec::new();
-        let first = cache.read(root, &files(), &mut problems).unwrap();
+        let mut read = |cache: &mut PageCache| {
+            cache.list(root).unwrap();
+            cache.read(root, &mut problems).unwrap()
+        };
+        let first = read(&mut cache);
         std::fs::write(root.join(&b), "three").unwrap();
-        let second = cache.read(root, &files(), &mut problems).unwrap();
+        let second = read(&mut cache);
         assert!(
             Arc::ptr_eq(&first[0].1, &second[0].1),
             "an unchanged file was read again"
         );
         assert_eq!(&*second[1].1, "three");
+        // The watcher names the changed file: only it is stamped again.
+        std::fs::write(root.join(&b), "four!!").unwrap();
+        cache.only_changed(Some(vec![b.clone()]));
+        assert_eq!(&*read(&mut cache)[1].1, "four!!");
+        // A named file the last listing lacks: the folder is listed again.
+        let c = PathBuf::from("content/c.md");
+        std::fs::write(root.join(&c), "five").unwrap();
+        cache.only_changed(Some(vec![c.clone()]));
+        assert_eq!(read(&mut cache).len(), 3);
+        std::fs::remove_file(root.join(&c)).unwrap();
         std::fs::remove_file(root.join(&b)).unwrap();
-        let third = cache.read(root, &files(), &mut problems).unwrap();
-        assert_eq!(third.len(), 1);
+        cache.only_changed(Some(vec![b.clone()]));
+        let third = read(&mut cache);
+        assert_eq!(
+            third.len(),
+            1,
+            "a named file that is gone lists the folder again"
+        );
         assert_eq!(cache.entries.len(), 1, "a removed file stays cached");
     }
 

@@ -3,9 +3,14 @@
 //! Takes the paths a file-system event names (absolute, under the site root); produces
 //! a [`Change`]: nothing (the output folder, editor swap files, hidden files, paths
 //! outside the site's inputs), a rebuild, or a rebuild that also drops cached parses
-//! (`site.yaml` changed). Pure: no file system access, so it is tested on its own.
+//! (`site.yaml` changed); and which content files changed in place, when nothing came,
+//! went or moved there (the rebuild then need not list the content folder again).
+//! Pure: no file system access, so it is tested on its own.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use notify_debouncer_full::notify::Event;
+use notify_debouncer_full::notify::event::{EventKind, ModifyKind};
 
 /// What a batch of changed paths asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -69,6 +74,42 @@ pub fn classify_all<'a>(root: &Path, paths: impl IntoIterator<Item = &'a Path>) 
         .unwrap_or(Change::Nothing)
 }
 
+/// The content files (paths relative to `root`) that `events` changed in place, when
+/// that is all they did in the content folder; `None` when a file or folder there may
+/// have come, gone or moved, or the watcher lost track, so that the folder is listed
+/// again. Files the listing never reads (hidden files, editor files, other extensions
+/// than `.md`) do not count.
+pub fn content_edits(root: &Path, events: &[Event]) -> Option<Vec<PathBuf>> {
+    let mut edited = Vec::new();
+    for event in events {
+        if event.need_rescan() {
+            return None;
+        }
+        if event.kind.is_access() {
+            continue;
+        }
+        for path in &event.paths {
+            let rel = path.strip_prefix(root).unwrap_or(path);
+            if !rel.starts_with("content") || classify(root, path) == Change::Nothing {
+                continue;
+            }
+            let markdown = rel.extension().is_some_and(|e| e == "md");
+            if !markdown && rel.extension().is_some() {
+                continue;
+            }
+            match event.kind {
+                EventKind::Modify(
+                    ModifyKind::Data(_) | ModifyKind::Metadata(_) | ModifyKind::Any,
+                ) if markdown => edited.push(rel.to_path_buf()),
+                _ => return None,
+            }
+        }
+    }
+    edited.sort();
+    edited.dedup();
+    Some(edited)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,5 +158,64 @@ mod tests {
         assert_eq!(c("/site/content/.hidden/a.nl.md"), Change::Nothing);
         assert_eq!(c("/site/README.md"), Change::Nothing);
         assert_eq!(classify_all(Path::new("/site"), []), Change::Nothing);
+    }
+
+    #[test]
+    fn names_the_content_files_edited_in_place_and_gives_up_on_anything_else() {
+        use notify_debouncer_full::notify::event::{
+            AccessKind, CreateKind, DataChange, Flag, ModifyKind, RemoveKind, RenameMode,
+        };
+        let root = Path::new("/site");
+        let event = |kind: EventKind, path: &str| Event::new(kind).add_path(PathBuf::from(path));
+        let written = EventKind::Modify(ModifyKind::Data(DataChange::Content));
+        let a = "/site/content/sectors/energy.nl.md";
+        let b = "/site/content/sectors/agrifood.en.md";
+        assert_eq!(
+            content_edits(
+                root,
+                &[
+                    event(written, a),
+                    event(EventKind::Modify(ModifyKind::Any), b),
+                    event(written, a),
+                    event(EventKind::Access(AccessKind::Any), a),
+                    event(written, "/site/themes/groningen/templates/page.html"),
+                    event(
+                        EventKind::Create(CreateKind::File),
+                        "/site/content/.energy.nl.md.swp"
+                    ),
+                    event(EventKind::Create(CreateKind::File), "/site/content/4913"),
+                    event(
+                        EventKind::Create(CreateKind::File),
+                        "/site/content/photo.jpg"
+                    ),
+                ]
+            ),
+            Some(vec![
+                PathBuf::from("content/sectors/agrifood.en.md"),
+                PathBuf::from("content/sectors/energy.nl.md"),
+            ])
+        );
+        assert_eq!(content_edits(root, &[]), Some(Vec::new()));
+        for gone in [
+            event(
+                EventKind::Create(CreateKind::File),
+                "/site/content/new.nl.md",
+            ),
+            event(EventKind::Remove(RemoveKind::File), a),
+            event(EventKind::Modify(ModifyKind::Name(RenameMode::Both)), a),
+            event(EventKind::Create(CreateKind::Folder), "/site/content/sub"),
+            event(
+                EventKind::Remove(RemoveKind::Folder),
+                "/site/content/sectors",
+            ),
+            event(EventKind::Any, a),
+            event(written, a).set_flag(Flag::Rescan),
+        ] {
+            assert_eq!(
+                content_edits(root, &[event(written, b), gone.clone()]),
+                None,
+                "{gone:?}"
+            );
+        }
     }
 }

@@ -117,6 +117,21 @@ fn serves_rebuilds_shows_errors_and_recovers() {
     let (status, body) = wait_for(server.port, "/nl/over-ons/", |s, _| s == 200);
     assert_eq!(status, 200);
     assert!(body.contains("Hersteld."), "{body}");
+
+    // A new file and a removed one: the watcher's events make the rebuild list the
+    // content folder again (edits in place only stamp the edited file).
+    let new = root.join("content/nieuw.nl.md");
+    std::fs::write(
+        &new,
+        "---\ntitle: Nieuw\ntranslate: false\n---\nEen nieuwe pagina.\n",
+    )
+    .unwrap();
+    let (status, body) = wait_for(server.port, "/nl/nieuw/", |s, _| s == 200);
+    assert_eq!(status, 200, "the new page never showed: {body}");
+    assert!(body.contains("Een nieuwe pagina."), "{body}");
+    std::fs::remove_file(&new).unwrap();
+    let (status, _) = wait_for(server.port, "/nl/nieuw/", |s, _| s == 404);
+    assert_eq!(status, 404, "the removed page is still served");
 }
 
 #[test]
