@@ -7,6 +7,7 @@
 //! one URL, and links to pages that do not exist; warns about `#fragments` that match
 //! no heading.
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::Arc;
@@ -148,11 +149,11 @@ impl Site {
             .collect();
         // Sections before their pages; sorting indices moves no documents.
         let mut order: Vec<usize> = (0..docs.len()).collect();
-        order.sort_by_cached_key(|&i| {
-            docs[i]
-                .as_ref()
-                .map(|d| (depth(&d.key), d.key.clone(), d.lang.clone()))
-        });
+        let keys: Vec<_> = docs
+            .iter()
+            .map(|d| d.as_ref().map(|d| (depth(&d.key), &d.key, &d.lang)))
+            .collect();
+        order.sort_by_key(|&i| keys[i]);
         let mut errors = Vec::new();
         let mut site = Site {
             pages: Vec::with_capacity(docs.len()),
@@ -345,7 +346,11 @@ impl Site {
         rank: &[u32],
     ) -> (TaxonomyIndex, Vec<(usize, usize)>) {
         let base = UrlPath::dir([lang.as_str(), tax.slug(lang)]);
-        let mut terms: BTreeMap<String, Term> = BTreeMap::new();
+        // Terms in the order first seen, numbered; names repeat on many pages, so each
+        // is slugified once.
+        let mut terms: Vec<(String, Term)> = Vec::new();
+        let mut by_slug: HashMap<String, usize> = HashMap::new();
+        let mut by_name: HashMap<&str, usize> = HashMap::new();
         let mut listed = Vec::new();
         for (i, page) in self.pages.iter().enumerate() {
             if &page.doc.lang != lang {
@@ -359,42 +364,52 @@ impl Site {
                 .into_iter()
                 .flatten()
             {
-                let slug = slugify(name);
-                let slug = if slug.is_empty() {
-                    "-".to_string()
-                } else {
-                    slug
-                };
-                let term = terms.entry(slug.clone()).or_insert_with(|| Term {
-                    name: name.clone(),
-                    url: UrlPath::dir(base.as_str().split('/').chain([slug.as_str()])),
-                    pages: Vec::new(),
-                    translations: Vec::new(),
+                let n = *by_name.entry(name.as_str()).or_insert_with(|| {
+                    let slug = slugify(name);
+                    let slug = if slug.is_empty() {
+                        "-".to_string()
+                    } else {
+                        slug
+                    };
+                    *by_slug.entry(slug.clone()).or_insert_with(|| {
+                        let url = UrlPath::dir(base.as_str().split('/').chain([slug.as_str()]));
+                        terms.push((
+                            slug,
+                            Term {
+                                name: name.clone(),
+                                url,
+                                pages: Vec::new(),
+                                translations: Vec::new(),
+                            },
+                        ));
+                        terms.len() - 1
+                    })
                 });
-                term.pages.push(i);
-                listed.push((i, slug));
+                terms[n].1.pages.push(i);
+                listed.push((i, n));
             }
         }
-        let mut terms: Vec<(String, Term)> = terms.into_iter().collect();
+        // Sorted by slug first, as a map by slug would hold them, so that terms whose
+        // names sort alike keep one order.
+        let mut order: Vec<usize> = (0..terms.len()).collect();
+        order.sort_by(|&a, &b| terms[a].0.cmp(&terms[b].0));
+        order.sort_by_cached_key(|&n| terms[n].1.name.to_lowercase());
+        let mut position = vec![0; terms.len()];
+        for (at, &n) in order.iter().enumerate() {
+            position[n] = at;
+        }
         for (_, t) in &mut terms {
             t.pages.sort_by_key(|&i| rank[i]);
             t.pages.dedup();
         }
-        terms.sort_by_key(|(_, t)| t.name.to_lowercase());
-        let position: HashMap<&str, usize> = terms
-            .iter()
-            .enumerate()
-            .map(|(n, (slug, _))| (slug.as_str(), n))
-            .collect();
-        let listed = listed
-            .iter()
-            .filter_map(|(i, slug)| position.get(slug.as_str()).map(|&n| (*i, n)))
-            .collect();
+        let listed = listed.into_iter().map(|(i, n)| (i, position[n])).collect();
+        let mut slots: Vec<Option<Term>> = terms.into_iter().map(|(_, t)| Some(t)).collect();
+        let terms: Vec<Term> = order.iter().filter_map(|&n| slots[n].take()).collect();
         let index = TaxonomyIndex {
             name: tax.name.clone(),
             lang: lang.clone(),
             url: base,
-            terms: terms.into_iter().map(|(_, t)| t).collect(),
+            terms,
         };
         (index, listed)
     }
@@ -642,8 +657,9 @@ fn unpublished_because(d: &Document, config: &Config, drafts: bool) -> Option<St
     if d.front.draft {
         return Some("is a draft (`draft: true`)".to_string());
     }
+    let day = |d: &crate::date::DateTime| (d.year, d.month, d.day);
     match (&d.front.date, &config.today) {
-        (Some(date), Some(today)) if date.date_iso() > today.date_iso() => Some(format!(
+        (Some(date), Some(today)) if day(date) > day(today) => Some(format!(
             "is dated {}, after today ({})",
             date.date_iso(),
             today.date_iso()
@@ -715,35 +731,40 @@ impl UrlClaims {
         errors: &mut Vec<Diagnostic>,
         what: impl FnOnce() -> String,
     ) {
-        let me = what();
-        if let Some(first) = self.owners.get(&url.output_file()) {
-            let mut d = Diagnostic::error(
-                "url",
-                &doc.path,
-                format!("{me} and {first} both want the URL {url}"),
-            )
-            .with_help("give one of them another `slug` (or remove the alias)");
-            if let Some(pos) = doc.text.find("slug:") {
-                d = d.at(&doc.text, pos..pos + 4);
+        match self.owners.entry(url.output_file()) {
+            Entry::Occupied(first) => {
+                let first = first.get();
+                let me = what();
+                let mut d = Diagnostic::error(
+                    "url",
+                    &doc.path,
+                    format!("{me} and {first} both want the URL {url}"),
+                )
+                .with_help("give one of them another `slug` (or remove the alias)");
+                if let Some(pos) = doc.text.find("slug:") {
+                    d = d.at(&doc.text, pos..pos + 4);
+                }
+                errors.push(d);
             }
-            errors.push(d);
-        } else {
-            self.owners.insert(url.output_file(), me);
+            Entry::Vacant(e) => {
+                e.insert(what());
+            }
         }
     }
 
     fn claim_generated(&mut self, url: &UrlPath, what: String, errors: &mut Vec<Diagnostic>) {
-        if let Some(first) = self.owners.get(&url.output_file()) {
-            errors.push(
+        match self.owners.entry(url.output_file()) {
+            Entry::Occupied(first) => errors.push(
                 Diagnostic::error(
                     "url",
                     "site.yaml",
-                    format!("{what} and {first} both want the URL {url}"),
+                    format!("{what} and {} both want the URL {url}", first.get()),
                 )
                 .with_help("rename the taxonomy's slug in site.yaml or the page's slug"),
-            );
-        } else {
-            self.owners.insert(url.output_file(), what);
+            ),
+            Entry::Vacant(e) => {
+                e.insert(what);
+            }
         }
     }
 }
