@@ -31,9 +31,15 @@ pub struct LinkMemo {
 /// One HTML file's check.
 struct Checked {
     problems: Vec<Diagnostic>,
-    /// Every output path its links looked up, found or not, and whether the check read
-    /// its bytes (for an `id`) or only asked whether it is there.
-    looked_up: Vec<(String, bool)>,
+    /// Every output path its links looked up, found or not (as [`path_hash`]), and
+    /// whether the check read its bytes (for an `id`) or only asked whether it is there.
+    looked_up: Vec<(u64, bool)>,
+}
+
+/// Paths by a 64-bit hash: a file is checked again when a path it looked up has the
+/// hash of a changed one, so a collision can only check a file once too often.
+fn path_hash(path: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(path.as_bytes())
 }
 
 impl LinkMemo {
@@ -52,11 +58,11 @@ impl LinkMemo {
             .filter(|(p, _)| p.ends_with(".html"))
             .map(|(p, _)| p.as_str())
             .filter(|p| {
-                changed.contains(p)
+                changed.contains(&path_hash(p))
                     || memo.get(*p).is_none_or(|c| {
                         c.looked_up.iter().any(|(t, read)| {
                             let moved = if *read { &changed } else { &came_or_went };
-                            moved.contains(t.as_str())
+                            moved.contains(t)
                         })
                     })
             })
@@ -72,7 +78,7 @@ impl LinkMemo {
                 let looked_up = RefCell::new(Vec::new());
                 let links = Links {
                     file: |t: &str, read: bool| {
-                        looked_up.borrow_mut().push((t.to_string(), read));
+                        looked_up.borrow_mut().push((path_hash(t), read));
                         built.get(t).copied()
                     },
                     reported,
@@ -108,30 +114,42 @@ impl LinkMemo {
     }
 }
 
-/// The paths of files that differ between two outputs (added, removed, or with other
-/// bytes), and of those only the added and removed.
-fn changed_files<'a>(
-    before: &'a BTreeMap<String, Bytes>,
-    now: &'a BTreeMap<String, Bytes>,
-) -> (HashSet<&'a str, FastHash>, HashSet<&'a str, FastHash>) {
+/// The paths (as [`path_hash`]) of files that differ between two outputs (added,
+/// removed, or with other bytes), and of those only the added and removed. Both are
+/// read once, side by side, in path order.
+fn changed_files(
+    before: &BTreeMap<String, Bytes>,
+    now: &BTreeMap<String, Bytes>,
+) -> (HashSet<u64, FastHash>, HashSet<u64, FastHash>) {
+    use std::cmp::Ordering;
     let same = |a: &Bytes, b: &Bytes| (a.as_ptr() == b.as_ptr() && a.len() == b.len()) || a == b;
-    let mut changed: HashSet<&str, FastHash> = now
-        .par_iter()
-        .filter(|(p, b)| before.get(*p).is_none_or(|old| !same(old, b)))
-        .map(|(p, _)| p.as_str())
-        .collect();
-    let mut came_or_went: HashSet<&str, FastHash> = changed
-        .iter()
-        .filter(|p| !before.contains_key(**p))
-        .copied()
-        .collect();
-    came_or_went.extend(
-        before
-            .keys()
-            .filter(|p| !now.contains_key(*p))
-            .map(String::as_str),
-    );
-    changed.extend(came_or_went.iter().copied());
+    let (mut changed, mut came_or_went) = (HashSet::default(), HashSet::default());
+    let (mut old, mut new) = (before.iter().peekable(), now.iter().peekable());
+    loop {
+        let order = match (old.peek(), new.peek()) {
+            (None, None) => break,
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (Some((a, _)), Some((b, _))) => a.cmp(b),
+        };
+        let gone_or_new = match order {
+            Ordering::Less => old.next().map(|(p, _)| p),
+            Ordering::Greater => new.next().map(|(p, _)| p),
+            Ordering::Equal => {
+                let (Some((p, a)), Some((_, b))) = (old.next(), new.next()) else {
+                    break;
+                };
+                if !same(a, b) {
+                    changed.insert(path_hash(p));
+                }
+                None
+            }
+        };
+        if let Some(p) = gone_or_new {
+            changed.insert(path_hash(p));
+            came_or_went.insert(path_hash(p));
+        }
+    }
     (changed, came_or_went)
 }
 
