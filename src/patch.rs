@@ -358,7 +358,7 @@ fn in_place(site: &Site, i: usize) -> bool {
 /// language (breadcrumbs; switchers that fall back to the section).
 fn shows_title(site: &Site, i: usize, title: bool) -> Vec<usize> {
     let page = &site.pages[i];
-    let mut found: Vec<usize> = site.by_key[&page.doc.key].values().copied().collect();
+    let mut found: Vec<usize> = page.versions.values().copied().collect();
     if let Some(p) = page.parent {
         let list = &site.pages[p].pages;
         if let Some(at) = list.iter().position(|&j| j == i) {

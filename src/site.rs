@@ -65,6 +65,9 @@ pub struct Page {
     pub terms: Vec<(usize, usize)>,
     /// Languages whose version of this page changed since this one was synced.
     pub newer: Vec<Lang>,
+    /// This page's versions by language, itself included: its entry of
+    /// [`Site::by_key`], kept with the page so that no one looks its key up per page.
+    pub versions: BTreeMap<Lang, usize>,
 }
 
 impl Page {
@@ -189,6 +192,11 @@ impl Site {
                 site.aliases.insert(url, i);
             }
         }
+        for versions in site.by_key.values() {
+            for &i in versions.values() {
+                site.pages[i].versions = versions.clone();
+            }
+        }
         let rank = site.ranks();
         site.link_sections(&rank);
         site.collect_taxonomies(config, &rank, &mut urls, &mut errors);
@@ -273,6 +281,7 @@ impl Site {
             subsections: Vec::new(),
             terms: Vec::new(),
             newer: Vec::new(),
+            versions: BTreeMap::new(),
         });
         Ok(())
     }

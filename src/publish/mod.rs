@@ -261,7 +261,7 @@ pub fn uri(s: &str) -> String {
 }
 
 /// [`uri`], appending to `out`.
-fn uri_into(out: &mut String, s: &str) {
+pub(crate) fn uri_into(out: &mut String, s: &str) {
     let plain = |b: u8| {
         b.is_ascii_graphic()
             && !matches!(

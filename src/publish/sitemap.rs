@@ -10,23 +10,21 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
+
 use crate::config::Config;
 use crate::date::DateTime;
 use crate::lang::Lang;
 use crate::site::{Page, Site};
 use crate::url::UrlPath;
 
-use rayon::prelude::*;
+use super::{generated_versions, time, uri_into, xml_escape, xml_escape_into};
 
-use super::{absolute, generated_versions, time, xml_escape, xml_escape_into};
-
-/// One `<url>` entry.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Entry {
-    pub loc: String,
-    pub lastmod: Option<String>,
-    /// `(hreflang, absolute URL)`, `x-default` last; empty when the page has no group.
-    pub alternates: Vec<(String, String)>,
+/// One `<url>` entry: its line of XML, and its `lastmod` for the index of a split
+/// sitemap.
+struct Entry {
+    xml: String,
+    lastmod: Option<String>,
 }
 
 /// The sitemap file(s) by output path.
@@ -60,65 +58,27 @@ pub fn render(site: &Site, config: &Config, limit: usize) -> BTreeMap<String, Ve
 
 fn urlset(entries: &[Entry]) -> String {
     let head = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n";
-    // Written in runs on both cores, then joined in order.
-    let runs: Vec<String> = entries
-        .par_chunks(1024)
-        .map(|run| {
-            let mut s = String::with_capacity(run.len() * 320);
-            for e in run {
-                url_entry(&mut s, e);
-            }
-            s
-        })
-        .collect();
-    let mut s =
-        String::with_capacity(head.len() + runs.iter().map(String::len).sum::<usize>() + 12);
+    let body: usize = entries.iter().map(|e| e.xml.len()).sum();
+    let mut s = String::with_capacity(head.len() + body + 12);
     s.push_str(head);
-    for run in runs {
-        s.push_str(&run);
+    for e in entries {
+        s.push_str(&e.xml);
     }
     s.push_str("</urlset>\n");
     s
 }
 
-/// One `<url>` element, on its own line.
-fn url_entry(s: &mut String, e: &Entry) {
-    s.push_str("<url><loc>");
-    xml_escape_into(s, &e.loc);
-    s.push_str("</loc>");
-    if let Some(m) = &e.lastmod {
-        s.push_str("<lastmod>");
-        s.push_str(m);
-        s.push_str("</lastmod>");
-    }
-    for (lang, href) in &e.alternates {
-        s.push_str("<xhtml:link rel=\"alternate\" hreflang=\"");
-        xml_escape_into(s, lang);
-        s.push_str("\" href=\"");
-        xml_escape_into(s, href);
-        s.push_str("\"/>");
-    }
-    s.push_str("</url>\n");
-}
-
 /// Every listed URL: the root chooser, content pages in build order, then each
-/// language's taxonomy and term pages.
-pub fn entries(site: &Site, config: &Config) -> Vec<Entry> {
-    let mut out = vec![Entry {
-        loc: format!("{}/", config.base_url),
-        lastmod: None,
-        alternates: Vec::new(),
-    }];
+/// language's taxonomy and term pages. Pages are written on both cores.
+fn entries(site: &Site, config: &Config) -> Vec<Entry> {
+    let mut out = vec![entry(config, None, None, &[])];
     out.par_extend(site.pages.par_iter().map(|page| {
-        let versions = &site.by_key[&page.doc.key];
-        let group = config
+        let versions = &page.versions;
+        let group: Vec<(&Lang, &UrlPath)> = config
             .langs()
-            .filter_map(|l| versions.get(l).map(|&i| (l, &site.pages[i].url)));
-        Entry {
-            loc: absolute(config, &page.url),
-            lastmod: lastmod(page).map(time::w3c),
-            alternates: with_x_default(config, group),
-        }
+            .filter_map(|l| versions.get(l).map(|&i| (l, &site.pages[i].url)))
+            .collect();
+        entry(config, Some(&page.url), lastmod(page).map(time::w3c), &group)
     }));
     // Each page's last change as an instant, once: term pages list pages many times.
     let changed: Vec<Option<(time::Instant, bool, &DateTime)>> = site
@@ -134,41 +94,59 @@ pub fn entries(site: &Site, config: &Config) -> Vec<Entry> {
     };
     for (t, tax) in site.taxonomies.iter().enumerate() {
         let group = generated_versions(site, config, t, None);
-        out.push(Entry {
-            loc: absolute(config, &tax.url),
-            lastmod: newest(&mut tax.terms.iter().flat_map(|t| &t.pages)),
-            alternates: with_x_default(config, group.into_iter()),
-        });
+        let all = newest(&mut tax.terms.iter().flat_map(|t| &t.pages));
+        out.push(entry(config, Some(&tax.url), all, &group));
         for (i, term) in tax.terms.iter().enumerate() {
             let group = generated_versions(site, config, t, Some(i));
-            out.push(Entry {
-                loc: absolute(config, &term.url),
-                lastmod: newest(&mut term.pages.iter()),
-                alternates: with_x_default(config, group.into_iter()),
-            });
+            out.push(entry(config, Some(&term.url), newest(&mut term.pages.iter()), &group));
         }
     }
     out
 }
 
-/// A group's members in language order, then `x-default`: the default language's
-/// member (as the page heads have it), else the root chooser.
-fn with_x_default<'a>(
+/// The `<url>` element of `url` (the root chooser when none), on its own line: its
+/// `lastmod`, and the group's members in language order, then `x-default` (the default
+/// language's member, as the page heads have it, else the root chooser); no alternates
+/// when the page has no group.
+fn entry(
     config: &Config,
-    group: impl Iterator<Item = (&'a Lang, &'a UrlPath)>,
-) -> Vec<(String, String)> {
-    let mut alts: Vec<(String, String)> = group
-        .map(|(l, u)| (l.to_string(), absolute(config, u)))
-        .collect();
-    let default = config.default_lang().as_str();
-    let x_default = alts
-        .iter()
-        .find(|(l, _)| l == default)
-        .map_or_else(|| format!("{}/", config.base_url), |(_, u)| u.clone());
-    if !alts.is_empty() {
-        alts.push(("x-default".into(), x_default));
+    url: Option<&UrlPath>,
+    lastmod: Option<String>,
+    group: &[(&Lang, &UrlPath)],
+) -> Entry {
+    let mut xml = String::with_capacity(160 + 120 * group.len());
+    let mut scratch = String::new();
+    let mut absolute = |xml: &mut String, url: Option<&UrlPath>| {
+        scratch.clear();
+        scratch.push_str(&config.base_url);
+        match url {
+            Some(u) => uri_into(&mut scratch, u.as_str()),
+            None => scratch.push('/'),
+        }
+        xml_escape_into(xml, &scratch);
+    };
+    xml.push_str("<url><loc>");
+    absolute(&mut xml, url);
+    xml.push_str("</loc>");
+    if let Some(m) = &lastmod {
+        xml.push_str("<lastmod>");
+        xml.push_str(m);
+        xml.push_str("</lastmod>");
     }
-    alts
+    if !group.is_empty() {
+        let default = config.default_lang();
+        let x_default = group.iter().find(|(l, _)| *l == default).map(|(_, u)| *u);
+        let alternates = group.iter().map(|(l, u)| (l.as_str(), Some(*u)));
+        for (lang, href) in alternates.chain([("x-default", x_default)]) {
+            xml.push_str("<xhtml:link rel=\"alternate\" hreflang=\"");
+            xml_escape_into(&mut xml, lang);
+            xml.push_str("\" href=\"");
+            absolute(&mut xml, href);
+            xml.push_str("\"/>");
+        }
+    }
+    xml.push_str("</url>\n");
+    Entry { xml, lastmod }
 }
 
 /// When a page last changed: `updated`, else `date`.

@@ -211,7 +211,7 @@ pub(super) fn page_job<'a>(
 }
 
 pub(super) fn newer<'a>(site: &'a Site, config: &'a Config, p: &'a Page) -> Vec<Translation<'a>> {
-    let versions = &site.by_key[&p.doc.key];
+    let versions = &p.versions;
     p.newer
         .iter()
         .filter_map(|lang| {

@@ -56,7 +56,7 @@ pub(super) fn translations<'a>(
     i: usize,
 ) -> Vec<Translation<'a>> {
     let page = &site.pages[i];
-    let versions = &site.by_key[&page.doc.key];
+    let versions = &page.versions;
     config
         .languages
         .iter()
@@ -164,7 +164,7 @@ pub(super) fn term_peers<'a>(
 }
 
 pub(super) fn alternates<'a>(site: &'a Site, config: &'a Config, i: usize) -> Vec<Alternate<'a>> {
-    let versions = &site.by_key[&site.pages[i].doc.key];
+    let versions = &site.pages[i].versions;
     config
         .languages
         .iter()
