@@ -268,7 +268,7 @@ pub(crate) fn generate_kept(
         }
     };
     let search = made
-        .add(&site, &assets, &mut output)
+        .add(&site, &assets, &mut output, cache.assets.as_mut())
         .map_err(|e| fail(e, &warnings))?;
     clock.lap("publish, link scan");
     let links = match scan {

@@ -23,6 +23,7 @@ use crate::error::Result;
 use crate::generate_kept;
 use crate::lang::Lang;
 use crate::patch::Last;
+use crate::publish::assets::LinkedMemo;
 use crate::publish::search::Postings;
 use crate::render::Output;
 use crate::render_memo::RenderMemo;
@@ -46,6 +47,8 @@ pub struct ParseCache {
     pub links: Option<LinkMemo>,
     /// The search words of the last good build, for the next to update.
     pub search: Option<BTreeMap<Lang, Postings>>,
+    /// Which static files the last build's pages link by plain name.
+    pub assets: Option<LinkedMemo>,
     /// Keep parsed pages for the next call (the dev server). A one-off build leaves
     /// the cache empty and hands its documents over unshared.
     pub keep: bool,
@@ -154,6 +157,7 @@ impl Session {
             cache: ParseCache {
                 render: Some(RenderMemo::default()),
                 links: Some(LinkMemo::default()),
+                assets: Some(LinkedMemo::default()),
                 keep: true,
                 ..ParseCache::default()
             },

@@ -10,9 +10,10 @@
 //! the file (relative references). Rejects an `asset()` path that is no static file
 //! (with a suggestion) and a static file that would replace a page.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
+use bytes::Bytes;
 use rayon::prelude::*;
 use tera::{Kwargs, State, Tera, TeraResult};
 
@@ -73,9 +74,15 @@ impl Assets {
     }
 
     /// Adds the hashed files, and the originals still needed, to `output`.
-    pub fn publish(&self, output: &mut Output) -> Result<(), Vec<Diagnostic>> {
+    /// `memo`: what the dev server's last build found, so that unchanged pages are not
+    /// read again.
+    pub fn publish(
+        &self,
+        output: &mut Output,
+        memo: Option<&mut LinkedMemo>,
+    ) -> Result<(), Vec<Diagnostic>> {
         let linked = if self.files.keys().any(|p| p.contains('/')) {
-            linked_paths(output, self)
+            linked_paths(output, self, memo)
         } else {
             HashSet::new()
         };
@@ -134,28 +141,73 @@ fn asset(urls: &BTreeMap<String, String>, kwargs: &Kwargs) -> TeraResult<String>
     })
 }
 
+/// Which static files each built HTML file links by their plain name, kept between
+/// the dev server's builds: a file whose bytes are the very allocation read last time
+/// is not read again.
+#[derive(Default)]
+pub struct LinkedMemo {
+    /// The static files looked for (with a folder in their path).
+    wanted: Vec<String>,
+    /// Each HTML file as read, with the numbers (in `wanted`) of those it links.
+    files: HashMap<String, (Bytes, Vec<usize>)>,
+}
+
 /// Root-relative paths (without the leading `/`) of static files that the built HTML
 /// files link by their plain name.
-fn linked_paths<'a>(output: &Output, assets: &'a Assets) -> HashSet<&'a str> {
+fn linked_paths<'a>(
+    output: &Output,
+    assets: &'a Assets,
+    memo: Option<&mut LinkedMemo>,
+) -> HashSet<&'a str> {
     let wanted: Vec<&str> = assets
         .files
         .keys()
         .filter(|p| p.contains('/'))
         .map(String::as_str)
         .collect();
-    output
-        .files
-        .par_iter()
-        .filter(|(p, _)| p.ends_with(".html"))
-        .map(|(_, bytes)| {
-            wanted
-                .iter()
-                .copied()
-                .filter(|w| links(bytes, w))
-                .collect::<Vec<&str>>()
+    let found = |bytes: &[u8]| -> Vec<usize> {
+        (0..wanted.len())
+            .filter(|&w| links(bytes, wanted[w]))
+            .collect()
+    };
+    let html = || {
+        output
+            .files
+            .par_iter()
+            .filter(|(p, _)| p.ends_with(".html"))
+    };
+    let Some(memo) = memo else {
+        return html()
+            .flat_map_iter(|(_, bytes)| found(bytes))
+            .collect::<HashSet<usize>>()
+            .into_iter()
+            .map(|w| wanted[w])
+            .collect();
+    };
+    if memo.wanted != wanted {
+        memo.files.clear();
+        memo.wanted = wanted.iter().map(|w| w.to_string()).collect();
+    }
+    let kept = &memo.files;
+    let fresh: Vec<(&String, &Bytes, Vec<usize>)> = html()
+        .filter(|(p, b)| {
+            kept.get(*p)
+                .is_none_or(|(old, _)| old.as_ptr() != b.as_ptr() || old.len() != b.len())
         })
-        .flatten()
-        .collect()
+        .map(|(p, b)| (p, b, found(b)))
+        .collect();
+    for (path, bytes, links) in fresh {
+        memo.files.insert(path.clone(), (bytes.clone(), links));
+    }
+    let pages = html().count();
+    if memo.files.len() > pages {
+        memo.files.retain(|p, _| output.files.contains_key(p));
+    }
+    let mut linked = HashSet::new();
+    for (_, links) in memo.files.values() {
+        linked.extend(links.iter().map(|&w| wanted[w]));
+    }
+    linked
 }
 
 /// Whether `html` contains `/path` right after a quote or `(` (an attribute or CSS URL).
@@ -234,5 +286,52 @@ mod tests {
         assert!(links(b"<link href=\"/css/site.css?v=1\">", "css/site.css"));
         assert!(!links(b"<link href=\"/css/site.css2\">", "css/site.css"));
         assert!(!links(b"<link href=\"/x/css/site.css\">", "css/site.css"));
+    }
+
+    #[test]
+    fn the_memo_finds_the_linked_files_a_full_read_finds() {
+        let statics: BTreeMap<String, Vec<u8>> = [
+            ("css/site.css".to_string(), b"body{}".to_vec()),
+            ("img/logo.svg".to_string(), b"<svg/>".to_vec()),
+        ]
+        .into();
+        let assets = Assets::new(&statics);
+        let css = "<link href=\"/css/site.css\">";
+        let logo = "<img src=\"/img/logo.svg\">";
+        let mut memo = LinkedMemo::default();
+        let mut output = Output::of(&[("a/index.html", css), ("b/index.html", "<p>")]);
+        let steps: [(&str, &[(&str, &str)]); 4] = [
+            ("a page changed", &[("b/index.html", logo)]),
+            // As long as before: only its bytes tell.
+            (
+                "a page no longer links",
+                &[("a/index.html", "<link href=\"/css/site.cs_\">")],
+            ),
+            ("a page added", &[("c/index.html", css)]),
+            ("nothing changed", &[]),
+        ];
+        fn sorted(set: HashSet<&str>) -> Vec<&str> {
+            let mut v: Vec<&str> = set.into_iter().collect();
+            v.sort();
+            v
+        }
+        assert_eq!(
+            sorted(linked_paths(&output, &assets, Some(&mut memo))),
+            ["css/site.css"]
+        );
+        for (what, changes) in steps {
+            output.files.extend(Output::of(changes).files);
+            assert_eq!(
+                sorted(linked_paths(&output, &assets, Some(&mut memo))),
+                sorted(linked_paths(&output, &assets, None)),
+                "{what}"
+            );
+        }
+        output.files.remove("c/index.html");
+        output.files.remove("b/index.html");
+        assert!(
+            linked_paths(&output, &assets, Some(&mut memo)).is_empty(),
+            "pages removed"
+        );
     }
 }

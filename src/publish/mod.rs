@@ -65,7 +65,7 @@ pub fn publish_with(
     opts: Options,
 ) -> Result<(), Vec<Diagnostic>> {
     make(site, config, locales, opts, None)
-        .add(site, assets, output)
+        .add(site, assets, output, None)
         .map(|_| ())
 }
 
@@ -133,6 +133,7 @@ impl Made {
         site: &Site,
         assets: &Assets,
         output: &mut Output,
+        linked: Option<&mut assets::LinkedMemo>,
     ) -> Result<BTreeMap<Lang, search::Postings>, Vec<Diagnostic>> {
         let Made {
             files,
@@ -149,7 +150,7 @@ impl Made {
                 }
             }
         }
-        if let Err(mut e) = assets.publish(output) {
+        if let Err(mut e) = assets.publish(output, linked) {
             errors.append(&mut e);
         }
         errors.extend(file_and_folder(site, output));

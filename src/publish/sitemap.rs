@@ -78,7 +78,12 @@ fn entries(site: &Site, config: &Config) -> Vec<Entry> {
             .langs()
             .filter_map(|l| versions.get(l).map(|&i| (l, &site.pages[i].url)))
             .collect();
-        entry(config, Some(&page.url), lastmod(page).map(time::w3c), &group)
+        entry(
+            config,
+            Some(&page.url),
+            lastmod(page).map(time::w3c),
+            &group,
+        )
     }));
     // Each page's last change as an instant, once: term pages list pages many times.
     let changed: Vec<Option<(time::Instant, bool, &DateTime)>> = site
@@ -98,7 +103,12 @@ fn entries(site: &Site, config: &Config) -> Vec<Entry> {
         out.push(entry(config, Some(&tax.url), all, &group));
         for (i, term) in tax.terms.iter().enumerate() {
             let group = generated_versions(site, config, t, Some(i));
-            out.push(entry(config, Some(&term.url), newest(&mut term.pages.iter()), &group));
+            out.push(entry(
+                config,
+                Some(&term.url),
+                newest(&mut term.pages.iter()),
+                &group,
+            ));
         }
     }
     out
