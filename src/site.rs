@@ -471,16 +471,26 @@ impl Site {
             }
         }
         let mut out = Vec::new();
+        // Keys each term of `to` shares with the term at hand, counted in place; the
+        // terms counted are listed, to be reset for the next.
+        let mut shared = vec![0usize; to.terms.len()];
+        let mut counted = Vec::new();
         for (i, t) in from.terms.iter().enumerate() {
-            let mut shared: BTreeMap<usize, usize> = BTreeMap::new();
             for &p in &t.pages {
                 for &j in &term_of[keys[p]] {
-                    *shared.entry(j).or_default() += 1;
+                    if shared[j] == 0 {
+                        counted.push(j);
+                    }
+                    shared[j] += 1;
                 }
             }
+            let found: Vec<(usize, usize)> = counted.drain(..).map(|j| (j, shared[j])).collect();
+            for &(j, _) in &found {
+                shared[j] = 0;
+            }
             // Rank by overlap over union (in thousandths), then a shared name (`talent`
-            // in both languages), then the first term.
-            let best = shared.into_iter().max_by_key(|&(j, n)| {
+            // in both languages), then the first term (the ranking ties on nothing else).
+            let best = found.into_iter().max_by_key(|&(j, n)| {
                 let union = t.pages.len() + to.terms[j].pages.len() - n;
                 (
                     n * 1000 / union.max(1),
