@@ -174,9 +174,7 @@ impl Site {
         }
         let mut urls = UrlClaims::default();
         for (i, p) in site.pages.iter().enumerate() {
-            urls.claim(&p.url, &p.doc, &mut errors, || {
-                format!("{}", p.doc.path.display())
-            });
+            urls.claim(&p.url, (i, false), &site.pages, &mut errors);
             for alias in &p.doc.front.aliases {
                 let url = UrlPath::file(alias);
                 let url = if alias.ends_with('/')
@@ -186,9 +184,7 @@ impl Site {
                 } else {
                     url
                 };
-                urls.claim(&url, &p.doc, &mut errors, || {
-                    format!("an alias of {}", p.doc.path.display())
-                });
+                urls.claim(&url, (i, true), &site.pages, &mut errors);
                 site.aliases.insert(url, i);
             }
         }
@@ -325,13 +321,11 @@ impl Site {
             for tax in &config.taxonomies {
                 let t = self.taxonomies.len();
                 let (index, listed) = self.taxonomy(lang, tax, rank);
-                urls.claim_generated(&index.url, format!("the `{}` taxonomy", tax.name), errors);
+                let what = format!("the `{}` taxonomy", tax.name);
+                urls.claim_generated(&index.url, what, &self.pages, errors);
                 for term in &index.terms {
-                    urls.claim_generated(
-                        &term.url,
-                        format!("the `{}` term `{}`", tax.name, term.name),
-                        errors,
-                    );
+                    let what = format!("the `{}` term `{}`", tax.name, term.name);
+                    urls.claim_generated(&term.url, what, &self.pages, errors);
                 }
                 for (page, term) in listed {
                     self.pages[page].terms.push((t, term));
@@ -739,21 +733,45 @@ pub(crate) fn sort_key(
 /// `/nl/` and an alias `/nl/index.html` collide too.
 #[derive(Default)]
 struct UrlClaims {
-    owners: HashMap<String, String>,
+    owners: HashMap<String, Owner>,
+}
+
+/// What claimed a URL: described only when something else wants it too.
+enum Owner {
+    Page(usize),
+    Alias(usize),
+    Generated(String),
+}
+
+impl Owner {
+    fn describe(&self, pages: &[Page]) -> String {
+        match self {
+            Owner::Page(i) => format!("{}", pages[*i].doc.path.display()),
+            Owner::Alias(i) => format!("an alias of {}", pages[*i].doc.path.display()),
+            Owner::Generated(what) => what.clone(),
+        }
+    }
 }
 
 impl UrlClaims {
+    /// Claims `url` for page `i` (`alias`: for one of its aliases); a second claim is
+    /// an error at the page's file.
     fn claim(
         &mut self,
         url: &UrlPath,
-        doc: &Document,
+        (i, alias): (usize, bool),
+        pages: &[Page],
         errors: &mut Vec<Diagnostic>,
-        what: impl FnOnce() -> String,
     ) {
+        let me = if alias {
+            Owner::Alias(i)
+        } else {
+            Owner::Page(i)
+        };
         match self.owners.entry(url.output_file()) {
             Entry::Occupied(first) => {
-                let first = first.get();
-                let me = what();
+                let doc = &pages[i].doc;
+                let (me, first) = (me.describe(pages), first.get().describe(pages));
                 let mut d = Diagnostic::error(
                     "url",
                     &doc.path,
@@ -766,23 +784,32 @@ impl UrlClaims {
                 errors.push(d);
             }
             Entry::Vacant(e) => {
-                e.insert(what());
+                e.insert(me);
             }
         }
     }
 
-    fn claim_generated(&mut self, url: &UrlPath, what: String, errors: &mut Vec<Diagnostic>) {
+    fn claim_generated(
+        &mut self,
+        url: &UrlPath,
+        what: String,
+        pages: &[Page],
+        errors: &mut Vec<Diagnostic>,
+    ) {
         match self.owners.entry(url.output_file()) {
             Entry::Occupied(first) => errors.push(
                 Diagnostic::error(
                     "url",
                     "site.yaml",
-                    format!("{what} and {} both want the URL {url}", first.get()),
+                    format!(
+                        "{what} and {} both want the URL {url}",
+                        first.get().describe(pages)
+                    ),
                 )
                 .with_help("rename the taxonomy's slug in site.yaml or the page's slug"),
             ),
             Entry::Vacant(e) => {
-                e.insert(what);
+                e.insert(Owner::Generated(what));
             }
         }
     }
