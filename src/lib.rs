@@ -246,26 +246,29 @@ pub(crate) fn generate_kept(
     if let Some(memo) = cache.render.as_mut() {
         memo.begin(sources, config, drafts);
     }
-    let mut output = Output::render_with(&site, &theme, config, &data, cache.render.as_mut())
-        .map_err(|e| fail(e, &warnings))?;
-    clock.lap("render");
-    // Publishing reads only the site, so a one-off build's link check reads the rendered
-    // pages meanwhile; it finishes once the published files are there too. The dev
-    // server's checks only what changed, once all is there.
-    // The dev server's search words are updated from its last good build's.
+    // Publishing reads only the site. A one-off build publishes while its link check
+    // reads the rendered pages (the check finishes once the published files are there
+    // too); the dev server's build, which checks only what changed once all is there,
+    // publishes while it renders. Its search words are updated from its last build's.
     let search_before = cache.keep.then(|| cache.search.take().unwrap_or_default());
     let publish = || {
         let opts = publish::Options::default();
         publish::make(&site, config, Some(&locales), opts, search_before)
     };
-    let (made, scan) = match cache.links {
-        Some(_) => (publish(), None),
-        None => {
-            let (made, scan) = rayon::join(publish, || {
-                check::LinkScan::of(&output, &site.reported_anchors)
-            });
-            (made, Some(scan))
-        }
+    let memo = cache.render.as_mut();
+    let (mut output, made, scan) = if cache.links.is_some() {
+        let render = || Output::render_with(&site, &theme, config, &data, memo);
+        let (rendered, made) = rayon::join(render, publish);
+        clock.lap("render beside publishing");
+        (rendered.map_err(|e| fail(e, &warnings))?, made, None)
+    } else {
+        let output = Output::render_with(&site, &theme, config, &data, memo)
+            .map_err(|e| fail(e, &warnings))?;
+        clock.lap("render");
+        let (made, scan) = rayon::join(publish, || {
+            check::LinkScan::of(&output, &site.reported_anchors)
+        });
+        (output, made, Some(scan))
     };
     let search = made
         .add(&site, &assets, &mut output, cache.assets.as_mut())
