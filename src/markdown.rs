@@ -158,11 +158,20 @@ pub fn render(
     } else {
         html.as_str().to_owned()
     };
-    md.summary = summary.map(|s| match md.html.find(&s) {
+    md.summary = summary.map(|s| match first_occurrence(&md.html, &s) {
         Some(at) => Summary::Within(at..at + s.len()),
         None => Summary::Own(s),
     });
     (md, problems)
+}
+
+/// Where `needle` first occurs in `hay`: [`str::find`], without preparing a search for
+/// the whole of a long needle (a summary is a paragraph, found near the start). Matches
+/// of its first bytes are found, then compared in full.
+fn first_occurrence(hay: &str, needle: &str) -> Option<usize> {
+    let prefix = &needle.as_bytes()[..needle.len().min(16)];
+    memchr::memmem::find_iter(hay.as_bytes(), prefix)
+        .find(|&at| hay.as_bytes()[at..].starts_with(needle.as_bytes()))
 }
 
 /// Replaces link placeholders with URLs (`urls[n]` for `links[n]`).
@@ -367,6 +376,27 @@ fn clean(html: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finds_the_first_occurrence_like_find() {
+        for (hay, needle) in [
+            ("<p>a</p><p>ab</p><p>abc</p>", "<p>abc</p>"),
+            ("<p>same</p><p>same</p>", "<p>same</p>"),
+            (
+                "<p>0123456789abcdefX</p><p>0123456789abcdefY</p>",
+                "<p>0123456789abcdefY</p>",
+            ),
+            ("<p>x</p>", "<p>y</p>"),
+            ("", "<p>"),
+            ("<p>", ""),
+        ] {
+            assert_eq!(
+                first_occurrence(hay, needle),
+                hay.find(needle),
+                "{hay} {needle}"
+            );
+        }
+    }
 
     fn md(body: &str) -> (Markdown, Vec<Problem>) {
         render(
