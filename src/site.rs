@@ -67,7 +67,7 @@ pub struct Page {
     pub newer: Vec<Lang>,
     /// This page's versions by language, itself included: its entry of
     /// [`Site::by_key`], kept with the page so that no one looks its key up per page.
-    pub versions: BTreeMap<Lang, usize>,
+    pub versions: Arc<BTreeMap<Lang, usize>>,
 }
 
 impl Page {
@@ -116,8 +116,8 @@ pub struct TaxonomyIndex {
 #[derive(Debug, Clone)]
 pub struct Site {
     pub pages: Vec<Page>,
-    /// Page indices by key and language.
-    pub by_key: BTreeMap<PageKey, BTreeMap<Lang, usize>>,
+    /// Page indices by key and language (each key's map shared with its pages).
+    pub by_key: BTreeMap<PageKey, Arc<BTreeMap<Lang, usize>>>,
     pub taxonomies: Vec<TaxonomyIndex>,
     /// Redirects from alias URL to the page index.
     pub aliases: BTreeMap<UrlPath, usize>,
@@ -190,7 +190,7 @@ impl Site {
         }
         for versions in site.by_key.values() {
             for &i in versions.values() {
-                site.pages[i].versions = versions.clone();
+                site.pages[i].versions = Arc::clone(versions);
             }
         }
         let rank = site.ranks();
@@ -257,10 +257,8 @@ impl Site {
             }
         };
         let index = self.pages.len();
-        self.by_key
-            .entry(doc.key.clone())
-            .or_default()
-            .insert(lang, index);
+        // Pages get their share of the map once every page is placed.
+        Arc::make_mut(self.by_key.entry(doc.key.clone()).or_default()).insert(lang, index);
         // Moved, not copied: the page's summary is the one resolved and rendered.
         let summary = match Arc::get_mut(&mut doc) {
             Some(d) => d.body.summary.take(),
@@ -277,7 +275,7 @@ impl Site {
             subsections: Vec::new(),
             terms: Vec::new(),
             newer: Vec::new(),
-            versions: BTreeMap::new(),
+            versions: Arc::default(),
         });
         Ok(())
     }
