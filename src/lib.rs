@@ -17,6 +17,7 @@ pub mod fingerprint;
 pub(crate) mod fluent_functions;
 pub mod format;
 pub mod frontmatter;
+mod generate;
 pub mod lang;
 pub mod locales;
 pub mod markdown;
@@ -41,20 +42,19 @@ pub(crate) mod yaml;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::Instant;
+
+pub use generate::{Generated, generate, generate_with};
+pub(crate) use generate::{Kept, generate_kept};
 
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 
 use crate::error::{Error, Result};
 use crate::lang::Lang;
-use crate::locales::Locales;
-use crate::render::Output;
 use crate::session::ParseCache;
 use crate::site::Site;
 use crate::sources::Sources;
-use crate::theme::Theme;
 use crate::translations::Lock;
 
 /// What `diptych build` was asked to do.
@@ -79,15 +79,6 @@ pub struct Report {
     pub files: usize,
     pub warnings: Vec<Diagnostic>,
     pub seconds: f64,
-}
-
-/// A site built in memory, with what it warned about.
-pub struct Generated {
-    pub output: Output,
-    pub site: Site,
-    pub warnings: Vec<Diagnostic>,
-    /// Missing, stale and unsynced translations.
-    pub status: translations::Status,
 }
 
 /// Builds the site at `opts.root` into its output directory.
@@ -122,191 +113,6 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
         warnings: generated.warnings,
         seconds: started.elapsed().as_secs_f64(),
     })
-}
-
-/// Parses, assembles and renders the site in memory (no disk writes).
-pub fn generate(config: &Config, mut sources: Sources, drafts: bool) -> Result<Generated> {
-    generate_with(config, &mut sources, drafts, &mut ParseCache::default())
-}
-
-/// [`generate`], re-parsing only the pages `cache` does not hold (the dev server's
-/// rebuilds). When the cache keeps nothing, the content pages are taken out of
-/// `sources` once parsed, so that their texts are freed before rendering.
-pub fn generate_with(
-    config: &Config,
-    sources: &mut Sources,
-    drafts: bool,
-    cache: &mut ParseCache,
-) -> Result<Generated> {
-    generate_kept(config, sources, drafts, cache).map(|(g, _)| g)
-}
-
-/// What a build made besides its [`Generated`] result, for the dev server to patch
-/// the next build from (see [`patch`]).
-pub(crate) struct Kept {
-    /// The configuration the site rendered with (site titles filled in).
-    pub config: Config,
-    pub theme: Theme,
-    pub locales: Arc<Locales>,
-    pub data: serde_json::Value,
-    pub lock: Lock,
-    /// Warnings that do not depend on the content (Fluent files).
-    pub base_warnings: Vec<Diagnostic>,
-    /// Warnings of the check of the built output's links.
-    pub link_warnings: Vec<Diagnostic>,
-    /// Each language's search words.
-    pub search: BTreeMap<Lang, publish::search::Postings>,
-}
-
-/// [`generate_with`], also handing back what the build made on the way.
-pub(crate) fn generate_kept(
-    config: &Config,
-    sources: &mut Sources,
-    drafts: bool,
-    cache: &mut ParseCache,
-) -> Result<(Generated, Kept)> {
-    let mut clock = Stages::start();
-    let mut errors = Vec::new();
-    let docs = cache.parse_all(config, sources, &mut errors);
-    if !cache.keep {
-        // The documents hold the texts now; they go once the translations are checked.
-        sources.pages = Vec::new();
-    }
-    let sources = &*sources;
-    clock.lap("parse");
-    let data = data::load(sources)
-        .map_err(|mut e| errors.append(&mut e))
-        .ok();
-    let lock = Lock::parse(sources.lock.as_deref().unwrap_or(""))
-        .map_err(|e| errors.push(e))
-        .ok();
-    let (locales, mut warnings) = match Locales::from_sources(config, sources) {
-        Ok((l, w)) => (Some(Arc::new(l)), w),
-        Err(mut e) => {
-            errors.append(&mut e);
-            (None, Vec::new())
-        }
-    };
-    let assets = publish::Assets::new(&sources.statics);
-    let theme = locales.as_ref().and_then(|l| {
-        let templates = publish::with_builtin_templates(sources);
-        Theme::load(&templates, |tera| {
-            template_fns::register(tera, l.clone());
-            assets.register(tera);
-        })
-        .map_err(|mut e| errors.append(&mut e))
-        .ok()
-    });
-    if let Some(l) = &locales {
-        let (mut errs, mut warns): (Vec<_>, Vec<_>) = check::fluent(l, sources)
-            .into_iter()
-            .partition(Diagnostic::is_error);
-        errors.append(&mut errs);
-        warnings.append(&mut warns);
-    }
-    // A failed build still reports its warnings, so `check` can list everything.
-    let fail = |mut errs: Vec<Diagnostic>, warns: &[Diagnostic]| {
-        errs.extend_from_slice(warns);
-        Error::Content(errs)
-    };
-    let (Some(data), Some(lock), Some(theme), Some(locales), true) =
-        (data, lock, theme, locales, errors.is_empty())
-    else {
-        return Err(fail(errors, &warnings));
-    };
-    let base_warnings = warnings.clone();
-    clock.lap("locales, templates, checks");
-    let mut site = Site::assemble(docs, config, drafts).map_err(|e| fail(e, &warnings))?;
-    clock.lap("assemble");
-    warnings.extend(site.warnings.iter().cloned());
-    let mut status = translations::Status::check(&site, config, &lock);
-    status.count_missing_messages(&locales);
-    warnings.extend(status.warnings.iter().cloned());
-    for page in &mut site.pages {
-        page.newer = status
-            .newer_than(page.doc.key.as_str(), &page.doc.lang)
-            .into_iter()
-            .cloned()
-            .collect();
-    }
-    if !cache.keep {
-        // Nothing reads the source texts (or the terms as written) from here on: free
-        // them before rendering.
-        site.drop_inputs();
-    }
-    clock.lap("translations");
-    // Every output names the site the same way: site.yaml, else Fluent, else home.
-    let mut config = config.clone();
-    for i in 0..config.languages.len() {
-        let lang = config.languages[i].code.clone();
-        let title = publish::site_title(&site, &config, Some(&locales), &lang);
-        config.languages[i].title = Some(title);
-    }
-    let config = &config;
-    if let Some(memo) = cache.render.as_mut() {
-        memo.begin(sources, config, drafts);
-    }
-    // Publishing reads only the site. A one-off build publishes while its link check
-    // reads the rendered pages (the check finishes once the published files are there
-    // too); the dev server's build, which checks only what changed once all is there,
-    // publishes while it renders. Its search words are updated from its last build's.
-    let search_before = cache.keep.then(|| cache.search.take().unwrap_or_default());
-    let publish = || {
-        let opts = publish::Options::default();
-        publish::make(&site, config, Some(&locales), opts, search_before)
-    };
-    let memo = cache.render.as_mut();
-    let (mut output, made, scan) = if cache.links.is_some() {
-        let render = || Output::render_with(&site, &theme, config, &data, memo);
-        let (rendered, made) = rayon::join(render, publish);
-        clock.lap("render beside publishing");
-        (rendered.map_err(|e| fail(e, &warnings))?, made, None)
-    } else {
-        let output = Output::render_with(&site, &theme, config, &data, memo)
-            .map_err(|e| fail(e, &warnings))?;
-        clock.lap("render");
-        let (made, scan) = rayon::join(publish, || {
-            check::LinkScan::of(&output, &site.reported_anchors)
-        });
-        (output, made, Some(scan))
-    };
-    let search = made
-        .add(&site, &assets, &mut output, cache.assets.as_mut())
-        .map_err(|e| fail(e, &warnings))?;
-    clock.lap("publish, link scan");
-    let links = match scan {
-        Some(scan) => scan.finish(&output, &site.reported_anchors),
-        None => cache
-            .links
-            .get_or_insert_default()
-            .check(&output, &site.reported_anchors),
-    };
-    let (broken, mut anchors): (Vec<_>, Vec<_>) = links.into_iter().partition(Diagnostic::is_error);
-    let link_warnings = anchors.clone();
-    warnings.append(&mut anchors);
-    clock.lap("link check");
-    if !broken.is_empty() {
-        return Err(fail(broken, &warnings));
-    }
-    let kept = Kept {
-        config: config.clone(),
-        theme,
-        locales,
-        data,
-        lock,
-        base_warnings,
-        link_warnings,
-        search,
-    };
-    Ok((
-        Generated {
-            output,
-            site,
-            warnings,
-            status,
-        },
-        kept,
-    ))
 }
 
 /// What `diptych check` found: every problem, and the state of the translations.

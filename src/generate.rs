@@ -1,0 +1,326 @@
+//! The pipeline in memory: parse, load the other inputs, assemble, check translations,
+//! render, publish, check links.
+//!
+//! Takes the configuration and the loaded [`Sources`] (and, for the dev server, what
+//! its last build left in a [`ParseCache`]); produces a [`Generated`] site (output
+//! files, the site, warnings, the state of the translations), or every problem found.
+//! Writes nothing to disk.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use crate::error::{Error, Result};
+use crate::lang::Lang;
+use crate::locales::Locales;
+use crate::render::Output;
+use crate::session::ParseCache;
+use crate::site::Site;
+use crate::sources::Sources;
+use crate::theme::Theme;
+use crate::translations::{self, Lock};
+use crate::{Stages, check, data, publish, template_fns};
+
+/// A site built in memory, with what it warned about.
+pub struct Generated {
+    pub output: Output,
+    pub site: Site,
+    pub warnings: Vec<Diagnostic>,
+    /// Missing, stale and unsynced translations.
+    pub status: translations::Status,
+}
+
+/// Parses, assembles and renders the site in memory (no disk writes).
+pub fn generate(config: &Config, mut sources: Sources, drafts: bool) -> Result<Generated> {
+    generate_with(config, &mut sources, drafts, &mut ParseCache::default())
+}
+
+/// [`generate`], re-parsing only the pages `cache` does not hold (the dev server's
+/// rebuilds). When the cache keeps nothing, the content pages are taken out of
+/// `sources` once parsed, so that their texts are freed before rendering.
+pub fn generate_with(
+    config: &Config,
+    sources: &mut Sources,
+    drafts: bool,
+    cache: &mut ParseCache,
+) -> Result<Generated> {
+    generate_kept(config, sources, drafts, cache).map(|(g, _)| g)
+}
+
+/// What a build made besides its [`Generated`] result, for the dev server to patch
+/// the next build from (see [`patch`]).
+pub(crate) struct Kept {
+    /// The configuration the site rendered with (site titles filled in).
+    pub config: Config,
+    pub theme: Theme,
+    pub locales: Arc<Locales>,
+    pub data: serde_json::Value,
+    pub lock: Lock,
+    /// Warnings that do not depend on the content (Fluent files).
+    pub base_warnings: Vec<Diagnostic>,
+    /// Warnings of the check of the built output's links.
+    pub link_warnings: Vec<Diagnostic>,
+    /// Each language's search words.
+    pub search: BTreeMap<Lang, publish::search::Postings>,
+}
+
+/// [`generate_with`], also handing back what the build made on the way.
+pub(crate) fn generate_kept(
+    config: &Config,
+    sources: &mut Sources,
+    drafts: bool,
+    cache: &mut ParseCache,
+) -> Result<(Generated, Kept)> {
+    let mut clock = Stages::start();
+    let mut errors = Vec::new();
+    let docs = cache.parse_all(config, sources, &mut errors);
+    if !cache.keep {
+        // The documents hold the texts now; they go once the translations are checked.
+        sources.pages = Vec::new();
+    }
+    let sources = &*sources;
+    clock.lap("parse");
+    let mut warnings = Vec::new();
+    let Loaded {
+        data,
+        lock,
+        locales,
+        theme,
+        assets,
+    } = load_inputs(config, sources, &mut errors, &mut warnings);
+    // A failed build still reports its warnings, so `check` can list everything.
+    let fail = |mut errs: Vec<Diagnostic>, warns: &[Diagnostic]| {
+        errs.extend_from_slice(warns);
+        Error::Content(errs)
+    };
+    let (Some(data), Some(lock), Some(theme), Some(locales), true) =
+        (data, lock, theme, locales, errors.is_empty())
+    else {
+        return Err(fail(errors, &warnings));
+    };
+    let base_warnings = warnings.clone();
+    clock.lap("locales, templates, checks");
+    let mut site = Site::assemble(docs, config, drafts).map_err(|e| fail(e, &warnings))?;
+    clock.lap("assemble");
+    warnings.extend(site.warnings.iter().cloned());
+    let status = translations(&mut site, config, &lock, &locales);
+    warnings.extend(status.warnings.iter().cloned());
+    if !cache.keep {
+        // Nothing reads the source texts (or the terms as written) from here on: free
+        // them before rendering.
+        site.drop_inputs();
+    }
+    clock.lap("translations");
+    let config = &with_site_titles(config, &site, &locales);
+    if let Some(memo) = cache.render.as_mut() {
+        memo.begin(sources, config, drafts);
+    }
+    let inputs = Inputs {
+        theme: &theme,
+        config,
+        data: &data,
+        locales: &locales,
+        assets: &assets,
+    };
+    let built =
+        render_and_check(&site, &inputs, cache, &mut clock).map_err(|e| fail(e, &warnings))?;
+    let Built {
+        output,
+        search,
+        broken_links,
+        link_warnings,
+    } = built;
+    warnings.extend(link_warnings.iter().cloned());
+    clock.lap("link check");
+    if !broken_links.is_empty() {
+        return Err(fail(broken_links, &warnings));
+    }
+    let kept = Kept {
+        config: config.clone(),
+        theme,
+        locales,
+        data,
+        lock,
+        base_warnings,
+        link_warnings,
+        search,
+    };
+    Ok((
+        Generated {
+            output,
+            site,
+            warnings,
+            status,
+        },
+        kept,
+    ))
+}
+
+/// The inputs besides the content pages, loaded and checked; whatever failed is none.
+struct Loaded {
+    data: Option<serde_json::Value>,
+    lock: Option<Lock>,
+    locales: Option<Arc<Locales>>,
+    theme: Option<Theme>,
+    assets: publish::Assets,
+}
+
+/// Loads the data files, the lock file, the Fluent messages (checked against each
+/// other and the templates), the theme (with diptych's template functions) and the
+/// static files; problems go to `errors` and `warnings`.
+fn load_inputs(
+    config: &Config,
+    sources: &Sources,
+    errors: &mut Vec<Diagnostic>,
+    warnings: &mut Vec<Diagnostic>,
+) -> Loaded {
+    let data = data::load(sources)
+        .map_err(|mut e| errors.append(&mut e))
+        .ok();
+    let lock = Lock::parse(sources.lock.as_deref().unwrap_or(""))
+        .map_err(|e| errors.push(e))
+        .ok();
+    let locales = match Locales::from_sources(config, sources) {
+        Ok((l, mut w)) => {
+            warnings.append(&mut w);
+            Some(Arc::new(l))
+        }
+        Err(mut e) => {
+            errors.append(&mut e);
+            None
+        }
+    };
+    let assets = publish::Assets::new(&sources.statics);
+    let theme = locales.as_ref().and_then(|l| {
+        let templates = publish::with_builtin_templates(sources);
+        Theme::load(&templates, |tera| {
+            template_fns::register(tera, l.clone());
+            assets.register(tera);
+        })
+        .map_err(|mut e| errors.append(&mut e))
+        .ok()
+    });
+    if let Some(l) = &locales {
+        let (mut errs, mut warns): (Vec<_>, Vec<_>) = check::fluent(l, sources)
+            .into_iter()
+            .partition(Diagnostic::is_error);
+        errors.append(&mut errs);
+        warnings.append(&mut warns);
+    }
+    Loaded {
+        data,
+        lock,
+        locales,
+        theme,
+        assets,
+    }
+}
+
+/// The state of the site's translations; each page learns which of its other language
+/// versions changed since they were synced.
+fn translations(
+    site: &mut Site,
+    config: &Config,
+    lock: &Lock,
+    locales: &Locales,
+) -> translations::Status {
+    let mut status = translations::Status::check(site, config, lock);
+    status.count_missing_messages(locales);
+    for page in &mut site.pages {
+        page.newer = status
+            .newer_than(page.doc.key.as_str(), &page.doc.lang)
+            .into_iter()
+            .cloned()
+            .collect();
+    }
+    status
+}
+
+/// `config` with every language's site title filled in, so that every output names the
+/// site the same way: site.yaml, else Fluent, else the home page.
+fn with_site_titles(config: &Config, site: &Site, locales: &Locales) -> Config {
+    let mut config = config.clone();
+    for i in 0..config.languages.len() {
+        let lang = config.languages[i].code.clone();
+        let title = publish::site_title(site, &config, Some(locales), &lang);
+        config.languages[i].title = Some(title);
+    }
+    config
+}
+
+/// What a build renders and publishes with, besides the site.
+struct Inputs<'a> {
+    theme: &'a Theme,
+    config: &'a Config,
+    data: &'a serde_json::Value,
+    locales: &'a Arc<Locales>,
+    assets: &'a publish::Assets,
+}
+
+/// What rendering, publishing and the link check made of a site.
+struct Built {
+    output: Output,
+    search: BTreeMap<Lang, publish::search::Postings>,
+    /// The link check's errors (they fail the build) and warnings.
+    broken_links: Vec<Diagnostic>,
+    link_warnings: Vec<Diagnostic>,
+}
+
+/// Renders the site, publishes its other files (sitemap, feeds, calendars, search
+/// indexes, static files) and checks every link; errors are what failed the rendering
+/// or publishing.
+/// Publishing reads only the site. A one-off build publishes while its link check
+/// reads the rendered pages (the check finishes once the published files are there
+/// too); the dev server's build (`cache.keep`), which checks only what changed once all
+/// is there, publishes while it renders, and updates its search words from its last
+/// build's.
+fn render_and_check(
+    site: &Site,
+    inputs: &Inputs,
+    cache: &mut ParseCache,
+    clock: &mut Stages,
+) -> std::result::Result<Built, Vec<Diagnostic>> {
+    let Inputs {
+        theme,
+        config,
+        data,
+        locales,
+        assets,
+    } = *inputs;
+    let search_before = cache.keep.then(|| cache.search.take().unwrap_or_default());
+    let publish = || {
+        let opts = publish::Options::default();
+        publish::make(site, config, Some(locales), opts, search_before)
+    };
+    let memo = cache.render.as_mut();
+    let (mut output, made, scan) = if cache.keep {
+        let render = || Output::render_with(site, theme, config, data, memo);
+        let (rendered, made) = rayon::join(render, publish);
+        clock.lap("render beside publishing");
+        (rendered?, made, None)
+    } else {
+        let output = Output::render_with(site, theme, config, data, memo)?;
+        clock.lap("render");
+        let (made, scan) = rayon::join(publish, || {
+            check::LinkScan::of(&output, &site.reported_anchors)
+        });
+        (output, made, Some(scan))
+    };
+    let search = made.add(site, assets, &mut output, cache.assets.as_mut())?;
+    clock.lap("publish, link scan");
+    let links = match scan {
+        Some(scan) => scan.finish(&output, &site.reported_anchors),
+        None => cache
+            .links
+            .get_or_insert_default()
+            .check(&output, &site.reported_anchors),
+    };
+    let (broken_links, link_warnings) = links.into_iter().partition(Diagnostic::is_error);
+    Ok(Built {
+        output,
+        search,
+        broken_links,
+        link_warnings,
+    })
+}
