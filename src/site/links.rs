@@ -1,0 +1,212 @@
+//! Links between pages: every content link resolved to the URL of its target in the
+//! same language, broken links as errors, missing `#fragments` as warnings.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::diagnostic::Diagnostic;
+use crate::document::Document;
+use crate::lang::Lang;
+use crate::markdown;
+use crate::sources::PageKey;
+use crate::suggest;
+
+use super::{Page, Site};
+
+/// One page with its links resolved, and what resolving found.
+#[derive(Default)]
+struct Resolved {
+    /// The body and summary with links resolved; none when the page links to no
+    /// content file, and both stay as they are.
+    bodies: Option<(String, Option<markdown::Summary>)>,
+    errors: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
+    reported: Vec<String>,
+}
+
+impl Site {
+    /// Puts the URL of every linked page into each body; broken links are errors,
+    /// fragments that match no heading of the target are warnings.
+    pub(super) fn resolve_links(&mut self, errors: &mut Vec<Diagnostic>) {
+        // Pages resolve independently (in parallel); results are taken in page order.
+        let resolved: Vec<Resolved> = self
+            .pages
+            .par_iter()
+            .map(|page| self.resolve_page(page))
+            .collect();
+        for (page, r) in self.pages.iter_mut().zip(resolved) {
+            page.settle(r.bodies);
+            errors.extend(r.errors);
+            self.warnings.extend(r.warnings);
+            self.reported_anchors.extend(r.reported);
+        }
+    }
+
+    /// Puts `doc` in place of the document of page `i` and resolves its links again:
+    /// the dev server's rebuild after an edit that changed neither where the page is
+    /// nor where its links go (which the caller checked). Hands back the page as
+    /// it was; on link errors, leaves the site as it was.
+    pub(crate) fn replace_body(
+        &mut self,
+        i: usize,
+        doc: Document,
+    ) -> Result<Page, Vec<Diagnostic>> {
+        let mut page = Page {
+            summary: doc.body.summary.clone(),
+            doc: Arc::new(doc),
+            html: String::new(),
+            ..self.pages[i].clone()
+        };
+        let r = self.resolve_page(&page);
+        if !r.errors.is_empty() {
+            return Err(r.errors);
+        }
+        page.settle(r.bodies);
+        // Warnings come in page order: this page's go where its old ones were.
+        let path = page.doc.path.clone();
+        let before: std::collections::HashSet<&Path> = self.pages[..i]
+            .iter()
+            .map(|p| p.doc.path.as_path())
+            .collect();
+        let at = self
+            .warnings
+            .iter()
+            .take_while(|w| before.contains(w.path.as_path()) || w.path == path)
+            .filter(|w| w.path != path)
+            .count();
+        self.warnings.retain(|w| w.path != path);
+        self.warnings.splice(at..at, r.warnings);
+        self.reported_anchors.extend(r.reported);
+        Ok(std::mem::replace(&mut self.pages[i], page))
+    }
+
+    fn resolve_page(&self, page: &Page) -> Resolved {
+        let mut r = Resolved::default();
+        let body = &page.doc.body;
+        let mut urls = Vec::with_capacity(body.links.len());
+        for link in &body.links {
+            match self.link_target(link, &page.doc.lang) {
+                Ok(t) => {
+                    let target = &self.pages[t];
+                    if let Some(f) = &link.fragment {
+                        if !has_anchor(target, f) {
+                            r.reported.push(format!("{}#{f}", target.url));
+                            r.warnings.push(missing_anchor(
+                                page,
+                                link.span.clone(),
+                                f,
+                                &target.doc.path.display().to_string(),
+                            ));
+                        }
+                        urls.push(format!("{}#{f}", target.url));
+                    } else {
+                        urls.push(target.url.to_string());
+                    }
+                }
+                Err(d) => {
+                    let mut d = d.at(&page.doc.text, link.span.clone());
+                    d.path = page.doc.path.clone();
+                    r.errors.push(d);
+                    urls.push(String::new());
+                }
+            }
+        }
+        for (f, span) in &body.local_fragments {
+            if !has_anchor(page, f) {
+                r.reported.push(format!("{}#{f}", page.url));
+                r.warnings
+                    .push(missing_anchor(page, span.clone(), f, "this page"));
+            }
+        }
+        // Without links there is nothing to resolve: the page keeps the parsed body.
+        if !body.links.is_empty() {
+            let summary = page
+                .summary
+                .as_ref()
+                .map(|s| markdown::Summary::Own(markdown::resolve(s.html(&body.html), &urls)));
+            let mut html = markdown::resolve(&body.html, &urls);
+            html.shrink_to_fit();
+            r.bodies = Some((html, summary));
+        }
+        r
+    }
+
+    fn link_target(&self, link: &markdown::Link, from: &Lang) -> Result<usize, Diagnostic> {
+        let lang = link.lang.as_deref().unwrap_or(from.as_str());
+        let versions = self.by_key.get(&link.key);
+        if let Some(&i) =
+            versions.and_then(|m| m.iter().find(|(l, _)| l.as_str() == lang).map(|(_, i)| i))
+        {
+            return Ok(i);
+        }
+        if let Some(why) = self.unpublished.get(&format!("{}.{lang}", link.key)) {
+            let message = format!(
+                "`{}` links to a page that is not published: it {why}",
+                link.dest
+            );
+            let help = "link to it once it is published, or build with --drafts to preview both";
+            return Err(Diagnostic::error("link", "", message)
+                .about(link.key.as_str())
+                .with_help(help));
+        }
+        let err = Diagnostic::error(
+            "link",
+            "",
+            format!(
+                "`{}` links to a page that does not exist in `{lang}`",
+                link.dest
+            ),
+        )
+        .about(link.key.as_str());
+        let help = match versions {
+            Some(m) => {
+                let other: Vec<&str> = m.keys().map(Lang::as_str).collect();
+                format!(
+                    "`{}` exists only in {}: translate it, or link to `{}.{}.md` on purpose",
+                    link.key,
+                    other.join(", "),
+                    link.key.name(),
+                    other[0]
+                )
+            }
+            None => {
+                match suggest::closest(link.key.as_str(), self.by_key.keys().map(PageKey::as_str)) {
+                    Some(near) => format!(
+                        "did you mean `{near}`? (links name the file without its language: `{}.md`)",
+                        near
+                    ),
+                    None => "link to an existing file under content/, without its language suffix"
+                        .to_string(),
+                }
+            }
+        };
+        Err(err.with_help(help))
+    }
+}
+
+/// Whether `fragment` names a heading (or a footnote) of `page`; an empty one is the top.
+fn has_anchor(page: &Page, fragment: &str) -> bool {
+    fragment.is_empty()
+        || fragment == "top"
+        || page.doc.body.headings.iter().any(|h| h.id == fragment)
+        || page.doc.body.html.contains(&format!("id=\"{fragment}\""))
+        // Once resolved (a dev-server rebuild resolves one page among resolved ones).
+        || page.html.contains(&format!("id=\"{fragment}\""))
+}
+
+fn missing_anchor(
+    page: &Page,
+    span: std::ops::Range<usize>,
+    fragment: &str,
+    target: &str,
+) -> Diagnostic {
+    Diagnostic::warning(
+        "link",
+        &page.doc.path,
+        format!("`#{fragment}` matches no heading in {target}"),
+    )
+    .at(&page.doc.text, span)
+    .with_help("use the id of a heading there (shown in the page's HTML), or drop the `#…`")
+}

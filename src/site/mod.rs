@@ -1,0 +1,342 @@
+//! The assembled site: pages paired across languages, placed in sections, given URLs.
+//!
+//! Takes the parsed [`Document`]s and the [`Config`]; produces a [`Site`] where every
+//! page has its localized URL, its section, its translations, its taxonomy terms and
+//! its HTML with links resolved to URLs in the same language. Rejects pages whose
+//! section has no index in their language, two pages (or aliases, or taxonomy pages) on
+//! one URL, and links to pages that do not exist; warns about `#fragments` that match
+//! no heading. Taxonomies are in `taxonomies`, links in `links`, URL claims in `urls`.
+
+mod links;
+mod taxonomies;
+mod urls;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use crate::document::Document;
+use crate::lang::Lang;
+use crate::markdown;
+use crate::sources::PageKey;
+use crate::url::UrlPath;
+use urls::UrlClaims;
+
+/// What a page is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Home,
+    Section,
+    Page,
+}
+
+/// One language version of one content file, placed in the site.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// The parsed file, shared with the dev server's cache of parsed files.
+    pub doc: Arc<Document>,
+    pub kind: Kind,
+    pub url: UrlPath,
+    /// The body with every content link resolved.
+    pub html: String,
+    /// The first paragraph, resolved like the body: read it with [`Page::summary`].
+    pub summary: Option<markdown::Summary>,
+    /// The section index page this page belongs to (none for home).
+    pub parent: Option<usize>,
+    /// A section's pages, sorted by weight, then date (newest first), then title.
+    pub pages: Vec<usize>,
+    /// A section's child sections, in the same order.
+    pub subsections: Vec<usize>,
+    /// The page's terms as `(taxonomy, term)` indices in [`Site::taxonomies`]: by
+    /// taxonomy name, then as the front matter lists them.
+    pub terms: Vec<(usize, usize)>,
+    /// Languages whose version of this page changed since this one was synced.
+    pub newer: Vec<Lang>,
+    /// This page's versions by language, itself included: its entry of
+    /// [`Site::by_key`], kept with the page so that no one looks its key up per page.
+    pub versions: Arc<BTreeMap<Lang, usize>>,
+}
+
+impl Page {
+    /// The first paragraph's HTML, if the page has one.
+    pub fn summary(&self) -> Option<&str> {
+        self.summary.as_ref().map(|s| s.html(&self.html))
+    }
+
+    /// Takes the body and summary with links resolved; a page that links to no content
+    /// file keeps its parsed body. The unresolved body is done with either way.
+    fn settle(&mut self, resolved: Option<(String, Option<markdown::Summary>)>) {
+        // A document shared with the dev server's cache stays as it is.
+        let body = match Arc::get_mut(&mut self.doc) {
+            Some(doc) => std::mem::take(&mut doc.body.html),
+            None if resolved.is_none() => self.doc.body.html.clone(),
+            None => String::new(),
+        };
+        match resolved {
+            Some((html, summary)) => (self.html, self.summary) = (html, summary),
+            None => self.html = body,
+        }
+    }
+}
+
+/// One term of one taxonomy in one language.
+#[derive(Debug, Clone)]
+pub struct Term {
+    pub name: String,
+    pub url: UrlPath,
+    pub pages: Vec<usize>,
+    /// The same term in other languages (`energie` ↔ `energy`): `(taxonomy index, term
+    /// index)` in [`Site::taxonomies`], found from the pages the terms share.
+    pub translations: Vec<(usize, usize)>,
+}
+
+/// One taxonomy in one language.
+#[derive(Debug, Clone)]
+pub struct TaxonomyIndex {
+    pub name: String,
+    pub lang: Lang,
+    pub url: UrlPath,
+    pub terms: Vec<Term>,
+}
+
+/// The whole site, ready to render.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub pages: Vec<Page>,
+    /// Page indices by key and language (each key's map shared with its pages).
+    pub by_key: BTreeMap<PageKey, Arc<BTreeMap<Lang, usize>>>,
+    pub taxonomies: Vec<TaxonomyIndex>,
+    /// Redirects from alias URL to the page index.
+    pub aliases: BTreeMap<UrlPath, usize>,
+    /// Problems that do not stop the build (fail it under `--strict`).
+    pub warnings: Vec<Diagnostic>,
+    /// `url#fragment` links from content already reported as matching no heading, so
+    /// the check of the built output does not report them twice.
+    pub reported_anchors: std::collections::BTreeSet<String>,
+    /// Pages left out of this build (`key.lang` → why), to explain links to them.
+    pub unpublished: BTreeMap<String, String>,
+}
+
+impl Site {
+    /// Places every document; `drafts` keeps pages marked `draft: true` and pages
+    /// dated after the build's today (when the build has one: `config.today`).
+    pub fn assemble(
+        docs: Vec<Arc<Document>>,
+        config: &Config,
+        drafts: bool,
+    ) -> Result<Site, Vec<Diagnostic>> {
+        let mut unpublished = BTreeMap::new();
+        let mut docs: Vec<Option<Arc<Document>>> = docs
+            .into_iter()
+            .filter(|d| match unpublished_because(d, config, drafts) {
+                Some(why) => {
+                    unpublished.insert(format!("{}.{}", d.key, d.lang), why);
+                    false
+                }
+                None => true,
+            })
+            .map(Some)
+            .collect();
+        // Sections before their pages; sorting indices moves no documents.
+        let mut order: Vec<usize> = (0..docs.len()).collect();
+        let keys: Vec<_> = docs
+            .iter()
+            .map(|d| d.as_ref().map(|d| (depth(&d.key), &d.key, &d.lang)))
+            .collect();
+        order.sort_by_key(|&i| keys[i]);
+        let mut errors = Vec::new();
+        let mut site = Site {
+            pages: Vec::with_capacity(docs.len()),
+            by_key: BTreeMap::new(),
+            taxonomies: Vec::new(),
+            aliases: BTreeMap::new(),
+            warnings: Vec::new(),
+            reported_anchors: Default::default(),
+            unpublished,
+        };
+        for doc in order.into_iter().filter_map(|i| docs[i].take()) {
+            if let Err(d) = site.place(doc) {
+                errors.push(d);
+            }
+        }
+        let mut urls = UrlClaims::default();
+        for (i, p) in site.pages.iter().enumerate() {
+            urls.claim(&p.url, (i, false), &site.pages, &mut errors);
+            for alias in &p.doc.front.aliases {
+                let url = UrlPath::file(alias);
+                let url = if alias.ends_with('/')
+                    || !alias.rsplit('/').next().unwrap_or("").contains('.')
+                {
+                    UrlPath::dir(alias.split('/'))
+                } else {
+                    url
+                };
+                urls.claim(&url, (i, true), &site.pages, &mut errors);
+                site.aliases.insert(url, i);
+            }
+        }
+        for versions in site.by_key.values() {
+            for &i in versions.values() {
+                site.pages[i].versions = Arc::clone(versions);
+            }
+        }
+        let rank = site.ranks();
+        site.link_sections(&rank);
+        site.collect_taxonomies(config, &rank, &mut urls, &mut errors);
+        site.pair_terms();
+        site.resolve_links(&mut errors);
+        if errors.is_empty() {
+            Ok(site)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Empties what only assembling and the translation check read: every page's source
+    /// text (`doc.text`) and its terms as its front matter lists them (its `terms` have
+    /// them). A one-off build renders without them.
+    pub fn drop_inputs(&mut self) {
+        let empty: Arc<str> = Arc::from("");
+        for page in &mut self.pages {
+            if let Some(doc) = Arc::get_mut(&mut page.doc) {
+                doc.text = empty.clone();
+                doc.front.taxonomies = BTreeMap::new();
+            }
+        }
+    }
+
+    /// Adds a document under its section, computing its URL from the section's.
+    fn place(&mut self, mut doc: Arc<Document>) -> Result<(), Diagnostic> {
+        let lang = doc.lang.clone();
+        let (kind, parent) = match doc.key.parent() {
+            None => (Kind::Home, None),
+            Some(pk) => {
+                let Some(&parent) = self.by_key.get(&pk).and_then(|m| m.get(&lang)) else {
+                    let file = format!("content/{}.{lang}.md", pk.as_str());
+                    return Err(Diagnostic::error(
+                        "content",
+                        &doc.path,
+                        format!("the section of this page has no index in `{lang}`"),
+                    )
+                    .with_help(format!(
+                        "create {file} with a title (and a `slug`) for the section"
+                    )));
+                };
+                (
+                    if doc.key.is_index() {
+                        Kind::Section
+                    } else {
+                        Kind::Page
+                    },
+                    Some(parent),
+                )
+            }
+        };
+        let url = match parent {
+            None => UrlPath::dir([lang.as_str()]),
+            Some(p) => {
+                let slug = doc
+                    .front
+                    .slug
+                    .clone()
+                    .unwrap_or_else(|| doc.key.name().to_string());
+                UrlPath::dir(self.pages[p].url.as_str().split('/').chain([slug.as_str()]))
+            }
+        };
+        let index = self.pages.len();
+        // Pages get their share of the map once every page is placed.
+        Arc::make_mut(self.by_key.entry(doc.key.clone()).or_default()).insert(lang, index);
+        // Moved, not copied: the page's summary is the one resolved and rendered.
+        let summary = match Arc::get_mut(&mut doc) {
+            Some(d) => d.body.summary.take(),
+            None => doc.body.summary.clone(),
+        };
+        self.pages.push(Page {
+            doc,
+            kind,
+            url,
+            html: String::new(),
+            summary,
+            parent,
+            pages: Vec::new(),
+            subsections: Vec::new(),
+            terms: Vec::new(),
+            newer: Vec::new(),
+            versions: Arc::default(),
+        });
+        Ok(())
+    }
+
+    /// Each page's place in the order lists use (weight, newest date, title): sorting
+    /// by it compares two numbers instead of building keys again for every list.
+    fn ranks(&self) -> Vec<u32> {
+        let mut by_order: Vec<usize> = (0..self.pages.len()).collect();
+        by_order.sort_by_cached_key(|&i| sort_key(&self.pages[i]));
+        let mut rank = vec![0; self.pages.len()];
+        for (r, i) in by_order.into_iter().enumerate() {
+            rank[i] = r as u32;
+        }
+        rank
+    }
+
+    fn link_sections(&mut self, rank: &[u32]) {
+        for i in 0..self.pages.len() {
+            if let Some(p) = self.pages[i].parent {
+                if self.pages[i].kind == Kind::Section {
+                    self.pages[p].subsections.push(i);
+                } else {
+                    self.pages[p].pages.push(i);
+                }
+            }
+        }
+        for page in &mut self.pages {
+            page.pages.sort_by_key(|&i| rank[i]);
+            page.subsections.sort_by_key(|&i| rank[i]);
+        }
+    }
+}
+
+/// Why a page is left out of this build: a draft, or dated after the build's today
+/// (known only when the build is given one). `None` when it is published.
+fn unpublished_because(d: &Document, config: &Config, drafts: bool) -> Option<String> {
+    if drafts {
+        return None;
+    }
+    if d.front.draft {
+        return Some("is a draft (`draft: true`)".to_string());
+    }
+    let day = |d: &crate::date::DateTime| (d.year, d.month, d.day);
+    match (&d.front.date, &config.today) {
+        (Some(date), Some(today)) if day(date) > day(today) => Some(format!(
+            "is dated {}, after today ({})",
+            date.date_iso(),
+            today.date_iso()
+        )),
+        _ => None,
+    }
+}
+
+/// Depth of a key, so sections are placed before their pages.
+fn depth(key: &PageKey) -> (usize, bool) {
+    (
+        key.dir().matches('/').count() + usize::from(!key.dir().is_empty()),
+        !key.is_index(),
+    )
+}
+
+/// Where a page goes in the lists it is in: weight, newest date, title (then its index).
+pub(crate) fn sort_key(
+    p: &Page,
+) -> (
+    i64,
+    std::cmp::Reverse<Option<crate::date::DateTime>>,
+    String,
+) {
+    (
+        p.doc.front.weight.unwrap_or(i64::MAX),
+        std::cmp::Reverse(p.doc.front.date.clone()),
+        p.doc.front.title.to_lowercase(),
+    )
+}

@@ -1,0 +1,205 @@
+//! A site's taxonomies: each language's terms from its pages' front matter, and terms
+//! paired across languages by the pages they share.
+
+use std::collections::HashMap;
+
+use crate::config::{Config, Taxonomy};
+use crate::diagnostic::Diagnostic;
+use crate::lang::Lang;
+use crate::url::{UrlPath, slugify};
+
+use super::{Site, TaxonomyIndex, Term, UrlClaims};
+
+impl Site {
+    pub(super) fn collect_taxonomies(
+        &mut self,
+        config: &Config,
+        rank: &[u32],
+        urls: &mut UrlClaims,
+        errors: &mut Vec<Diagnostic>,
+    ) {
+        for lang in config.langs() {
+            for tax in &config.taxonomies {
+                let t = self.taxonomies.len();
+                let (index, listed) = self.taxonomy(lang, tax, rank);
+                let what = format!("the `{}` taxonomy", tax.name);
+                urls.claim_generated(&index.url, what, &self.pages, errors);
+                for term in &index.terms {
+                    let what = format!("the `{}` term `{}`", tax.name, term.name);
+                    urls.claim_generated(&term.url, what, &self.pages, errors);
+                }
+                for (page, term) in listed {
+                    self.pages[page].terms.push((t, term));
+                }
+                self.taxonomies.push(index);
+            }
+        }
+        let taxonomies = &self.taxonomies;
+        for page in &mut self.pages {
+            page.terms
+                .sort_by(|a, b| taxonomies[a.0].name.cmp(&taxonomies[b.0].name));
+        }
+    }
+
+    /// One taxonomy in one language, with the `(page, term)` of every term its pages
+    /// list, in order.
+    fn taxonomy(
+        &self,
+        lang: &Lang,
+        tax: &Taxonomy,
+        rank: &[u32],
+    ) -> (TaxonomyIndex, Vec<(usize, usize)>) {
+        let base = UrlPath::dir([lang.as_str(), tax.slug(lang)]);
+        // Terms in the order first seen, numbered; names repeat on many pages, so each
+        // is slugified once.
+        let mut terms: Vec<(String, Term)> = Vec::new();
+        let mut by_slug: HashMap<String, usize> = HashMap::new();
+        let mut by_name: HashMap<&str, usize> = HashMap::new();
+        let mut listed = Vec::new();
+        for (i, page) in self.pages.iter().enumerate() {
+            if &page.doc.lang != lang {
+                continue;
+            }
+            for name in page
+                .doc
+                .front
+                .taxonomies
+                .get(&tax.name)
+                .into_iter()
+                .flatten()
+            {
+                let n = *by_name.entry(name.as_str()).or_insert_with(|| {
+                    let slug = slugify(name);
+                    let slug = if slug.is_empty() {
+                        "-".to_string()
+                    } else {
+                        slug
+                    };
+                    *by_slug.entry(slug.clone()).or_insert_with(|| {
+                        let url = UrlPath::dir(base.as_str().split('/').chain([slug.as_str()]));
+                        terms.push((
+                            slug,
+                            Term {
+                                name: name.clone(),
+                                url,
+                                pages: Vec::new(),
+                                translations: Vec::new(),
+                            },
+                        ));
+                        terms.len() - 1
+                    })
+                });
+                terms[n].1.pages.push(i);
+                listed.push((i, n));
+            }
+        }
+        // Sorted by slug first, as a map by slug would hold them, so that terms whose
+        // names sort alike keep one order.
+        let mut order: Vec<usize> = (0..terms.len()).collect();
+        order.sort_by(|&a, &b| terms[a].0.cmp(&terms[b].0));
+        order.sort_by_cached_key(|&n| terms[n].1.name.to_lowercase());
+        let mut position = vec![0; terms.len()];
+        for (at, &n) in order.iter().enumerate() {
+            position[n] = at;
+        }
+        for (_, t) in &mut terms {
+            t.pages.sort_by_key(|&i| rank[i]);
+            t.pages.dedup();
+        }
+        let listed = listed.into_iter().map(|(i, n)| (i, position[n])).collect();
+        let mut slots: Vec<Option<Term>> = terms.into_iter().map(|(_, t)| Some(t)).collect();
+        let terms: Vec<Term> = order.iter().filter_map(|&n| slots[n].take()).collect();
+        let index = TaxonomyIndex {
+            name: tax.name.clone(),
+            lang: lang.clone(),
+            url: base,
+            terms,
+        };
+        (index, listed)
+    }
+
+    /// Pairs each term with its counterpart in every other language: the term whose
+    /// pages are, for the most part, translations of this term's pages, when that
+    /// choice is mutual. Terms are written per language, so this is how `energie`
+    /// finds `energy` without a mapping file.
+    pub(super) fn pair_terms(&mut self) {
+        let mut links = Vec::new();
+        // Number the translation keys, so pages of one key find each other by index.
+        let mut keys = vec![0; self.pages.len()];
+        for (k, versions) in self.by_key.values().enumerate() {
+            for &p in versions.values() {
+                keys[p] = k;
+            }
+        }
+        for (a, ta) in self.taxonomies.iter().enumerate() {
+            for (b, tb) in self.taxonomies.iter().enumerate() {
+                if a == b || ta.name != tb.name {
+                    continue;
+                }
+                let back: std::collections::HashSet<(usize, usize)> =
+                    self.best_matches(&keys, tb, ta).into_iter().collect();
+                for (i, j) in self.best_matches(&keys, ta, tb) {
+                    if back.contains(&(j, i)) {
+                        links.push((a, i, b, j));
+                    }
+                }
+            }
+        }
+        for (a, i, b, j) in links {
+            self.taxonomies[a].terms[i].translations.push((b, j));
+        }
+    }
+
+    /// For each term of `from`, the term of `to` sharing the most page keys, if they
+    /// share at least half of their combined keys.
+    fn best_matches(
+        &self,
+        keys: &[usize],
+        from: &TaxonomyIndex,
+        to: &TaxonomyIndex,
+    ) -> Vec<(usize, usize)> {
+        // The terms of `to` on each translation key (dense: keys are numbered).
+        let mut term_of: Vec<Vec<usize>> = vec![Vec::new(); self.by_key.len()];
+        for (j, t) in to.terms.iter().enumerate() {
+            for &p in &t.pages {
+                term_of[keys[p]].push(j);
+            }
+        }
+        let mut out = Vec::new();
+        // Keys each term of `to` shares with the term at hand, counted in place; the
+        // terms counted are listed, to be reset for the next.
+        let mut shared = vec![0usize; to.terms.len()];
+        let mut counted = Vec::new();
+        for (i, t) in from.terms.iter().enumerate() {
+            for &p in &t.pages {
+                for &j in &term_of[keys[p]] {
+                    if shared[j] == 0 {
+                        counted.push(j);
+                    }
+                    shared[j] += 1;
+                }
+            }
+            let found: Vec<(usize, usize)> = counted.drain(..).map(|j| (j, shared[j])).collect();
+            for &(j, _) in &found {
+                shared[j] = 0;
+            }
+            // Rank by overlap over union (in thousandths), then a shared name (`talent`
+            // in both languages), then the first term (the ranking ties on nothing else).
+            let best = found.into_iter().max_by_key(|&(j, n)| {
+                let union = t.pages.len() + to.terms[j].pages.len() - n;
+                (
+                    n * 1000 / union.max(1),
+                    to.terms[j].url.as_str().rsplit('/').nth(1)
+                        == t.url.as_str().rsplit('/').nth(1),
+                    std::cmp::Reverse(j),
+                )
+            });
+            if let Some((j, n)) = best
+                && 2 * n >= t.pages.len() + to.terms[j].pages.len() - n
+            {
+                out.push((i, j));
+            }
+        }
+        out
+    }
+}
