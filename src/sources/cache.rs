@@ -1,0 +1,212 @@
+//! Content pages kept between the dev server's builds: each file's text with the size
+//! and modification time it had, and the listing of the content folder.
+//!
+//! Takes the site root (and, from the file watcher, which files changed); produces the
+//! content files' texts, reading only those whose stamp changed. Rejects what reading
+//! rejects (unreadable files, invalid UTF-8).
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use rayon::prelude::*;
+
+use super::read_all;
+use crate::diagnostic::Diagnostic;
+use crate::error::{Error, Result};
+
+/// Content pages as last read, by path, with the size and modification time they had.
+#[derive(Debug, Default)]
+pub struct PageCache {
+    entries: HashMap<PathBuf, (u64, Option<SystemTime>, Arc<str>)>,
+    /// The content files the last build listed, sorted, with their stamps.
+    listing: Vec<(PathBuf, Option<Stamp>)>,
+    /// The content files changed since the last build, when the watcher knows them and
+    /// none came, went or moved (see [`PageCache::only_changed`]).
+    changed: Option<Vec<PathBuf>>,
+}
+
+impl PageCache {
+    /// Tells the next load that of the content files only `changed` (paths relative to
+    /// the site root) may differ from the last build's, and that no file came, went or
+    /// moved: it then stamps only these, not the whole content folder. `None`: list it.
+    pub fn only_changed(&mut self, changed: Option<Vec<PathBuf>>) {
+        self.changed = changed;
+    }
+
+    /// Lists the content files with their stamps: the last listing with the changed
+    /// files stamped again, when that is known to be enough; else the folder again.
+    pub(super) fn list(&mut self, root: &Path) -> Result<()> {
+        if let Some(changed) = self.changed.take()
+            && !self.listing.is_empty()
+        {
+            let files = &mut self.listing;
+            let found = changed.iter().all(|c| {
+                let stamp = stamp(&root.join(c));
+                match files.binary_search_by(|(p, _)| p.cmp(c)) {
+                    Ok(i) if stamp.is_some() => {
+                        files[i].1 = stamp;
+                        true
+                    }
+                    _ => false,
+                }
+            });
+            if found {
+                return Ok(());
+            }
+        }
+        self.listing = Vec::new();
+        let mut files = stamped_files(root, "content", "md")?;
+        files.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        self.listing = files;
+        Ok(())
+    }
+
+    /// Reads the listed files whose size or modification time changed since the last
+    /// call; the rest come from the cache. Gives the files sorted by path.
+    pub(super) fn read(
+        &mut self,
+        root: &Path,
+        problems: &mut Vec<Diagnostic>,
+    ) -> Result<Vec<(PathBuf, Arc<str>)>> {
+        let files = &self.listing;
+        let mut out = Vec::with_capacity(files.len());
+        let mut stale = Vec::new();
+        for (path, st) in files {
+            match (st, self.entries.get(path)) {
+                (Some((len, Some(time))), Some((l, Some(t), text))) if len == l && time == t => {
+                    out.push((path.clone(), text.clone()))
+                }
+                _ => stale.push(path.clone()),
+            }
+        }
+        for (path, text) in read_all(root, &stale, problems)? {
+            let text: Arc<str> = text.into();
+            if let Some((len, time)) = stamp(&root.join(&path)) {
+                self.entries.insert(path.clone(), (len, time, text.clone()));
+            }
+            out.push((path, text));
+        }
+        out.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        // Files gone since the last call are forgotten (a cache holding more files than
+        // were found holds some that are gone).
+        if self.entries.len() > out.len() {
+            let current: HashSet<&PathBuf> = files.iter().map(|(p, _)| p).collect();
+            self.entries.retain(|p, _| current.contains(p));
+        }
+        Ok(out)
+    }
+}
+
+/// A file's size and modification time, as the dev server compares them.
+type Stamp = (u64, Option<SystemTime>);
+
+/// The stamp of the file at `path`, if it can be read.
+fn stamp(path: &Path) -> Option<Stamp> {
+    std::fs::metadata(path)
+        .ok()
+        .map(|m| (m.len(), m.modified().ok()))
+}
+
+/// The files under `root/dir` (paths relative to `root`) whose extension is `ext`, with
+/// their stamps; hidden files and folders skipped, links not followed, in no particular
+/// order. Folders are listed in parallel, and each file is stamped through its folder's
+/// listing, not by its path again.
+fn stamped_files(root: &Path, dir: &str, ext: &str) -> Result<Vec<(PathBuf, Option<Stamp>)>> {
+    let base = root.join(dir);
+    if !base.is_dir() {
+        return Ok(Vec::new());
+    }
+    stamped_in(root, &base, ext)
+}
+
+fn stamped_in(root: &Path, dir: &Path, ext: &str) -> Result<Vec<(PathBuf, Option<Stamp>)>> {
+    let mut files = Vec::new();
+    let mut folders = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(Error::read(dir))? {
+        let entry = entry.map_err(Error::read(dir))?;
+        if entry.file_name().as_encoded_bytes().starts_with(b".") {
+            continue;
+        }
+        let path = entry.path();
+        let kind = entry.file_type().map_err(Error::read(&path))?;
+        if kind.is_dir() {
+            folders.push(path);
+        } else if kind.is_file() && path.extension().is_some_and(|e| e == ext) {
+            let stamp = entry.metadata().ok().map(|m| (m.len(), m.modified().ok()));
+            let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+            files.push((rel, stamp));
+        }
+    }
+    let nested: Vec<Result<Vec<_>>> = folders
+        .par_iter()
+        .map(|f| stamped_in(root, f, ext))
+        .collect();
+    for n in nested {
+        files.extend(n?);
+    }
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_page_cache_rereads_only_changed_files() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        let (a, b) = (
+            PathBuf::from("content/a.md"),
+            PathBuf::from("content/sub/b.md"),
+        );
+        std::fs::create_dir_all(root.join("content/sub/.hidden")).unwrap();
+        std::fs::write(root.join(&a), "one").unwrap();
+        std::fs::write(root.join(&b), "two").unwrap();
+        for skipped in [
+            "content/.draft.md",
+            "content/sub/.hidden/c.md",
+            "content/notes.txt",
+        ] {
+            std::fs::write(root.join(skipped), "x").unwrap();
+        }
+        let files = || stamped_files(root, "content", "md").unwrap();
+        let mut found: Vec<PathBuf> = files().into_iter().map(|(p, _)| p).collect();
+        found.sort();
+        assert_eq!(found, [a.clone(), b.clone()]);
+        let mut cache = PageCache::default();
+        let mut problems = Vec::new();
+        let mut read = |cache: &mut PageCache| {
+            cache.list(root).unwrap();
+            cache.read(root, &mut problems).unwrap()
+        };
+        let first = read(&mut cache);
+        std::fs::write(root.join(&b), "three").unwrap();
+        let second = read(&mut cache);
+        assert!(
+            Arc::ptr_eq(&first[0].1, &second[0].1),
+            "an unchanged file was read again"
+        );
+        assert_eq!(&*second[1].1, "three");
+        // The watcher names the changed file: only it is stamped again.
+        std::fs::write(root.join(&b), "four!!").unwrap();
+        cache.only_changed(Some(vec![b.clone()]));
+        assert_eq!(&*read(&mut cache)[1].1, "four!!");
+        // A named file the last listing lacks: the folder is listed again.
+        let c = PathBuf::from("content/c.md");
+        std::fs::write(root.join(&c), "five").unwrap();
+        cache.only_changed(Some(vec![c.clone()]));
+        assert_eq!(read(&mut cache).len(), 3);
+        std::fs::remove_file(root.join(&c)).unwrap();
+        std::fs::remove_file(root.join(&b)).unwrap();
+        cache.only_changed(Some(vec![b.clone()]));
+        let third = read(&mut cache);
+        assert_eq!(
+            third.len(),
+            1,
+            "a named file that is gone lists the folder again"
+        );
+        assert_eq!(cache.entries.len(), 1, "a removed file stays cached");
+    }
+}
