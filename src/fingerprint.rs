@@ -97,6 +97,15 @@ impl Feed<'_> {
     }
 }
 
+/// Serializer methods that pass a number on, widened, to another method.
+macro_rules! widen {
+    ($($($f:ident($t:ty)),+ => $to:ident);+) => {$($(
+        fn $f(self, v: $t) -> Result<(), Failed> {
+            self.$to(v.into())
+        }
+    )+)+};
+}
+
 impl<'a> ser::Serializer for Feed<'a> {
     type Ok = ();
     type Error = Failed;
@@ -113,42 +122,21 @@ impl<'a> ser::Serializer for Feed<'a> {
         self.0.extend_from_slice(&[u8::from(v)]);
         Ok(())
     }
-    fn serialize_i8(self, v: i8) -> Result<(), Failed> {
-        self.serialize_i64(v.into())
-    }
-    fn serialize_i16(self, v: i16) -> Result<(), Failed> {
-        self.serialize_i64(v.into())
-    }
-    fn serialize_i32(self, v: i32) -> Result<(), Failed> {
-        self.serialize_i64(v.into())
-    }
-    fn serialize_i64(self, v: i64) -> Result<(), Failed> {
-        self.serialize_i128(v.into())
-    }
+    // Narrower numbers feed as the widest of their kind, so `1u8` and `1u64` agree.
+    widen!(
+        serialize_i8(i8), serialize_i16(i16), serialize_i32(i32), serialize_i64(i64) => serialize_i128;
+        serialize_u8(u8), serialize_u16(u16), serialize_u32(u32), serialize_u64(u64) => serialize_u128;
+        serialize_f32(f32) => serialize_f64
+    );
     fn serialize_i128(mut self, v: i128) -> Result<(), Failed> {
         self.tag(Tag::Int);
         self.0.extend_from_slice(&v.to_le_bytes());
         Ok(())
     }
-    fn serialize_u8(self, v: u8) -> Result<(), Failed> {
-        self.serialize_u64(v.into())
-    }
-    fn serialize_u16(self, v: u16) -> Result<(), Failed> {
-        self.serialize_u64(v.into())
-    }
-    fn serialize_u32(self, v: u32) -> Result<(), Failed> {
-        self.serialize_u64(v.into())
-    }
-    fn serialize_u64(self, v: u64) -> Result<(), Failed> {
-        self.serialize_u128(v.into())
-    }
     fn serialize_u128(mut self, v: u128) -> Result<(), Failed> {
         self.tag(Tag::Uint);
         self.0.extend_from_slice(&v.to_le_bytes());
         Ok(())
-    }
-    fn serialize_f32(self, v: f32) -> Result<(), Failed> {
-        self.serialize_f64(v.into())
     }
     fn serialize_f64(mut self, v: f64) -> Result<(), Failed> {
         self.tag(Tag::Float);
