@@ -92,6 +92,11 @@ impl Feed<'_> {
         self.0.extend_from_slice(s.as_bytes());
     }
 
+    fn variant(&mut self, index: u32) {
+        self.tag(Tag::Variant);
+        self.0.extend_from_slice(&index.to_le_bytes());
+    }
+
     fn reborrow(&mut self) -> Feed<'_> {
         Feed(self.0)
     }
@@ -179,8 +184,7 @@ impl<'a> ser::Serializer for Feed<'a> {
         i: u32,
         _: &'static str,
     ) -> Result<(), Failed> {
-        self.tag(Tag::Variant);
-        self.0.extend_from_slice(&i.to_le_bytes());
+        self.variant(i);
         Ok(())
     }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
@@ -197,8 +201,7 @@ impl<'a> ser::Serializer for Feed<'a> {
         _: &'static str,
         value: &T,
     ) -> Result<(), Failed> {
-        self.tag(Tag::Variant);
-        self.0.extend_from_slice(&i.to_le_bytes());
+        self.variant(i);
         value.serialize(self)
     }
     fn serialize_seq(mut self, _: Option<usize>) -> Result<Feed<'a>, Failed> {
@@ -218,8 +221,7 @@ impl<'a> ser::Serializer for Feed<'a> {
         _: &'static str,
         _: usize,
     ) -> Result<Feed<'a>, Failed> {
-        self.tag(Tag::Variant);
-        self.0.extend_from_slice(&i.to_le_bytes());
+        self.variant(i);
         self.serialize_seq(None)
     }
     fn serialize_map(mut self, _: Option<usize>) -> Result<Feed<'a>, Failed> {
@@ -236,8 +238,7 @@ impl<'a> ser::Serializer for Feed<'a> {
         _: &'static str,
         _: usize,
     ) -> Result<Feed<'a>, Failed> {
-        self.tag(Tag::Variant);
-        self.0.extend_from_slice(&i.to_le_bytes());
+        self.variant(i);
         self.serialize_map(None)
     }
 }
