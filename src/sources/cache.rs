@@ -25,6 +25,9 @@ pub struct PageCache {
     /// The content files changed since the last build, when the watcher knows them and
     /// none came, went or moved (see [`PageCache::only_changed`]).
     changed: Option<Vec<PathBuf>>,
+    /// The files the watcher named for this load, sorted: read again even when their
+    /// stamp looks the same (a save within the clock's tick that kept the size).
+    edited: Vec<PathBuf>,
 }
 
 impl PageCache {
@@ -38,7 +41,12 @@ impl PageCache {
     /// Lists the content files with their stamps: the last listing with the changed
     /// files stamped again, when that is known to be enough; else the folder again.
     pub(super) fn list(&mut self, root: &Path) -> Result<()> {
-        if let Some(changed) = self.changed.take()
+        let mut changed = self.changed.take();
+        if let Some(named) = &mut changed {
+            named.sort();
+            self.edited = named.clone();
+        }
+        if let Some(changed) = changed
             && !self.listing.is_empty()
         {
             let files = &mut self.listing;
@@ -64,7 +72,8 @@ impl PageCache {
     }
 
     /// Reads the listed files whose size or modification time changed since the last
-    /// call; the rest come from the cache. Gives the files sorted by path.
+    /// call, and those the watcher named; the rest come from the cache. Gives the files
+    /// sorted by path.
     pub(super) fn read(
         &mut self,
         root: &Path,
@@ -73,9 +82,12 @@ impl PageCache {
         let files = &self.listing;
         let mut out = Vec::with_capacity(files.len());
         let mut stale = Vec::new();
+        let edited = std::mem::take(&mut self.edited);
         for (path, st) in files {
             match (st, self.entries.get(path)) {
-                (Some((len, Some(time))), Some((l, Some(t), text))) if len == l && time == t => {
+                (Some((len, Some(time))), Some((l, Some(t), text)))
+                    if len == l && time == t && edited.binary_search(path).is_err() =>
+                {
                     out.push((path.clone(), text.clone()))
                 }
                 _ => stale.push(path.clone()),
@@ -193,6 +205,25 @@ mod tests {
         std::fs::write(root.join(&b), "four!!").unwrap();
         cache.only_changed(Some(vec![b.clone()]));
         assert_eq!(&*read(&mut cache)[1].1, "four!!");
+        // Named by the watcher, a file is read again even if its stamp looks the same.
+        let before = std::fs::metadata(root.join(&b))
+            .unwrap()
+            .modified()
+            .unwrap();
+        std::fs::write(root.join(&b), "five!!").unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(root.join(&b))
+            .unwrap()
+            .set_modified(before)
+            .unwrap();
+        assert_eq!(
+            &*read(&mut cache)[1].1,
+            "four!!",
+            "not named: the stamp decides"
+        );
+        cache.only_changed(Some(vec![b.clone()]));
+        assert_eq!(&*read(&mut cache)[1].1, "five!!");
         // A named file the last listing lacks: the folder is listed again.
         let c = PathBuf::from("content/c.md");
         std::fs::write(root.join(&c), "five").unwrap();
