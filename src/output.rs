@@ -7,7 +7,7 @@
 //! path that is a file, and an output where one path is both a file and a folder (a
 //! page with `slug: atom.xml` beside the feed) before touching the disk.
 
-use std::collections::BTreeSet;
+use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -67,37 +67,49 @@ impl Output {
 
     /// Paths that are a file and also the folder of another file, which no disk can hold.
     pub fn file_folder_clashes(&self) -> Vec<Diagnostic> {
-        let mut clashes = Vec::new();
+        self.files_as_folders()
+            .into_iter()
+            .map(|(file, path)| {
+                Diagnostic::error(
+                    "url",
+                    "content",
+                    format!("{file} is a file of the site, and {path} needs it to be a folder"),
+                )
+                .with_help(
+                    "a page's `slug` or an alias looks like a file diptych writes; give it another",
+                )
+            })
+            .collect()
+    }
+
+    /// Each `(file, path)` where `file` is a file of the output that the other file
+    /// `path` needs as one of its folders: by `path` in order, nearest folder first.
+    pub fn files_as_folders(&self) -> Vec<(&str, &str)> {
+        let all: HashSet<&str> = self.files.keys().map(String::as_str).collect();
+        let mut found = Vec::new();
         for path in self.files.keys() {
-            let mut dir = Path::new(path).parent();
-            while let Some(d) = dir.filter(|d| !d.as_os_str().is_empty()) {
-                if let Some(file) = d.to_str().filter(|f| self.files.contains_key(*f)) {
-                    clashes.push(
-                        Diagnostic::error(
-                            "url",
-                            "content",
-                            format!("{file} is a file of the site, and {path} needs it to be a folder"),
-                        )
-                        .with_help(
-                            "a page's `slug` or an alias looks like a file diptych writes; give it another",
-                        ),
-                    );
+            for (at, _) in path.rmatch_indices('/') {
+                let folder = &path[..at];
+                if !folder.is_empty() && all.contains(folder) {
+                    found.push((folder, path.as_str()));
                 }
-                dir = d.parent();
             }
         }
-        clashes
+        found
     }
 
     /// Writes every file under `root`; a file whose bytes equal the one at the same path
     /// in `previous` becomes a hard link to it instead, so it keeps its modification time
     /// (deploys that compare times upload only what changed) and costs no write.
     fn write_files(&self, root: &Path, previous: Option<&Path>) -> Result<()> {
-        let dirs: BTreeSet<&Path> = self
+        // Folders by their path as written (sorted once, not compared as `Path`s).
+        let mut dirs: Vec<&str> = self
             .files
             .keys()
-            .filter_map(|p| Path::new(p).parent())
+            .filter_map(|p| p.rsplit_once('/').map(|(dir, _)| dir))
             .collect();
+        dirs.par_sort_unstable();
+        dirs.dedup();
         // create_dir_all tolerates a parent made meanwhile by another thread.
         dirs.par_iter().try_for_each(|d| {
             let dir = root.join(d);

@@ -182,17 +182,8 @@ pub fn with_builtin_templates(sources: &Sources) -> Sources {
 /// `slug: atom.xml` builds `nl/atom.xml/index.html` where the feed is `nl/atom.xml`):
 /// they cannot both be written.
 fn file_and_folder(site: &Site, output: &Output) -> Vec<Diagnostic> {
-    let mut clashes = std::collections::BTreeSet::new();
-    for path in output.files.keys() {
-        let mut at = 0;
-        while let Some(i) = path[at..].find('/') {
-            let folder = &path[..at + i];
-            if output.files.contains_key(folder) {
-                clashes.insert((folder, path.as_str()));
-            }
-            at += i + 1;
-        }
-    }
+    let clashes: std::collections::BTreeSet<(&str, &str)> =
+        output.files_as_folders().into_iter().collect();
     clashes
         .into_iter()
         .map(|(file, inner)| {
