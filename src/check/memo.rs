@@ -26,6 +26,8 @@ pub struct LinkMemo {
     /// The anchors content already reported, as the last check had them.
     reported: BTreeSet<String>,
     files: HashMap<String, Checked, FastHash>,
+    /// The files with problems, in path order (the order the problems are listed in).
+    with_problems: BTreeSet<String>,
 }
 
 /// One HTML file's check.
@@ -48,9 +50,12 @@ impl LinkMemo {
     pub fn check(&mut self, output: &Output, reported: &BTreeSet<String>) -> Vec<Diagnostic> {
         if *reported != self.reported {
             self.files.clear();
+            self.with_problems.clear();
             self.reported = reported.clone();
         }
         let (changed, came_or_went) = changed_files(&self.output, &output.files);
+        // Most looked-up paths are in neither set: one bit of a mask says so at once.
+        let (changed_bits, moved_bits) = (bits(&changed), bits(&came_or_went));
         let memo = &self.files;
         let again: Vec<&str> = output
             .files
@@ -61,8 +66,12 @@ impl LinkMemo {
                 changed.contains(&path_hash(p))
                     || memo.get(*p).is_none_or(|c| {
                         c.looked_up.iter().any(|(t, read)| {
-                            let moved = if *read { &changed } else { &came_or_went };
-                            moved.contains(t)
+                            let (set, mask) = if *read {
+                                (&changed, changed_bits)
+                            } else {
+                                (&came_or_went, moved_bits)
+                            };
+                            mask & bit(*t) != 0 && set.contains(t)
                         })
                     })
             })
@@ -96,22 +105,42 @@ impl LinkMemo {
             })
             .collect();
         for (path, c) in checked {
+            let has_problems = c.as_ref().is_some_and(|c| !c.problems.is_empty());
             match c {
                 Some(c) => self.files.insert(path.to_string(), c),
                 None => self.files.remove(path),
             };
+            if has_problems {
+                self.with_problems.insert(path.to_string());
+            } else {
+                self.with_problems.remove(path);
+            }
         }
-        self.files.retain(|p, _| output.files.contains_key(p));
+        // Files leave the memo only when they left the output.
+        if !came_or_went.is_empty() {
+            self.files.retain(|p, _| output.files.contains_key(p));
+            self.with_problems.retain(|p| output.files.contains_key(p));
+        }
         self.output = output.files.clone();
-        let mut problems: Vec<Diagnostic> = output
-            .files
-            .keys()
+        let mut problems: Vec<Diagnostic> = self
+            .with_problems
+            .iter()
             .filter_map(|p| self.files.get(p.as_str()))
             .flat_map(|c| c.problems.iter().cloned())
             .collect();
         problems.dedup();
         problems
     }
+}
+
+/// The bit of a 64-bit mask that `hash` sets.
+fn bit(hash: u64) -> u64 {
+    1 << (hash % 64)
+}
+
+/// The mask of all `hashes`: a hash whose bit is not in it is not among them.
+fn bits(hashes: &HashSet<u64, FastHash>) -> u64 {
+    hashes.iter().fold(0, |mask, &h| mask | bit(h))
 }
 
 /// The paths (as [`path_hash`]) of files that differ between two outputs (added,
