@@ -219,7 +219,7 @@ fn load_inputs(
 
 /// The state of the site's translations; each page learns which of its other language
 /// versions changed since they were synced.
-fn translations(
+pub(crate) fn translations(
     site: &mut Site,
     config: &Config,
     lock: &Lock,

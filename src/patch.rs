@@ -10,8 +10,8 @@
 //! summary (its section, its terms); pages whose notice of newer translations changed;
 //! and after a new title or description also its neighbours (previous/next), its other
 //! language versions and, for a section, every page under it (breadcrumbs, language
-//! switchers). The search words and feeds follow; the links of the rendered files are
-//! checked. Declines everything else (home, events and pages with aliases when their
+//! switchers). The search words and feeds follow; the links that could have changed
+//! are checked again. Declines everything else (home, events and pages with aliases when their
 //! front matter changed; any other change; any problem): the caller then builds in
 //! full, which also reports the problems.
 
@@ -19,6 +19,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use crate::check::LinkMemo;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::document::{Document, ParseOptions};
@@ -29,7 +30,6 @@ use crate::render::{self, Teras};
 use crate::render_memo::site_inputs;
 use crate::site::{Kind, Site, sort_key};
 use crate::sources::Sources;
-use crate::translations::Status;
 use crate::{Generated, Kept};
 
 /// A good build, kept to patch the next one from.
@@ -98,7 +98,15 @@ impl Last {
     /// Makes this the build of `sources`, if only page texts changed and the edits
     /// allow a patch. `None` when it declines; the build may be half patched then, so
     /// the caller must drop it.
-    pub fn patch(&mut self, config: &Config, sources: &Sources, drafts: bool) -> Option<Patched> {
+    /// `links` is the dev server's link check, which reads again only what the patch
+    /// changed.
+    pub fn patch(
+        &mut self,
+        config: &Config,
+        sources: &Sources,
+        drafts: bool,
+        links: &mut LinkMemo,
+    ) -> Option<Patched> {
         if inputs(sources, config, drafts) != self.inputs || sources.pages.len() != self.pages.len()
         {
             return None;
@@ -141,20 +149,18 @@ impl Last {
         {
             return None;
         }
-        let mut status = Status::check(site, config, &kept.lock);
-        status.count_missing_messages(&kept.locales);
         let mut pages: BTreeSet<usize> = before.iter().map(|(i, _)| *i).collect();
-        for (i, page) in site.pages.iter_mut().enumerate() {
-            let newer: Vec<Lang> = status
-                .newer_than(page.doc.key.as_str(), &page.doc.lang)
-                .into_iter()
-                .cloned()
-                .collect();
-            if newer != page.newer {
-                page.newer = newer;
-                pages.insert(i);
-            }
-        }
+        // Pages whose notice of newer translations changed show it again.
+        let newer_before: Vec<Vec<Lang>> = site.pages.iter().map(|p| p.newer.clone()).collect();
+        let status = crate::generate::translations(site, config, &kept.lock, &kept.locales);
+        pages.extend(
+            site.pages
+                .iter()
+                .zip(&newer_before)
+                .enumerate()
+                .filter(|(_, (page, was))| page.newer != **was)
+                .map(|(i, _)| i),
+        );
         // A summary shows in its section's and its terms' lists (and, for events, on
         // every page: the fingerprints below decline that).
         let mut terms = BTreeSet::new();
@@ -180,13 +186,7 @@ impl Last {
             render::render_some(site, &kept.theme, &kept.config, &teras, &pages, &terms).ok()?;
         let rendered_count = files.len();
         let output = &mut generated.output;
-        let mut rendered = BTreeSet::new();
-        let mut ids_moved = false;
-        for (path, bytes) in files {
-            let old = output.files.insert(path.clone(), bytes.clone());
-            ids_moved |= old.is_none_or(|o| ids(&o) != ids(&bytes));
-            rendered.insert(path);
-        }
+        output.files.extend(files);
         let mut langs = BTreeSet::new();
         for (i, old) in &before {
             let lang = &site.pages[*i].doc.lang;
@@ -210,29 +210,14 @@ impl Last {
                 output.files.insert(path, bytes.into());
             }
         }
-        let found = if ids_moved {
-            crate::check::output_links(output, &site.reported_anchors)
-        } else {
-            crate::check::output_links_in(output, &site.reported_anchors, &rendered)
-        };
-        let (broken, anchors): (Vec<_>, Vec<_>) = found.into_iter().partition(Diagnostic::is_error);
+        let (broken, anchors): (Vec<_>, Vec<_>) = links
+            .check(output, &site.reported_anchors)
+            .into_iter()
+            .partition(Diagnostic::is_error);
         if !broken.is_empty() {
             return None;
         }
-        kept.link_warnings = if ids_moved {
-            anchors
-        } else {
-            // The check lists files in path order, each file's links in order.
-            let mut all: Vec<Diagnostic> = kept
-                .link_warnings
-                .iter()
-                .filter(|w| !w.path.to_str().is_some_and(|p| rendered.contains(p)))
-                .cloned()
-                .chain(anchors)
-                .collect();
-            all.sort_by(|a, b| a.path.as_os_str().cmp(b.path.as_os_str()));
-            all
-        };
+        kept.link_warnings = anchors;
         generated.warnings = kept
             .base_warnings
             .iter()

@@ -188,7 +188,8 @@ impl Session {
         let mut sources = Sources::load_with(&config, &mut self.files)?;
         clock.lap("load");
         if let Some(mut last) = self.last.take() {
-            if let Some(done) = last.patch(&config, &sources, self.drafts) {
+            let links = self.cache.links.get_or_insert_default();
+            if let Some(done) = last.patch(&config, &sources, self.drafts, links) {
                 clock.lap("patch");
                 (self.parsed, self.rendered) = (done.parsed, done.rendered);
                 self.patched = true;

@@ -3,8 +3,8 @@
 //!
 //! Takes the rendered [`Output`]; produces diagnostics (a missing file is an error, a
 //! missing `id` a warning). The whole check ([`output_links`]), a scan beside
-//! publishing ([`LinkScan`]), and a check of a few files ([`output_links_in`]); the
-//! dev server's check that reads again only what changed is [`super::LinkMemo`].
+//! publishing ([`LinkScan`]); the dev server's check that reads again only what
+//! changed is [`super::LinkMemo`].
 
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
@@ -20,34 +20,6 @@ use crate::render::Output;
 /// — `url#fragment` strings from content — already said so with a line and column).
 pub fn output_links(output: &Output, reported: &BTreeSet<String>) -> Vec<Diagnostic> {
     LinkScan::default().finish(output, reported)
-}
-
-/// [`output_links`] of the files `only` (the pages a dev-server rebuild rendered
-/// again), looking targets up in `output` as they come.
-pub fn output_links_in(
-    output: &Output,
-    reported: &BTreeSet<String>,
-    only: &BTreeSet<String>,
-) -> Vec<Diagnostic> {
-    let links = Links {
-        file: |t: &str, _| output.files.get(t).map(|b| &b[..]),
-        reported,
-        complete: true,
-    };
-    let mut problems: Vec<Diagnostic> = only
-        .iter()
-        .filter(|p| p.ends_with(".html"))
-        .filter_map(|p| {
-            let text = output
-                .files
-                .get(p)
-                .filter(|b| std::str::from_utf8(b).is_ok())?;
-            Some(links.problems(p, text, links.scan(p, text)))
-        })
-        .flatten()
-        .collect();
-    problems.dedup();
-    problems
 }
 
 /// The link check of the HTML files an output has so far: the part that reads every

@@ -10,7 +10,7 @@
 mod links;
 mod memo;
 
-pub use links::{LinkScan, output_links, output_links_in};
+pub use links::{LinkScan, output_links};
 pub use memo::LinkMemo;
 
 use std::collections::{BTreeMap, BTreeSet};
