@@ -21,6 +21,32 @@ pub struct ParseOptions<'a> {
     pub sanitize: bool,
 }
 
+/// What parsing needs to know, taken from a site's configuration once per build.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ParseSettings<'a> {
+    langs: Vec<&'a str>,
+    taxonomies: Vec<&'a str>,
+    sanitize: bool,
+}
+
+impl<'a> ParseSettings<'a> {
+    pub fn of(config: &'a crate::config::Config) -> ParseSettings<'a> {
+        ParseSettings {
+            langs: config.langs().map(Lang::as_str).collect(),
+            taxonomies: config.taxonomies.iter().map(|t| t.name.as_str()).collect(),
+            sanitize: !config.unsafe_html,
+        }
+    }
+
+    pub fn options(&self) -> ParseOptions<'_> {
+        ParseOptions {
+            langs: &self.langs,
+            taxonomies: &self.taxonomies,
+            sanitize: self.sanitize,
+        }
+    }
+}
+
 /// A content file, parsed.
 #[derive(Debug, Clone)]
 pub struct Document {

@@ -22,7 +22,7 @@ use std::sync::Arc;
 use crate::check::LinkMemo;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
-use crate::document::{Document, ParseOptions};
+use crate::document::{Document, ParseSettings};
 use crate::frontmatter::FrontMatter;
 use crate::lang::Lang;
 use crate::publish::{feed, pages_in, search};
@@ -245,13 +245,8 @@ impl Last {
         sources: &Sources,
         edited: &[usize],
     ) -> Option<Vec<(usize, Document)>> {
-        let langs: Vec<&str> = config.langs().map(Lang::as_str).collect();
-        let taxonomies: Vec<&str> = config.taxonomies.iter().map(|t| t.name.as_str()).collect();
-        let opts = ParseOptions {
-            langs: &langs,
-            taxonomies: &taxonomies,
-            sanitize: !config.unsafe_html,
-        };
+        let parse = ParseSettings::of(config);
+        let opts = parse.options();
         let site = &self.generated.site;
         edited
             .iter()

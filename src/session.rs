@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use crate::check::LinkMemo;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
-use crate::document::{Document, ParseOptions};
+use crate::document::{Document, ParseSettings};
 use crate::error::Result;
 use crate::generate_kept;
 use crate::lang::Lang;
@@ -63,18 +63,13 @@ impl ParseCache {
         sources: &Sources,
         errors: &mut Vec<Diagnostic>,
     ) -> Vec<Arc<Document>> {
-        let langs: Vec<&str> = config.langs().map(Lang::as_str).collect();
-        let taxonomies: Vec<&str> = config.taxonomies.iter().map(|t| t.name.as_str()).collect();
-        let settings = format!("{langs:?}{taxonomies:?}{}", config.unsafe_html);
+        let parse = ParseSettings::of(config);
+        let settings = format!("{parse:?}");
         if settings != self.settings {
             self.entries.clear();
             self.settings = settings;
         }
-        let opts = ParseOptions {
-            langs: &langs,
-            taxonomies: &taxonomies,
-            sanitize: !config.unsafe_html,
-        };
+        let opts = parse.options();
         if !self.keep {
             // Every page is parsed; collected in place, the results become the documents
             // without a second list of them.
