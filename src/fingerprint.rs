@@ -153,6 +153,25 @@ impl<'a> ser::Serializer for Feed<'a> {
         self.0.extend_from_slice(&u32::from(v).to_le_bytes());
         Ok(())
     }
+    /// Not for people to read: a value may feed a digest of itself instead of its
+    /// fields (see the render context's page summaries).
+    fn is_human_readable(&self) -> bool {
+        false
+    }
+
+    /// Written straight into the buffer (dates, for one), not through a `String`: the
+    /// same bytes as [`ser::Serializer::serialize_str`] of the text.
+    fn collect_str<T: std::fmt::Display + ?Sized>(mut self, value: &T) -> Result<(), Failed> {
+        use std::io::Write;
+        self.tag(Tag::Str);
+        let at = self.0.len();
+        self.len(0);
+        write!(self.0, "{value}").map_err(|_| Failed)?;
+        let n = (self.0.len() - at - 8) as u64;
+        self.0[at..at + 8].copy_from_slice(&n.to_le_bytes());
+        Ok(())
+    }
+
     fn serialize_str(mut self, v: &str) -> Result<(), Failed> {
         self.str(v);
         Ok(())
@@ -365,6 +384,26 @@ mod tests {
         let m =
             |k: &str, v: &str| fingerprint(0, &BTreeMap::from([(k.to_string(), v.to_string())]));
         assert_ne!(m("ab", "c"), m("a", "bc"));
+    }
+
+    #[test]
+    fn text_written_through_display_feeds_like_the_same_string() {
+        struct Shown(&'static str);
+        impl Serialize for Shown {
+            fn serialize<S: ser::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_str(self.0)
+            }
+        }
+        for text in ["", "2026-11-27", "twee woorden"] {
+            assert_eq!(
+                fingerprint(3, &(Shown(text), 1)),
+                fingerprint(3, &(text, 1))
+            );
+        }
+        assert_ne!(
+            fingerprint(3, &(Shown("ab"), "c")),
+            fingerprint(3, &(Shown("a"), "bc"))
+        );
     }
 
     #[test]

@@ -145,7 +145,7 @@ impl Last {
         // Links into the page (checked in content and in the output) find the same ids.
         if before
             .iter()
-            .any(|(i, old)| ids(old.html.as_bytes()) != ids(site.pages[*i].html.as_bytes()))
+            .any(|(i, old)| ids(old.html().as_bytes()) != ids(site.pages[*i].html().as_bytes()))
         {
             return None;
         }

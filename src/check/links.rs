@@ -92,8 +92,7 @@ impl LinkScan {
     }
 }
 
-/// The search index's fast hasher (paths are the site's own, not chosen to collide).
-pub(super) type FastHash = std::hash::BuildHasherDefault<crate::publish::search::WordHasher>;
+pub(crate) use crate::publish::search::FastHash;
 
 /// The files of an output by path. Hashing each path once beats comparing long shared
 /// prefixes in the BTreeMap for every link of every page; the paths are the site's

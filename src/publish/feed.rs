@@ -159,7 +159,7 @@ fn entry(site: &Site, config: &Config, p: &Page) -> String {
     }
     s.push_str(&format!(
         "<content type=\"html\" xml:base=\"{link}\">{}</content>\n</entry>\n",
-        xml_escape(&p.html)
+        xml_escape(p.html())
     ));
     s
 }

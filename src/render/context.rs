@@ -76,7 +76,9 @@ pub(super) struct Alternate<'a> {
     pub(super) url: String,
 }
 
-#[derive(Serialize)]
+/// A page as lists show it. With a `digest` (a fingerprint of the rest, made once per
+/// page), a fingerprint of a list takes the digests instead of reading every field of
+/// every page in it again; templates see the fields.
 pub(super) struct Summary<'a> {
     pub(super) key: &'a str,
     pub(super) title: &'a str,
@@ -86,6 +88,27 @@ pub(super) struct Summary<'a> {
     pub(super) date: Option<&'a crate::date::DateTime>,
     pub(super) event: Option<&'a crate::frontmatter::Event>,
     pub(super) weight: Option<i64>,
+    pub(super) digest: Option<u128>,
+}
+
+impl Serialize for Summary<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        // Fingerprints are the only serializer that is not human-readable.
+        if let Some(d) = self.digest.filter(|_| !s.is_human_readable()) {
+            return s.serialize_u128(d);
+        }
+        let mut st = s.serialize_struct("Summary", 8)?;
+        st.serialize_field("key", self.key)?;
+        st.serialize_field("title", self.title)?;
+        st.serialize_field("url", self.url)?;
+        st.serialize_field("description", &self.description)?;
+        st.serialize_field("summary", &self.summary)?;
+        st.serialize_field("date", &self.date)?;
+        st.serialize_field("event", &self.event)?;
+        st.serialize_field("weight", &self.weight)?;
+        st.end()
+    }
 }
 
 #[derive(Serialize, Default)]
@@ -182,7 +205,7 @@ pub(crate) fn teras(
         g.insert("search", &search);
         let events: Vec<Summary> = crate::publish::calendar::events(site, lang)
             .into_iter()
-            .map(|i| summary(&site.pages[i]))
+            .map(|i| summary(&site.pages[i], None))
             .collect();
         g.insert("events", &events);
         let all = (

@@ -23,13 +23,18 @@ pub(super) struct Job<'a> {
     pub(super) peers: Vec<Translation<'a>>,
 }
 
-pub(super) fn jobs<'a>(site: &'a Site, config: &'a Config) -> Vec<Job<'a>> {
+/// Every file's job; with `digests` (each page's [`digest`]) in the summaries they list.
+pub(super) fn jobs<'a>(
+    site: &'a Site,
+    config: &'a Config,
+    digests: Option<&[u128]>,
+) -> Vec<Job<'a>> {
     let places = places(site);
     let mut jobs: Vec<Job> = site
         .pages
         .par_iter()
         .enumerate()
-        .map(|(i, p)| page_job(site, config, i, p, &places))
+        .map(|(i, p)| page_job(site, config, i, p, &places, digests))
         .collect();
     for tax in &site.taxonomies {
         let terms = tax
@@ -58,9 +63,11 @@ pub(super) fn jobs<'a>(site: &'a Site, config: &'a Config) -> Vec<Job<'a>> {
             source: None,
             peers: taxonomy_peers(site, config, tax, true),
         });
-        for term in &tax.terms {
-            jobs.push(term_job(site, config, tax, term));
-        }
+        jobs.par_extend(
+            tax.terms
+                .par_iter()
+                .map(|term| term_job(site, config, tax, term, digests)),
+        );
     }
     for language in &config.languages {
         let lang = &language.code;
@@ -108,6 +115,7 @@ pub(super) fn term_job<'a>(
     config: &'a Config,
     tax: &'a TaxonomyIndex,
     term: &'a Term,
+    digests: Option<&[u128]>,
 ) -> Job<'a> {
     Job {
         template: "term.html",
@@ -121,7 +129,7 @@ pub(super) fn term_job<'a>(
             pages: term
                 .pages
                 .iter()
-                .map(|&i| summary(&site.pages[i]))
+                .map(|&i| listed(site, i, digests))
                 .collect(),
             taxonomy: Some(&tax.name),
             ..PageCtx::default()
@@ -149,6 +157,7 @@ pub(super) fn page_job<'a>(
     i: usize,
     p: &'a Page,
     places: &[Option<usize>],
+    digests: Option<&[u128]>,
 ) -> Job<'a> {
     let fm = &p.doc.front;
     let default_template = match p.kind {
@@ -176,7 +185,7 @@ pub(super) fn page_job<'a>(
         description: fm.description.as_deref(),
         url: Some(&p.url),
         permalink: permalink(config, &p.url),
-        content: &p.html,
+        content: p.html(),
         summary: p.summary(),
         date: fm.date.as_ref(),
         updated: fm.updated.as_ref(),
@@ -189,11 +198,11 @@ pub(super) fn page_job<'a>(
         taxonomies: term_links(site, p),
         previous: neighbour(pos.and_then(|x| x.checked_sub(1))),
         next: neighbour(pos.map(|x| x + 1)),
-        pages: p.pages.iter().map(|&c| summary(&site.pages[c])).collect(),
+        pages: p.pages.iter().map(|&c| listed(site, c, digests)).collect(),
         subsections: p
             .subsections
             .iter()
-            .map(|&c| summary(&site.pages[c]))
+            .map(|&c| listed(site, c, digests))
             .collect(),
         words: p.doc.body.words,
         newer_translations: newer(site, config, p),
@@ -242,7 +251,17 @@ pub(super) fn top_section(site: &Site, i: usize) -> Option<&UrlPath> {
     }
 }
 
-pub(super) fn summary(p: &Page) -> Summary<'_> {
+/// Page `i` as a list shows it, with its digest when there are `digests`.
+fn listed<'a>(site: &'a Site, i: usize, digests: Option<&[u128]>) -> Summary<'a> {
+    summary(&site.pages[i], digests.map(|d| d[i]))
+}
+
+/// A fingerprint of how lists show page `p`: what its summary's `digest` stands for.
+pub(super) fn digest(p: &Page) -> u128 {
+    crate::fingerprint::fingerprint(0, &summary(p, None))
+}
+
+pub(super) fn summary(p: &Page, digest: Option<u128>) -> Summary<'_> {
     let fm = &p.doc.front;
     Summary {
         key: p.doc.key.as_str(),
@@ -253,6 +272,7 @@ pub(super) fn summary(p: &Page) -> Summary<'_> {
         date: fm.date.as_ref(),
         event: fm.event.as_ref(),
         weight: fm.weight,
+        digest,
     }
 }
 

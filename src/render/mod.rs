@@ -72,7 +72,11 @@ impl Output {
             Some(_) => teras.iter().map(|(l, (_, f))| (l, *f)).collect(),
             None => BTreeMap::new(),
         };
-        let mut jobs = jobs(site, config);
+        // Each page's summary fingerprinted once, not again in every list that shows it.
+        let digests: Option<Vec<u128>> = memo
+            .is_some()
+            .then(|| site.pages.par_iter().map(jobs::digest).collect());
+        let mut jobs = jobs(site, config, digests.as_deref());
         // publish: the search page per language, when the theme (or diptych's default) has one.
         let search_urls: Vec<(&Lang, UrlPath)> = config
             .langs()
@@ -164,7 +168,7 @@ pub(crate) fn render_some(
     let places = places(site);
     let mut jobs: Vec<Job> = pages
         .iter()
-        .map(|&i| page_job(site, config, i, &site.pages[i], &places))
+        .map(|&i| page_job(site, config, i, &site.pages[i], &places, None))
         .collect();
     for &(t, n) in terms {
         jobs.push(term_job(
@@ -172,6 +176,7 @@ pub(crate) fn render_some(
             config,
             &site.taxonomies[t],
             &site.taxonomies[t].terms[n],
+            None,
         ));
     }
     let (files, errors): (Vec<_>, Vec<_>) = jobs

@@ -56,7 +56,7 @@ impl Site {
         let mut page = Page {
             summary: doc.body.summary.clone(),
             doc: Arc::new(doc),
-            html: String::new(),
+            resolved: None,
             ..self.pages[i].clone()
         };
         let r = self.resolve_page(&page);
@@ -193,7 +193,7 @@ fn has_anchor(page: &Page, fragment: &str) -> bool {
         || page.doc.body.headings.iter().any(|h| h.id == fragment)
         || page.doc.body.html.contains(&format!("id=\"{fragment}\""))
         // Once resolved (a dev-server rebuild resolves one page among resolved ones).
-        || page.html.contains(&format!("id=\"{fragment}\""))
+        || page.html().contains(&format!("id=\"{fragment}\""))
 }
 
 fn missing_anchor(

@@ -14,6 +14,8 @@ mod urls;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::document::Document;
@@ -39,8 +41,9 @@ pub struct Page {
     pub doc: Arc<Document>,
     pub kind: Kind,
     pub url: UrlPath,
-    /// The body with every content link resolved.
-    pub html: String,
+    /// The body with its content links resolved, when it has any; else the parsed body
+    /// is the page's (shared, not copied). Read it with [`Page::html`].
+    resolved: Option<String>,
     /// The first paragraph, resolved like the body: read it with [`Page::summary`].
     pub summary: Option<markdown::Summary>,
     /// The section index page this page belongs to (none for home).
@@ -60,23 +63,25 @@ pub struct Page {
 }
 
 impl Page {
+    /// The body, with every content link resolved.
+    pub fn html(&self) -> &str {
+        self.resolved.as_deref().unwrap_or(&self.doc.body.html)
+    }
+
     /// The first paragraph's HTML, if the page has one.
     pub fn summary(&self) -> Option<&str> {
-        self.summary.as_ref().map(|s| s.html(&self.html))
+        self.summary.as_ref().map(|s| s.html(self.html()))
     }
 
     /// Takes the body and summary with links resolved; a page that links to no content
-    /// file keeps its parsed body. The unresolved body is done with either way.
+    /// file keeps its parsed body.
     fn settle(&mut self, resolved: Option<(String, Option<markdown::Summary>)>) {
-        // A document shared with the dev server's cache stays as it is.
-        let body = match Arc::get_mut(&mut self.doc) {
-            Some(doc) => std::mem::take(&mut doc.body.html),
-            None if resolved.is_none() => self.doc.body.html.clone(),
-            None => String::new(),
-        };
-        match resolved {
-            Some((html, summary)) => (self.html, self.summary) = (html, summary),
-            None => self.html = body,
+        if let Some((html, summary)) = resolved {
+            (self.resolved, self.summary) = (Some(html), summary);
+            // The unresolved body is done with, unless the dev server's cache shares it.
+            if let Some(doc) = Arc::get_mut(&mut self.doc) {
+                doc.body.html = String::new();
+            }
         }
     }
 }
@@ -145,7 +150,9 @@ impl Site {
             .iter()
             .map(|d| d.as_ref().map(|d| (depth(&d.key), &d.key, &d.lang)))
             .collect();
-        order.sort_by_key(|&i| keys[i]);
+        // Every (key, language) is one file: the order is the same unstable, and on both
+        // cores.
+        order.par_sort_unstable_by_key(|&i| keys[i]);
         let mut errors = Vec::new();
         let mut site = Site {
             pages: Vec::with_capacity(docs.len()),
@@ -257,7 +264,7 @@ impl Site {
             doc,
             kind,
             url,
-            html: String::new(),
+            resolved: None,
             summary,
             parent,
             pages: Vec::new(),
@@ -272,10 +279,16 @@ impl Site {
     /// Each page's place in the order lists use (weight, newest date, title): sorting
     /// by it compares two numbers instead of building keys again for every list.
     fn ranks(&self) -> Vec<u32> {
-        let mut by_order: Vec<usize> = (0..self.pages.len()).collect();
-        by_order.sort_by_cached_key(|&i| sort_key(&self.pages[i]));
+        // Keys made and sorted on both cores; the index breaks ties, as a stable sort would.
+        let mut by_order: Vec<_> = self
+            .pages
+            .par_iter()
+            .enumerate()
+            .map(|(i, p)| (sort_key(p), i))
+            .collect();
+        by_order.par_sort_unstable();
         let mut rank = vec![0; self.pages.len()];
-        for (r, i) in by_order.into_iter().enumerate() {
+        for (r, (_, i)) in by_order.into_iter().enumerate() {
             rank[i] = r as u32;
         }
         rank

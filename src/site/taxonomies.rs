@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use crate::config::{Config, Taxonomy};
 use crate::diagnostic::Diagnostic;
 use crate::lang::Lang;
@@ -18,21 +20,26 @@ impl Site {
         urls: &mut UrlClaims,
         errors: &mut Vec<Diagnostic>,
     ) {
-        for lang in config.langs() {
-            for tax in &config.taxonomies {
-                let t = self.taxonomies.len();
-                let (index, listed) = self.taxonomy(lang, tax, rank);
-                let what = format!("the `{}` taxonomy", tax.name);
-                urls.claim_generated(&index.url, what, &self.pages, errors);
-                for term in &index.terms {
-                    let what = format!("the `{}` term `{}`", tax.name, term.name);
-                    urls.claim_generated(&term.url, what, &self.pages, errors);
-                }
-                for (page, term) in listed {
-                    self.pages[page].terms.push((t, term));
-                }
-                self.taxonomies.push(index);
+        // Each language's taxonomies are read from the pages independently.
+        let found: Vec<_> = config
+            .langs()
+            .flat_map(|lang| config.taxonomies.iter().map(move |tax| (lang, tax)))
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .map(|(lang, tax)| (tax, self.taxonomy(lang, tax, rank)))
+            .collect();
+        for (tax, (index, listed)) in found {
+            let t = self.taxonomies.len();
+            let what = format!("the `{}` taxonomy", tax.name);
+            urls.claim_generated(&index.url, what, &self.pages, errors);
+            for term in &index.terms {
+                let what = format!("the `{}` term `{}`", tax.name, term.name);
+                urls.claim_generated(&term.url, what, &self.pages, errors);
             }
+            for (page, term) in listed {
+                self.pages[page].terms.push((t, term));
+            }
+            self.taxonomies.push(index);
         }
         let taxonomies = &self.taxonomies;
         for page in &mut self.pages {

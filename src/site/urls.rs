@@ -13,7 +13,7 @@ use super::Page;
 /// `/nl/` and an alias `/nl/index.html` collide too.
 #[derive(Default)]
 pub(super) struct UrlClaims {
-    owners: HashMap<String, Owner>,
+    owners: HashMap<String, Owner, crate::publish::search::FastHash>,
 }
 
 /// What claimed a URL: described only when something else wants it too.

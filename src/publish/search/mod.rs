@@ -30,6 +30,10 @@ use super::pages_in;
 mod text;
 
 pub(crate) use text::WordHasher;
+
+/// The search index's fast hasher, for maps whose keys are the site's own (words,
+/// paths, URLs), not chosen to collide.
+pub(crate) type FastHash = BuildHasherDefault<WordHasher>;
 pub use text::{fold, html_text, tokens};
 use text::{html_text_untidy, words_of};
 
@@ -333,14 +337,14 @@ fn folded_parts(p: &Page) -> [String; 3] {
     [
         fold(&fm.title),
         fold(fm.description.as_deref().unwrap_or("")),
-        fold(&html_text_untidy(&p.html)),
+        fold(&html_text_untidy(p.html())),
     ]
 }
 
 /// A fingerprint of what a page's words and description come from.
 fn source(p: &Page) -> u128 {
     let fm = &p.doc.front;
-    fingerprint(0, &(&fm.title, &fm.description, &p.html, p.summary()))
+    fingerprint(0, &(&fm.title, &fm.description, p.html(), p.summary()))
 }
 
 /// The distinct words of a page.
@@ -364,7 +368,7 @@ fn description(p: &Page) -> String {
 
 /// Page lists by word. Words come from the site's own pages, so a fast hash (FxHash's
 /// mixing) beats SipHash's protection against chosen keys.
-type Words = HashMap<String, Vec<u32>, BuildHasherDefault<WordHasher>>;
+type Words = HashMap<String, Vec<u32>, FastHash>;
 
 /// `s` cut to [`DESCRIPTION_CHARS`] at a word boundary, with an ellipsis.
 fn shorten(s: &str) -> String {
