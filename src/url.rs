@@ -24,6 +24,19 @@ impl UrlPath {
         UrlPath(s)
     }
 
+    /// The directory URL one segment below this directory URL: `/nl/` and `energie` →
+    /// `/nl/energie/`; an empty segment adds nothing, as in [`UrlPath::dir`].
+    pub fn child(&self, segment: &str) -> UrlPath {
+        debug_assert!(self.0.ends_with('/'));
+        let mut s = String::with_capacity(self.0.len() + segment.len() + 1);
+        s.push_str(&self.0);
+        if !segment.is_empty() {
+            s.push_str(segment);
+            s.push('/');
+        }
+        UrlPath(s)
+    }
+
     /// A file URL (`/nl/atom.xml`); `path` must be root-relative and made of safe segments.
     pub fn file(path: &str) -> UrlPath {
         debug_assert!(path.starts_with('/'));

@@ -163,11 +163,13 @@ impl Site {
             reported_anchors: Default::default(),
             unpublished,
         };
+        let mut sections = Sections::default();
         for doc in order.into_iter().filter_map(|i| docs[i].take()) {
-            if let Err(d) = site.place(doc) {
+            if let Err(d) = site.place(doc, &mut sections) {
                 errors.push(d);
             }
         }
+        site.index_versions();
         let mut urls = UrlClaims::default();
         for (i, p) in site.pages.iter().enumerate() {
             urls.claim(&p.url, (i, false), &site.pages, &mut errors);
@@ -182,11 +184,6 @@ impl Site {
                 };
                 urls.claim(&url, (i, true), &site.pages, &mut errors);
                 site.aliases.insert(url, i);
-            }
-        }
-        for versions in site.by_key.values() {
-            for &i in versions.values() {
-                site.pages[i].versions = Arc::clone(versions);
             }
         }
         let rank = site.ranks();
@@ -214,18 +211,20 @@ impl Site {
         }
     }
 
-    /// Adds a document under its section, computing its URL from the section's.
-    fn place(&mut self, mut doc: Arc<Document>) -> Result<(), Diagnostic> {
-        let lang = doc.lang.clone();
-        let (kind, parent) = match doc.key.parent() {
+    /// Adds a document under its section, computing its URL from the section's. The
+    /// section is placed already (sections come first); a section is noted in `sections`.
+    fn place(&mut self, mut doc: Arc<Document>, sections: &mut Sections) -> Result<(), Diagnostic> {
+        let index = self.pages.len();
+        let (kind, parent) = match doc.key.parent_dir() {
             None => (Kind::Home, None),
-            Some(pk) => {
-                let Some(&parent) = self.by_key.get(&pk).and_then(|m| m.get(&lang)) else {
-                    let file = format!("content/{}.{lang}.md", pk.as_str());
+            Some(dir) => {
+                let Some(parent) = sections.get(dir, &doc.lang) else {
+                    let pk = doc.key.parent().expect("a page with a parent directory");
+                    let file = format!("content/{}.{}.md", pk.as_str(), doc.lang);
                     return Err(Diagnostic::error(
                         "content",
                         &doc.path,
-                        format!("the section of this page has no index in `{lang}`"),
+                        format!("the section of this page has no index in `{}`", doc.lang),
                     )
                     .with_help(format!(
                         "create {file} with a title (and a `slug`) for the section"
@@ -241,20 +240,16 @@ impl Site {
                 )
             }
         };
+        if doc.key.is_index() {
+            sections.add(doc.key.dir(), &doc.lang, index);
+        }
         let url = match parent {
-            None => UrlPath::dir([lang.as_str()]),
+            None => UrlPath::dir([doc.lang.as_str()]),
             Some(p) => {
-                let slug = doc
-                    .front
-                    .slug
-                    .clone()
-                    .unwrap_or_else(|| doc.key.name().to_string());
-                UrlPath::dir(self.pages[p].url.as_str().split('/').chain([slug.as_str()]))
+                let slug = doc.front.slug.as_deref().unwrap_or_else(|| doc.key.name());
+                self.pages[p].url.child(slug)
             }
         };
-        let index = self.pages.len();
-        // Pages get their share of the map once every page is placed.
-        Arc::make_mut(self.by_key.entry(doc.key.clone()).or_default()).insert(lang, index);
         // Moved, not copied: the page's summary is the one resolved and rendered.
         let summary = match Arc::get_mut(&mut doc) {
             Some(d) => d.body.summary.take(),
@@ -274,6 +269,29 @@ impl Site {
             versions: Arc::default(),
         });
         Ok(())
+    }
+
+    /// Fills [`Site::by_key`] and each page's share of it: the pages sorted by key and
+    /// language (on both cores), each key's run made one map.
+    fn index_versions(&mut self) {
+        let pages = &self.pages;
+        let mut sorted: Vec<usize> = (0..pages.len()).collect();
+        let id = |i: usize| (&pages[i].doc.key, &pages[i].doc.lang);
+        sorted.par_sort_unstable_by(|&a, &b| id(a).cmp(&id(b)));
+        let runs: Vec<(PageKey, Arc<BTreeMap<Lang, usize>>)> = sorted
+            .chunk_by(|&a, &b| pages[a].doc.key == pages[b].doc.key)
+            .map(|run| {
+                let versions = run.iter().map(|&i| (pages[i].doc.lang.clone(), i));
+                (pages[run[0]].doc.key.clone(), Arc::new(versions.collect()))
+            })
+            .collect();
+        for (_, versions) in &runs {
+            for &i in versions.values() {
+                self.pages[i].versions = Arc::clone(versions);
+            }
+        }
+        // In key order: the map is built in one pass.
+        self.by_key = runs.into_iter().collect();
     }
 
     /// Each page's place in the order lists use (weight, newest date, title): sorting
@@ -308,6 +326,26 @@ impl Site {
             page.pages.sort_by_key(|&i| rank[i]);
             page.subsections.sort_by_key(|&i| rank[i]);
         }
+    }
+}
+
+/// The sections placed so far, by the directory they index (`sectors`; empty for
+/// home): each language's page. Few, so a page finds its section without making a key.
+#[derive(Default)]
+struct Sections(std::collections::HashMap<String, Vec<(Lang, usize)>>);
+
+impl Sections {
+    fn add(&mut self, dir: &str, lang: &Lang, page: usize) {
+        let langs = match self.0.get_mut(dir) {
+            Some(langs) => langs,
+            None => self.0.entry(dir.to_string()).or_default(),
+        };
+        langs.push((lang.clone(), page));
+    }
+
+    fn get(&self, dir: &str, lang: &Lang) -> Option<usize> {
+        let langs = self.0.get(dir)?;
+        langs.iter().find(|(l, _)| l == lang).map(|&(_, i)| i)
     }
 }
 

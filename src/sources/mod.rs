@@ -52,20 +52,26 @@ impl PageKey {
     /// The key of the section index this page belongs to: the `_index` of its directory,
     /// or for a section index, the one of the directory above. `None` for the home page.
     pub fn parent(&self) -> Option<PageKey> {
-        let dir = if self.is_index() {
-            let d = self.dir();
-            if self.0 == "_index" {
-                return None;
-            }
-            d.rfind('/').map_or("", |i| &d[..i])
-        } else {
-            self.dir()
-        };
-        Some(PageKey(if dir.is_empty() {
-            "_index".into()
-        } else {
-            format!("{dir}/_index")
-        }))
+        self.parent_dir().map(|dir| {
+            PageKey(if dir.is_empty() {
+                "_index".into()
+            } else {
+                format!("{dir}/_index")
+            })
+        })
+    }
+
+    /// The directory of [`PageKey::parent`] (empty for the home page's), found without
+    /// making a key. `None` for the home page.
+    pub fn parent_dir(&self) -> Option<&str> {
+        if !self.is_index() {
+            return Some(self.dir());
+        }
+        if self.0 == "_index" {
+            return None;
+        }
+        let d = self.dir();
+        Some(d.rfind('/').map_or("", |i| &d[..i]))
     }
 
     /// The last path segment of the file: `energy`, or the directory name of a section.
@@ -373,6 +379,9 @@ mod tests {
         let nested = PageKey::new("a/b/_index");
         assert_eq!(nested.parent().unwrap().as_str(), "a/_index");
         assert_eq!(PageKey::new("_index").parent(), None);
+        assert_eq!(nested.parent_dir(), Some("a"));
+        assert_eq!(page.parent_dir(), Some("sectors"));
+        assert_eq!(PageKey::new("about").parent_dir(), Some(""));
         assert_eq!(PageKey::new("about").parent().unwrap().as_str(), "_index");
     }
 
