@@ -42,8 +42,9 @@ pub(crate) struct Last {
     kept: Kept,
     /// Each language's fingerprint of what all its pages share in their context.
     shared: BTreeMap<Lang, u128>,
-    /// Each page's index in the site by its file (a patch moves no page).
-    index: HashMap<PathBuf, usize>,
+    /// Each page's index in the site by its file (a patch moves no page): made when a
+    /// patch first needs it.
+    index: std::sync::OnceLock<HashMap<PathBuf, usize>>,
 }
 
 /// What a patch did: files parsed, files rendered.
@@ -54,37 +55,46 @@ pub(crate) struct Patched {
 
 impl Last {
     /// The search words of this build (as patches left them), for a full build to
-    /// update.
-    pub fn into_search(self) -> BTreeMap<Lang, search::Postings> {
-        self.kept.search
+    /// update. The rest of the build is freed on a thread of its own, beside the build
+    /// that replaces it.
+    pub fn into_search(mut self) -> BTreeMap<Lang, search::Postings> {
+        let search = std::mem::take(&mut self.kept.search);
+        std::thread::spawn(move || drop(self));
+        search
     }
 
+    /// The build of `sources`, with `shared`: each language's fingerprint of what all
+    /// its pages share in their context, as rendering found it.
     pub fn new(
         config: &Config,
-        sources: &Sources,
+        sources: Sources,
         drafts: bool,
-        generated: Generated,
-        kept: Kept,
+        (generated, kept): (Generated, Kept),
+        shared: BTreeMap<Lang, u128>,
     ) -> Last {
-        let teras = render::teras(&kept.theme, &generated.site, &kept.config, &kept.data);
         Last {
-            inputs: inputs(sources, config, drafts),
+            inputs: inputs(&sources, config, drafts),
             pages: sources
                 .pages
-                .iter()
-                .map(|s| (s.path.clone(), s.text.clone()))
+                .into_iter()
+                .map(|s| (s.path, s.text))
                 .collect(),
-            shared: fingerprints(&teras),
-            index: generated
-                .site
-                .pages
-                .iter()
-                .enumerate()
-                .map(|(i, p)| (p.doc.path.clone(), i))
-                .collect(),
+            shared,
+            index: std::sync::OnceLock::new(),
             generated,
             kept,
         }
+    }
+
+    fn index(&self) -> &HashMap<PathBuf, usize> {
+        self.index.get_or_init(|| {
+            let pages = &self.generated.site.pages;
+            pages
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p.doc.path.clone(), i))
+                .collect()
+        })
     }
 
     /// The files and warnings to show.
@@ -252,7 +262,7 @@ impl Last {
             .iter()
             .map(|&k| {
                 let doc = Document::parse(&sources.pages[k], opts).ok()?;
-                let i = *self.index.get(&doc.path)?;
+                let i = *self.index().get(&doc.path)?;
                 let old = &site.pages[i];
                 let front_changed = old.doc.front != doc.front;
                 let plain = old.kind != Kind::Home

@@ -8,12 +8,13 @@
 //! functions read only messages and static files), so a match is safe to reuse. Rejects
 //! nothing: a miss renders.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use bytes::Bytes;
 
 use crate::config::Config;
+use crate::lang::Lang;
 use crate::sources::Sources;
 
 /// Rendered bytes by output path, with the fingerprint they were rendered from.
@@ -24,6 +25,9 @@ pub struct RenderMemo {
     pages: HashMap<String, (u128, Bytes)>,
     /// How many files the last render rendered (the rest came from the memo).
     pub rendered: usize,
+    /// Each language's fingerprint of what all its pages share in their context, in
+    /// the last render.
+    pub shared: BTreeMap<Lang, u128>,
 }
 
 impl RenderMemo {
@@ -45,10 +49,16 @@ impl RenderMemo {
             .map(|(_, b)| b)
     }
 
-    /// Replaces the memo with this build's pages.
-    pub fn keep(&mut self, pages: HashMap<String, (u128, Bytes)>, rendered: usize) {
+    /// Replaces the memo with this build's pages, rendered with `shared`.
+    pub fn keep(
+        &mut self,
+        pages: HashMap<String, (u128, Bytes)>,
+        rendered: usize,
+        shared: BTreeMap<Lang, u128>,
+    ) {
         self.pages = pages;
         self.rendered = rendered;
+        self.shared = shared;
     }
 }
 
@@ -80,7 +90,7 @@ mod tests {
         let mut memo = RenderMemo::default();
         let mut pages = HashMap::new();
         pages.insert("nl/index.html".to_string(), (7, Bytes::from_static(b"x")));
-        memo.keep(pages, 1);
+        memo.keep(pages, 1, BTreeMap::new());
         assert_eq!(
             memo.get("nl/index.html", 7).map(|b| &b[..]),
             Some(&b"x"[..])

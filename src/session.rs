@@ -192,19 +192,20 @@ impl Session {
                 self.last = Some(last);
                 return Ok(preview);
             }
-            clock.lap("patch declined");
             self.cache.search = Some(last.into_search());
-            clock.lap("drop last");
         }
         let (generated, kept) = generate_kept(&config, &mut sources, self.drafts, &mut self.cache)?;
         self.patched = false;
         self.parsed = self.cache.parsed;
         self.rendered = self.cache.render.as_ref().map_or(0, |m| m.rendered);
-        let mut clock = crate::Stages::start();
-        let last = Last::new(&config, &sources, self.drafts, generated, kept);
-        clock.lap("Last::new");
+        let shared = self
+            .cache
+            .render
+            .as_ref()
+            .map(|m| m.shared.clone())
+            .unwrap_or_default();
+        let last = Last::new(&config, sources, self.drafts, (generated, kept), shared);
         let preview = last.preview();
-        clock.lap("preview");
         self.last = Some(last);
         Ok(preview)
     }

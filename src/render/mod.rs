@@ -140,7 +140,8 @@ impl Output {
         files.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let files: BTreeMap<String, Bytes> = files.into_iter().collect();
         if let Some(m) = memo.filter(|_| errors.is_empty()) {
-            m.keep(kept, rendered);
+            let shared = shared.into_iter().map(|(l, f)| (l.clone(), f)).collect();
+            m.keep(kept, rendered, shared);
         }
         if errors.is_empty() {
             Ok(Output { files })
