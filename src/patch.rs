@@ -3,17 +3,20 @@
 //!
 //! Takes the last build (its site, output and warnings, and what it was made with) and
 //! the inputs read again. When every input but some content pages is as it was, and
-//! each edited page kept its place (front matter other than title, description, image
-//! and `extra`; its order in its lists), where its links go and its ids, produces the
-//! new build by resolving only the edited pages and rendering again only the files
+//! each edited page kept its place (front matter other than title, description, image,
+//! `extra` and slug; its order in its lists), where its links go and its ids, produces
+//! the new build by resolving only the edited pages and rendering again only the files
 //! whose template context the edit reached: the page itself; the pages that list its
 //! summary (its section, its terms); pages whose notice of newer translations changed;
 //! and after a new title or description also its neighbours (previous/next), its other
 //! language versions and, for a section, every page under it (breadcrumbs, language
-//! switchers). The search words and feeds follow; the links that could have changed
-//! are checked again. Declines everything else (home, events and pages with aliases when their
-//! front matter changed; any other change; any problem): the caller then builds in
-//! full, which also reports the problems.
+//! switchers). A new slug moves a plain page (not a section) to a URL nothing else has:
+//! its old file goes, the pages linking to it resolve their links again, and what
+//! shows its URL is rendered again as after a new title, with the sitemap. The search
+//! words and feeds follow; the links that could have changed are checked again.
+//! Declines everything else (home, events and pages with aliases when their front
+//! matter changed; any other change; any problem): the caller then builds in full,
+//! which also reports the problems.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
@@ -28,8 +31,9 @@ use crate::lang::Lang;
 use crate::publish::{feed, pages_in, search};
 use crate::render::{self, Teras};
 use crate::render_memo::site_inputs;
-use crate::site::{Kind, Site, sort_key};
-use crate::sources::Sources;
+use crate::site::{Kind, Page, Site, sort_key};
+use crate::sources::{PageKey, Sources};
+use crate::url::UrlPath;
 use crate::{Generated, Kept};
 
 /// A good build, kept to patch the next one from.
@@ -141,9 +145,16 @@ impl Last {
             generated, kept, ..
         } = self;
         let site = &mut generated.site;
+        // A page with a new slug takes its new URL before any link is resolved again.
+        let moved = move_pages(site, &generated.output, &docs)?;
         let mut before = Vec::with_capacity(docs.len());
         for (i, doc) in docs {
-            before.push((i, site.replace_body(i, doc).ok()?));
+            before.push((i, site.replace_body(i, Arc::new(doc)).ok()?));
+        }
+        // Pages that link to a moved page resolve their links again, to its new URL.
+        for j in linking_to(site, &moved, &before) {
+            let doc = Arc::clone(&site.pages[j].doc);
+            before.push((j, site.replace_body(j, doc).ok()?));
         }
         // A new title may move the page in its lists: then the lists are no longer
         // sorted, and the patch declines.
@@ -185,6 +196,12 @@ impl Last {
                 terms.extend(site.pages[*i].terms.iter().copied());
             }
         }
+        // A moved page's URL shows where its title does, in its lists, and in the sitemap.
+        for (i, _) in &moved {
+            pages.extend(shows_title(site, *i, false));
+            pages.extend(site.pages[*i].parent);
+            terms.extend(site.pages[*i].terms.iter().copied());
+        }
         let site = &generated.site;
         let teras = render::teras(&kept.theme, site, &kept.config, &kept.data);
         if fingerprints(&teras) != self.shared {
@@ -196,7 +213,16 @@ impl Last {
             render::render_some(site, &kept.theme, &kept.config, &teras, &pages, &terms).ok()?;
         let rendered_count = files.len();
         let output = &mut generated.output;
+        for (_, was) in &moved {
+            output.files.remove(&was.output_file());
+        }
         output.files.extend(files);
+        if !moved.is_empty() {
+            let limit = crate::publish::Options::default().sitemap_limit;
+            for (path, bytes) in crate::publish::sitemap::render(site, &kept.config, limit) {
+                output.files.insert(path, bytes.into());
+            }
+        }
         let mut langs = BTreeSet::new();
         for (i, old) in &before {
             let lang = &site.pages[*i].doc.lang;
@@ -289,8 +315,8 @@ fn fingerprints(teras: &Teras) -> BTreeMap<Lang, u128> {
 }
 
 /// Whether `new` keeps the place of `old`: the same front matter but for title,
-/// description, image and `extra`; links to the same places; the same headings and
-/// in-page fragments.
+/// description, image, `extra` and slug (a new slug moves a page, see [`move_pages`]);
+/// links to the same places; the same headings and in-page fragments.
 fn same_shape(old: &Document, new: &Document) -> bool {
     let links = |d: &Document| {
         d.body
@@ -307,6 +333,7 @@ fn same_shape(old: &Document, new: &Document) -> bool {
             .collect::<Vec<_>>()
     };
     let placed = FrontMatter {
+        slug: old.front.slug.clone(),
         title: old.front.title.clone(),
         description: old.front.description.clone(),
         image: old.front.image.clone(),
@@ -320,6 +347,68 @@ fn same_shape(old: &Document, new: &Document) -> bool {
         && old.body.headings == new.body.headings
         && links(old) == links(new)
         && fragments(old) == fragments(new)
+}
+
+/// Gives each edited page whose slug changed its new URL; with its old one. `None` (the
+/// patch declines) when a moved page is not a plain page (a section moves the pages under
+/// it), when its new URL is taken by a file of the output or by another moved page, or
+/// needs a folder where the output has a file, or when a link into the page was
+/// reported as missing its anchor (the report names the old URL).
+fn move_pages(
+    site: &mut Site,
+    output: &crate::render::Output,
+    docs: &[(usize, Document)],
+) -> Option<Vec<(usize, UrlPath)>> {
+    let mut moved = Vec::new();
+    let mut taken = BTreeSet::new();
+    for (i, doc) in docs {
+        let page = &site.pages[*i];
+        let Some(parent) = page.parent else {
+            continue;
+        };
+        let slug = doc.front.slug.as_deref().unwrap_or_else(|| doc.key.name());
+        let url = site.pages[parent].url.child(slug);
+        if url == page.url {
+            continue;
+        }
+        let file = url.output_file();
+        let folder_is_a_file = file
+            .match_indices('/')
+            .any(|(at, _)| output.files.contains_key(&file[..at]));
+        let was = page.url.as_str();
+        let reported = site
+            .reported_anchors
+            .iter()
+            .any(|a| a.strip_prefix(was).is_some_and(|f| f.starts_with('#')));
+        if page.kind != Kind::Page
+            || output.files.contains_key(&file)
+            || folder_is_a_file
+            || reported
+            || !taken.insert(file)
+        {
+            return None;
+        }
+        moved.push((*i, std::mem::replace(&mut site.pages[*i].url, url)));
+    }
+    Some(moved)
+}
+
+/// The pages, besides those in `done`, whose content links lead to a page of `moved`
+/// (by its key: one in another language too).
+fn linking_to(site: &Site, moved: &[(usize, UrlPath)], done: &[(usize, Page)]) -> Vec<usize> {
+    if moved.is_empty() {
+        return Vec::new();
+    }
+    let keys: BTreeSet<&PageKey> = moved.iter().map(|(i, _)| &site.pages[*i].doc.key).collect();
+    let done: BTreeSet<usize> = done.iter().map(|(i, _)| *i).collect();
+    site.pages
+        .iter()
+        .enumerate()
+        .filter(|(j, p)| {
+            !done.contains(j) && p.doc.body.links.iter().any(|l| keys.contains(&l.key))
+        })
+        .map(|(j, _)| j)
+        .collect()
 }
 
 /// Whether page `i` is still in order among its neighbours in every list it is in (its

@@ -502,6 +502,63 @@ mod tests {
         assert!(patched >= 8, "only {patched} rebuilds were patched");
     }
 
+    /// A new slug on a page moves it by a patch: the pages linking to it (here its
+    /// section, in both languages' content) link to its new URL, the old file is gone,
+    /// and all equals a clean build. A slug that takes a URL, and a section's slug, are
+    /// left to the full build.
+    #[test]
+    fn a_new_slug_moves_a_page_by_a_patch_when_it_can() {
+        let tmp = bundled_site();
+        let root = tmp.path();
+        let mut session = Session::new(root.to_path_buf(), false);
+        session.rebuild().unwrap();
+        let agrifood = root.join("content/sectors/agrifood.nl.md");
+        let text = std::fs::read_to_string(&agrifood).unwrap();
+        let slug = |s: &str| {
+            std::fs::write(&agrifood, text.replacen("slug: agrifood", s, 1)).unwrap();
+        };
+        slug("slug: landbouw-en-voeding");
+        let (output, warnings) = clean_with_warnings(root);
+        let preview = session.rebuild().unwrap();
+        assert!(session.patched_last_time());
+        assert!(
+            preview.output == output,
+            "the files differ from a clean build"
+        );
+        let shown: Vec<String> = preview.warnings.iter().map(|w| w.to_string()).collect();
+        assert_eq!(shown, warnings);
+        let files = &preview.output.files;
+        assert!(!files.contains_key("nl/kennissectoren/agrifood/index.html"));
+        let section = std::str::from_utf8(&files["nl/kennissectoren/index.html"]).unwrap();
+        assert!(section.contains("href=\"/nl/kennissectoren/landbouw-en-voeding/\""));
+        // The URL of another page: the full build refuses it, and recovers after.
+        slug("slug: energie");
+        assert!(session.rebuild().is_err());
+        slug("slug: agrifood");
+        assert_eq!(session.rebuild().unwrap().output, clean(root));
+        // A section's pages move with it: that is a full build. (One under a section:
+        // the menu lists those at the top, and a change there is a full build anyway.)
+        let sub = root.join("content/sectors/sub");
+        std::fs::create_dir_all(&sub).unwrap();
+        let write = |name: &str, text: &str| std::fs::write(sub.join(name), text).unwrap();
+        write(
+            "_index.nl.md",
+            "---\ntitle: Deel\nslug: deel\n---\n\nTekst.\n",
+        );
+        write("_index.en.md", "---\ntitle: Part\n---\n\nText.\n");
+        write(
+            "alfa.nl.md",
+            "---\ntitle: Alfa\ntranslate: false\n---\n\nTekst.\n",
+        );
+        session.rebuild().unwrap();
+        write(
+            "_index.nl.md",
+            "---\ntitle: Deel\nslug: onderdeel\n---\n\nTekst.\n",
+        );
+        assert_eq!(session.rebuild().unwrap().output, clean(root));
+        assert!(!session.patched_last_time());
+    }
+
     #[test]
     fn a_broken_link_fails_the_rebuild_and_its_fix_recovers() {
         let tmp = bundled_site();

@@ -46,16 +46,17 @@ impl Site {
 
     /// Puts `doc` in place of the document of page `i` and resolves its links again:
     /// the dev server's rebuild after an edit that changed neither where the page is
-    /// nor where its links go (which the caller checked). Hands back the page as
-    /// it was; on link errors, leaves the site as it was.
+    /// in its lists nor where its links go (which the caller checked), or after a page
+    /// it links to moved (`doc` is its own again). Hands back the page as it was; on
+    /// link errors, leaves the site as it was.
     pub(crate) fn replace_body(
         &mut self,
         i: usize,
-        doc: Document,
+        doc: Arc<Document>,
     ) -> Result<Page, Vec<Diagnostic>> {
         let mut page = Page {
             summary: doc.body.summary.clone(),
-            doc: Arc::new(doc),
+            doc,
             resolved: None,
             ..self.pages[i].clone()
         };
