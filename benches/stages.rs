@@ -212,10 +212,10 @@ fn stages(c: &mut Criterion) {
         )
     });
     // The dev server after an edit: of a section's text, of an article's text (it is in
-    // the feeds too) and of its title, all patched; and of its slug (a new URL), which
-    // builds in full.
+    // the feeds too), of its title and of its slug (a new URL), all patched; and of its
+    // date, which moves it in its lists and builds in full.
     type Edit = fn(&str, u64) -> String;
-    let edits: [(&str, &str, Edit); 4] = [
+    let edits: [(&str, &str, Edit); 5] = [
         (
             "serve_rebuild_section_text",
             "content/energie/_index.nl.md",
@@ -235,6 +235,17 @@ fn stages(c: &mut Criterion) {
             "serve_rebuild_article_slug",
             "content/energie/p00000.nl.md",
             |t, n| t.replacen("slug: \"", &format!("slug: \"{n}-"), 1),
+        ),
+        (
+            "serve_rebuild_article_date",
+            "content/energie/p00000.nl.md",
+            |t, n| {
+                let day = format!("date: {}-01-01", 1990 + n % 30);
+                let lines = t
+                    .lines()
+                    .map(|l| if l.starts_with("date: ") { &day } else { l });
+                lines.collect::<Vec<_>>().join("\n") + "\n"
+            },
         ),
     ];
     for (name, file, edit) in edits {

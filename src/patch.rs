@@ -231,11 +231,10 @@ impl Last {
             langs.insert(lang.clone());
         }
         for lang in &langs {
-            let json = kept.search.get(lang)?.json(site, lang);
-            output.files.insert(
-                search::index_url(lang).output_file(),
-                json.into_bytes().into(),
-            );
+            let json = kept.search.get_mut(lang)?.kept_json(site, lang);
+            output
+                .files
+                .insert(search::index_url(lang).output_file(), json);
         }
         // Feeds carry the bodies of the pages they list.
         if before

@@ -89,9 +89,10 @@ pub fn render(
             Some(b) => Postings::since(b.remove(lang).unwrap_or_default(), site, lang),
             None => Postings::of(site, lang),
         };
+        let mut postings = postings;
         files.insert(
             index_url(lang).output_file(),
-            postings.json(site, lang).into_bytes(),
+            postings.kept_json(site, lang).to_vec(),
         );
         kept.insert(lang.clone(), postings);
     }
@@ -113,6 +114,9 @@ pub struct Postings {
     /// Each page's file and a fingerprint of what its words and description come from,
     /// in index order, when a later build is to update these words ([`Postings::since`]).
     sources: Vec<(PathBuf, u128)>,
+    /// The JSON of these words, with a fingerprint of the pages' titles and URLs it was
+    /// made with ([`Postings::kept_json`]); gone when the words or descriptions change.
+    made: Option<(u128, bytes::Bytes)>,
 }
 
 impl Postings {
@@ -157,6 +161,7 @@ impl Postings {
             words: found.into_iter().collect(),
             descriptions: pages.par_iter().map(|p| description(p)).collect(),
             sources: Vec::new(),
+            made: None,
         }
     }
 
@@ -199,6 +204,10 @@ impl Postings {
             .iter()
             .enumerate()
             .all(|(old, now)| *now == Some(old as u32));
+        if unmoved && before.sources.len() == sources.len() {
+            // The same pages in the same order, none read again: the same words.
+            return Postings { sources, ..before };
+        }
         let mut words = before.words;
         if !unmoved {
             words.par_iter_mut().for_each(|(_, ids)| {
@@ -239,6 +248,7 @@ impl Postings {
             words,
             descriptions,
             sources,
+            made: None,
         }
     }
 
@@ -266,6 +276,24 @@ impl Postings {
         }
         if let Some((_, f)) = self.sources.get_mut(n) {
             *f = source(now);
+        }
+        self.made = None;
+    }
+
+    /// [`Postings::json`], taken from the last call when the words and the pages'
+    /// titles and URLs are the same (the dev server: most rebuilds change neither).
+    pub fn kept_json(&mut self, site: &Site, lang: &Lang) -> bytes::Bytes {
+        let shown: Vec<(&str, &str)> = pages_in(site, lang)
+            .map(|(_, p)| (p.doc.front.title.as_str(), p.url.as_str()))
+            .collect();
+        let key = crate::fingerprint::fingerprint(0, &shown);
+        match &self.made {
+            Some((k, json)) if *k == key => json.clone(),
+            _ => {
+                let json = bytes::Bytes::from(self.json(site, lang));
+                self.made = Some((key, json.clone()));
+                json
+            }
         }
     }
 
@@ -438,10 +466,21 @@ mod tests {
                 "{what}"
             );
             assert_eq!(updated.json(&site, &nl), fresh.json(&site, &nl), "{what}");
+            let mut updated = updated;
+            let json = updated.kept_json(&site, &nl);
+            assert_eq!(
+                json,
+                fresh.json(&site, &nl).into_bytes(),
+                "{what} (kept JSON)"
+            );
             kept = updated;
         };
         check(&pages, "the first build");
         check(&pages, "nothing changed");
+        pages[2].1 = pages[2]
+            .1
+            .replacen("translate: false", "translate: false\nslug: twee", 1);
+        check(&pages, "a slug changed (only a URL)");
         pages[3] = page(3, "Bericht 3", "Gedeeld ander3.");
         check(&pages, "a body changed (a word only it had is gone)");
         pages[7] = page(7, "Nieuw bericht 7", "Gedeeld woord7.");
