@@ -289,9 +289,10 @@ fn render_and_check(
         assets,
     } = *inputs;
     let search_before = cache.keep.then(|| cache.search.take().unwrap_or_default());
+    let sitemap = cache.keep.then(|| cache.sitemap.get_or_insert_default());
     let publish = || {
         let opts = publish::Options::default();
-        publish::make(site, config, Some(locales), opts, search_before)
+        publish::make(site, config, Some(locales), opts, search_before, sitemap)
     };
     let memo = cache.render.as_mut();
     let (mut output, made, scan) = if cache.keep {

@@ -49,6 +49,8 @@ pub struct ParseCache {
     pub search: Option<BTreeMap<Lang, Postings>>,
     /// Which static files the last build's pages link by plain name.
     pub assets: Option<LinkedMemo>,
+    /// The content pages' sitemap entries of the last build.
+    pub sitemap: Option<crate::publish::sitemap::SitemapMemo>,
     /// Keep parsed pages for the next call (the dev server). A one-off build leaves
     /// the cache empty and hands its documents over unshared.
     pub keep: bool,

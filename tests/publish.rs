@@ -133,6 +133,39 @@ fn sitemap_lists_every_page_with_reciprocal_alternates() {
     assert!(sitemap.contains("<lastmod>2026-10-20T12:00:00+02:00</lastmod>"));
 }
 
+/// The dev server's sitemap, made with the entries of the last one kept, is the one
+/// made afresh, after edits of what an entry shows (a date, a URL, a new version).
+#[test]
+fn a_sitemap_with_kept_entries_is_the_sitemap_made_afresh() {
+    let (_tmp, root) = common::site("publish-site");
+    let mut memo = diptych::publish::sitemap::SitemapMemo::default();
+    let mut check = |what: &str| {
+        let config = Config::load(&root).unwrap();
+        let sources = Sources::load(&config).unwrap();
+        let site = diptych::generate(&config, sources, false).unwrap().site;
+        let kept = diptych::publish::sitemap::render_with(&site, &config, 50_000, Some(&mut memo));
+        let fresh = diptych::publish::sitemap::render(&site, &config, 50_000);
+        assert_eq!(kept, fresh, "{what}");
+    };
+    check("the first build");
+    check("nothing changed");
+    let second = root.join("content/news/second.nl.md");
+    let edit = |from: &str, to: &str| {
+        let text = std::fs::read_to_string(&second).unwrap();
+        assert!(text.contains(from), "{from}");
+        std::fs::write(&second, text.replacen(from, to, 1)).unwrap();
+    };
+    edit("updated: 2026-04-01", "updated: 2026-05-01");
+    check("the last change of a page");
+    edit("slug: tweede", "slug: tweede-bericht");
+    check("a page's URL (its own entry and its other version's)");
+    std::fs::remove_file(root.join("content/news/second.en.md")).unwrap();
+    let first = root.join("content/news/first.en.md");
+    let text = std::fs::read_to_string(&first).unwrap();
+    std::fs::write(&first, text.replacen("(second.md)", "(second.nl.md)", 1)).unwrap();
+    check("a version removed (the other's alternates)");
+}
+
 #[test]
 fn sitemap_becomes_an_index_past_the_limit() {
     let (_tmp, root) = common::site("publish-site");

@@ -64,7 +64,7 @@ pub fn publish_with(
     output: &mut Output,
     opts: Options,
 ) -> Result<(), Vec<Diagnostic>> {
-    make(site, config, locales, opts, None)
+    make(site, config, locales, opts, None, None)
         .add(site, assets, output, None)
         .map(|_| ())
 }
@@ -84,6 +84,7 @@ pub fn make(
     locales: Option<&Locales>,
     opts: Options,
     search_before: Option<BTreeMap<Lang, search::Postings>>,
+    sitemap_memo: Option<&mut sitemap::SitemapMemo>,
 ) -> Made {
     let mut errors = check_reserved(site, config);
     // The outputs are independent: the sequential ones (sitemap, feeds, calendars) run
@@ -91,7 +92,7 @@ pub fn make(
     let ((sitemaps, feeds), (calendars, (indexes, redirects))) = rayon::join(
         || {
             rayon::join(
-                || sitemap::render(site, config, opts.sitemap_limit),
+                || sitemap::render_with(site, config, opts.sitemap_limit, sitemap_memo),
                 || feed::render(site, config, locales),
             )
         },

@@ -8,12 +8,14 @@
 //! so they are reciprocal by construction. The root chooser is listed; 404 pages,
 //! search pages and redirects are not.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::date::DateTime;
+use crate::fingerprint::fingerprint;
 use crate::lang::Lang;
 use crate::site::{Page, Site};
 use crate::url::UrlPath;
@@ -27,9 +29,25 @@ struct Entry {
     lastmod: Option<String>,
 }
 
+/// The content pages' entries of the last sitemap, by a fingerprint of what each was
+/// made from (URL, last change, alternates, the site's base URL and default language):
+/// the dev server's rebuilds make again only the entries whose page changed.
+#[derive(Default)]
+pub struct SitemapMemo(HashMap<u128, Arc<Entry>>);
+
 /// The sitemap file(s) by output path.
 pub fn render(site: &Site, config: &Config, limit: usize) -> BTreeMap<String, Vec<u8>> {
-    let entries = entries(site, config);
+    render_with(site, config, limit, None)
+}
+
+/// [`render`], taking unchanged entries from `memo` and leaving this sitemap's in it.
+pub fn render_with(
+    site: &Site,
+    config: &Config,
+    limit: usize,
+    memo: Option<&mut SitemapMemo>,
+) -> BTreeMap<String, Vec<u8>> {
+    let entries = entries(site, config, memo);
     let limit = limit.max(1);
     let mut files = BTreeMap::new();
     if entries.len() <= limit {
@@ -56,7 +74,7 @@ pub fn render(site: &Site, config: &Config, limit: usize) -> BTreeMap<String, Ve
     files
 }
 
-fn urlset(entries: &[Entry]) -> String {
+fn urlset(entries: &[Arc<Entry>]) -> String {
     let head = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n";
     let body: usize = entries.iter().map(|e| e.xml.len()).sum();
     let mut s = String::with_capacity(head.len() + body + 12);
@@ -70,21 +88,37 @@ fn urlset(entries: &[Entry]) -> String {
 
 /// Every listed URL: the root chooser, content pages in build order, then each
 /// language's taxonomy and term pages. Pages are written on both cores.
-fn entries(site: &Site, config: &Config) -> Vec<Entry> {
-    let mut out = vec![entry(config, None, None, &[])];
-    out.par_extend(site.pages.par_iter().map(|page| {
-        let versions = &page.versions;
-        let group: Vec<(&Lang, &UrlPath)> = config
-            .langs()
-            .filter_map(|l| versions.get(l).map(|&i| (l, &site.pages[i].url)))
+fn entries(site: &Site, config: &Config, memo: Option<&mut SitemapMemo>) -> Vec<Arc<Entry>> {
+    let mut out = vec![Arc::new(entry(config, None, None, &[]))];
+    let seed = memo
+        .is_some()
+        .then(|| fingerprint(0, &(&config.base_url, config.default_lang())));
+    let before = memo.as_deref();
+    let pages: Vec<(Option<u128>, Arc<Entry>)> = site
+        .pages
+        .par_iter()
+        .map(|page| {
+            let versions = &page.versions;
+            let group: Vec<(&Lang, &UrlPath)> = config
+                .langs()
+                .filter_map(|l| versions.get(l).map(|&i| (l, &site.pages[i].url)))
+                .collect();
+            let changed = lastmod(page);
+            let key = seed.map(|s| fingerprint(s, &(&page.url, changed, &group)));
+            if let Some(kept) = key.and_then(|k| before?.0.get(&k)) {
+                return (key, Arc::clone(kept));
+            }
+            let made = entry(config, Some(&page.url), changed.map(time::w3c), &group);
+            (key, Arc::new(made))
+        })
+        .collect();
+    if let Some(memo) = memo {
+        memo.0 = pages
+            .iter()
+            .filter_map(|(k, e)| k.map(|k| (k, Arc::clone(e))))
             .collect();
-        entry(
-            config,
-            Some(&page.url),
-            lastmod(page).map(time::w3c),
-            &group,
-        )
-    }));
+    }
+    out.extend(pages.into_iter().map(|(_, e)| e));
     // Each page's last change as an instant, once: term pages list pages many times.
     let changed: Vec<Option<(time::Instant, bool, &DateTime)>> = site
         .pages
@@ -100,15 +134,15 @@ fn entries(site: &Site, config: &Config) -> Vec<Entry> {
     for (t, tax) in site.taxonomies.iter().enumerate() {
         let group = generated_versions(site, config, t, None);
         let all = newest(&mut tax.terms.iter().flat_map(|t| &t.pages));
-        out.push(entry(config, Some(&tax.url), all, &group));
+        out.push(Arc::new(entry(config, Some(&tax.url), all, &group)));
         for (i, term) in tax.terms.iter().enumerate() {
             let group = generated_versions(site, config, t, Some(i));
-            out.push(entry(
+            out.push(Arc::new(entry(
                 config,
                 Some(&term.url),
                 newest(&mut term.pages.iter()),
                 &group,
-            ));
+            )));
         }
     }
     out
