@@ -176,14 +176,50 @@ impl fmt::Display for DateTime {
 }
 
 impl serde::Serialize for DateTime {
+    /// As written (`2026-03-01T10:00:00+01:00`); to a fingerprint (not human-readable), as
+    /// its fields, which make the text and cost no formatting.
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+        if s.is_human_readable() {
+            s.collect_str(self)
+        } else {
+            let DateTime {
+                year,
+                month,
+                day,
+                time,
+                offset,
+            } = self;
+            (year, month, day, time, offset).serialize(s)
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_fingerprint_alike_exactly_when_they_are_written_alike() {
+        let dates: Vec<DateTime> = [
+            "2026-03-01",
+            "2026-03-01T10:00",
+            "2026-03-01T10:00:00Z",
+            "2026-03-01T10:00:00+01:00",
+            "2026-03-10",
+            "2026-10-03",
+        ]
+        .iter()
+        .map(|d| DateTime::parse(d).unwrap())
+        .collect();
+        for a in &dates {
+            for b in &dates {
+                let same_text = a.to_string() == b.to_string();
+                let same_print =
+                    crate::fingerprint::fingerprint(0, a) == crate::fingerprint::fingerprint(0, b);
+                assert_eq!(same_text, same_print, "{a} and {b}");
+            }
+        }
+    }
 
     #[test]
     fn rejects_non_ascii_at_the_tenth_byte_without_panicking() {

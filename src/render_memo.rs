@@ -17,12 +17,15 @@ use crate::config::Config;
 use crate::lang::Lang;
 use crate::sources::Sources;
 
+/// Output path → the fingerprint a file was rendered from, and its bytes.
+pub(crate) type Pages = HashMap<String, (u128, Bytes), crate::publish::search::FastHash>;
+
 /// Rendered bytes by output path, with the fingerprint they were rendered from.
 #[derive(Default)]
 pub struct RenderMemo {
     /// Fingerprint of the site-wide inputs of the build that filled `pages`.
     inputs: u64,
-    pages: HashMap<String, (u128, Bytes)>,
+    pages: Pages,
     /// How many files the last render rendered (the rest came from the memo).
     pub rendered: usize,
     /// Each language's fingerprint of what all its pages share in their context, in
@@ -50,12 +53,7 @@ impl RenderMemo {
     }
 
     /// Replaces the memo with this build's pages, rendered with `shared`.
-    pub fn keep(
-        &mut self,
-        pages: HashMap<String, (u128, Bytes)>,
-        rendered: usize,
-        shared: BTreeMap<Lang, u128>,
-    ) {
+    pub(crate) fn keep(&mut self, pages: Pages, rendered: usize, shared: BTreeMap<Lang, u128>) {
         self.pages = pages;
         self.rendered = rendered;
         self.shared = shared;
@@ -88,7 +86,7 @@ mod tests {
     #[test]
     fn returns_bytes_only_for_the_same_fingerprint() {
         let mut memo = RenderMemo::default();
-        let mut pages = HashMap::new();
+        let mut pages = Pages::default();
         pages.insert("nl/index.html".to_string(), (7, Bytes::from_static(b"x")));
         memo.keep(pages, 1, BTreeMap::new());
         assert_eq!(

@@ -9,7 +9,7 @@
 //! on). Rejects nothing itself: build problems come back as errors, and the next
 //! rebuild starts over.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -38,7 +38,7 @@ type Parsed = std::result::Result<Arc<Document>, Vec<Diagnostic>>;
 pub struct ParseCache {
     /// What the parse depended on (languages, taxonomies, sanitizing).
     settings: String,
-    entries: HashMap<PathBuf, (Arc<str>, Parsed)>,
+    entries: crate::sources::ByPath<(Arc<str>, Parsed)>,
     /// How many files the last call parsed (the rest came from the cache).
     pub parsed: usize,
     /// Rendered pages of the last build, when rebuilds should reuse them.
@@ -93,7 +93,7 @@ impl ParseCache {
             .enumerate()
             .filter(|(_, s)| {
                 cached
-                    .get(&s.path)
+                    .get(s.path.as_os_str())
                     .is_none_or(|(text, _)| !Arc::ptr_eq(text, &s.text) && *text != s.text)
             })
             .map(|(i, s)| (i, Document::parse(s, opts).map(Arc::new)))
@@ -101,20 +101,21 @@ impl ParseCache {
         self.parsed = fresh.len();
         for (i, result) in fresh {
             let s = &sources.pages[i];
-            self.entries
-                .insert(s.path.clone(), (s.text.clone(), result));
+            let key = s.path.clone().into_os_string();
+            self.entries.insert(key, (s.text.clone(), result));
         }
         if self.entries.len() > sources.pages.len() {
-            let current: std::collections::HashSet<&PathBuf> =
-                sources.pages.iter().map(|s| &s.path).collect();
-            self.entries.retain(|path, _| current.contains(path));
+            let current: std::collections::HashSet<&std::ffi::OsStr> =
+                sources.pages.iter().map(|s| s.path.as_os_str()).collect();
+            self.entries
+                .retain(|path, _| current.contains(path.as_os_str()));
         }
         // The site shares the cache's documents.
         let entries = &self.entries;
         let parsed: Vec<&Parsed> = sources
             .pages
             .par_iter()
-            .filter_map(|s| entries.get(&s.path).map(|(_, r)| r))
+            .filter_map(|s| entries.get(s.path.as_os_str()).map(|(_, r)| r))
             .collect();
         let (docs, problems): (Vec<_>, Vec<_>) =
             parsed.into_par_iter().partition_map(|r| match r {

@@ -121,7 +121,7 @@ impl Output {
             .collect();
         let mut files = Vec::with_capacity(results.len());
         let mut errors = Vec::new();
-        let mut kept = std::collections::HashMap::new();
+        let mut kept = crate::render_memo::Pages::default();
         let mut rendered = 0;
         for r in results {
             match r {

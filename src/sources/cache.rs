@@ -5,7 +5,7 @@
 //! content files' texts, reading only those whose stamp changed. Rejects what reading
 //! rejects (unreadable files, invalid UTF-8).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -19,7 +19,7 @@ use crate::error::{Error, Result};
 /// Content pages as last read, by path, with the size and modification time they had.
 #[derive(Debug, Default)]
 pub struct PageCache {
-    entries: HashMap<PathBuf, (u64, Option<SystemTime>, Arc<str>)>,
+    entries: super::ByPath<(u64, Option<SystemTime>, Arc<str>)>,
     /// The content files the last build listed, sorted, with their stamps.
     listing: Vec<(PathBuf, Option<Stamp>)>,
     /// The content files changed since the last build, when the watcher knows them and
@@ -80,32 +80,49 @@ impl PageCache {
         problems: &mut Vec<Diagnostic>,
     ) -> Result<Vec<(PathBuf, Arc<str>)>> {
         let files = &self.listing;
-        let mut out = Vec::with_capacity(files.len());
+        // In the listing's order (sorted); files read again fill their places after.
+        let mut out: Vec<Option<Arc<str>>> = Vec::with_capacity(files.len());
         let mut stale = Vec::new();
         let edited = std::mem::take(&mut self.edited);
-        for (path, st) in files {
-            match (st, self.entries.get(path)) {
+        for (n, (path, st)) in files.iter().enumerate() {
+            match (st, self.entries.get(path.as_os_str())) {
                 (Some((len, Some(time))), Some((l, Some(t), text)))
                     if len == l && time == t && edited.binary_search(path).is_err() =>
                 {
-                    out.push((path.clone(), text.clone()))
+                    out.push(Some(text.clone()))
                 }
-                _ => stale.push(path.clone()),
+                _ => {
+                    out.push(None);
+                    stale.push(n);
+                }
             }
         }
-        for (path, text) in read_all(root, &stale, problems)? {
+        let paths: Vec<PathBuf> = stale.iter().map(|&n| files[n].0.clone()).collect();
+        // Read in order; a file that could not be read is left out (a problem says why).
+        let mut read = read_all(root, &paths, problems)?.into_iter().peekable();
+        for &n in &stale {
+            let path = &files[n].0;
+            let Some((_, text)) = read.next_if(|(p, _)| p.as_os_str() == path.as_os_str()) else {
+                continue;
+            };
             let text: Arc<str> = text.into();
-            if let Some((len, time)) = stamp(&root.join(&path)) {
-                self.entries.insert(path.clone(), (len, time, text.clone()));
+            if let Some((len, time)) = stamp(&root.join(path)) {
+                let key = path.clone().into_os_string();
+                self.entries.insert(key, (len, time, text.clone()));
             }
-            out.push((path, text));
+            out[n] = Some(text);
         }
-        out.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let out: Vec<(PathBuf, Arc<str>)> = files
+            .iter()
+            .zip(out)
+            .filter_map(|((path, _), text)| Some((path.clone(), text?)))
+            .collect();
         // Files gone since the last call are forgotten (a cache holding more files than
         // were found holds some that are gone).
         if self.entries.len() > out.len() {
-            let current: HashSet<&PathBuf> = files.iter().map(|(p, _)| p).collect();
-            self.entries.retain(|p, _| current.contains(p));
+            let current: HashSet<&std::ffi::OsStr> =
+                files.iter().map(|(p, _)| p.as_os_str()).collect();
+            self.entries.retain(|p, _| current.contains(p.as_os_str()));
         }
         Ok(out)
     }

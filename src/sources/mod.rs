@@ -8,6 +8,11 @@
 
 mod cache;
 
+/// A map by file path that hashes and compares a path's bytes (`Path`'s own `Hash`
+/// and `Eq` walk its components): look up with `path.as_os_str()`.
+pub(crate) type ByPath<V> =
+    std::collections::HashMap<std::ffi::OsString, V, crate::publish::search::FastHash>;
+
 pub use cache::PageCache;
 
 use std::collections::BTreeMap;
