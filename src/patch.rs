@@ -59,12 +59,9 @@ pub(crate) struct Patched {
 
 impl Last {
     /// The search words of this build (as patches left them), for a full build to
-    /// update. The rest of the build is freed on a thread of its own, beside the build
-    /// that replaces it.
-    pub fn into_search(mut self) -> BTreeMap<Lang, search::Postings> {
-        let search = std::mem::take(&mut self.kept.search);
-        std::thread::spawn(move || drop(self));
-        search
+    /// update; the rest of the build is handed back to be freed.
+    pub fn take_search(&mut self) -> BTreeMap<Lang, search::Postings> {
+        std::mem::take(&mut self.kept.search)
     }
 
     /// The build of `sources`, with `shared`: each language's fingerprint of what all

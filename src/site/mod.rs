@@ -147,7 +147,7 @@ impl Site {
         // Sections before their pages; sorting indices moves no documents.
         let mut order: Vec<usize> = (0..docs.len()).collect();
         let keys: Vec<_> = docs
-            .iter()
+            .par_iter()
             .map(|d| d.as_ref().map(|d| (depth(&d.key), &d.key, &d.lang)))
             .collect();
         // Every (key, language) is one file: the order is the same unstable, and on both
@@ -169,24 +169,14 @@ impl Site {
                 errors.push(d);
             }
         }
-        site.index_versions();
-        let mut urls = UrlClaims::default();
-        for (i, p) in site.pages.iter().enumerate() {
-            urls.claim(&p.url, (i, false), &site.pages, &mut errors);
-            for alias in &p.doc.front.aliases {
-                let url = UrlPath::file(alias);
-                let url = if alias.ends_with('/')
-                    || !alias.rsplit('/').next().unwrap_or("").contains('.')
-                {
-                    UrlPath::dir(alias.split('/'))
-                } else {
-                    url
-                };
-                urls.claim(&url, (i, true), &site.pages, &mut errors);
-                site.aliases.insert(url, i);
-            }
-        }
-        let rank = site.ranks();
+        // Claiming URLs, ranking the pages and pairing their versions only read the
+        // pages: they run side by side.
+        let ((mut urls, aliases), (rank, versions)) = rayon::join(
+            || site.claim_urls(&mut errors),
+            || rayon::join(|| site.ranks(), || site.versions()),
+        );
+        site.aliases = aliases;
+        site.index_versions(versions);
         site.link_sections(&rank);
         site.collect_taxonomies(config, &rank, &mut urls, &mut errors);
         site.pair_terms();
@@ -271,20 +261,48 @@ impl Site {
         Ok(())
     }
 
-    /// Fills [`Site::by_key`] and each page's share of it: the pages sorted by key and
-    /// language (on both cores), each key's run made one map.
-    fn index_versions(&mut self) {
+    /// Claims every page's URL and its aliases' (an alias is a folder unless its last
+    /// segment has a dot); with the aliases' targets.
+    fn claim_urls(&self, errors: &mut Vec<Diagnostic>) -> (UrlClaims, BTreeMap<UrlPath, usize>) {
+        let mut urls = UrlClaims::default();
+        let mut aliases = BTreeMap::new();
+        for (i, p) in self.pages.iter().enumerate() {
+            urls.claim(&p.url, (i, false), &self.pages, errors);
+            for alias in &p.doc.front.aliases {
+                let url = UrlPath::file(alias);
+                let url = if alias.ends_with('/')
+                    || !alias.rsplit('/').next().unwrap_or("").contains('.')
+                {
+                    UrlPath::dir(alias.split('/'))
+                } else {
+                    url
+                };
+                urls.claim(&url, (i, true), &self.pages, errors);
+                aliases.insert(url, i);
+            }
+        }
+        (urls, aliases)
+    }
+
+    /// Each key's versions by language: the pages sorted by key and language (on both
+    /// cores), each key's run made one map.
+    fn versions(&self) -> Vec<(PageKey, Arc<BTreeMap<Lang, usize>>)> {
         let pages = &self.pages;
         let mut sorted: Vec<usize> = (0..pages.len()).collect();
         let id = |i: usize| (&pages[i].doc.key, &pages[i].doc.lang);
         sorted.par_sort_unstable_by(|&a, &b| id(a).cmp(&id(b)));
-        let runs: Vec<(PageKey, Arc<BTreeMap<Lang, usize>>)> = sorted
+        sorted
             .chunk_by(|&a, &b| pages[a].doc.key == pages[b].doc.key)
             .map(|run| {
                 let versions = run.iter().map(|&i| (pages[i].doc.lang.clone(), i));
                 (pages[run[0]].doc.key.clone(), Arc::new(versions.collect()))
             })
-            .collect();
+            .collect()
+    }
+
+    /// Fills [`Site::by_key`] with `runs` (from [`Site::versions`]) and gives each page
+    /// its share.
+    fn index_versions(&mut self, runs: Vec<(PageKey, Arc<BTreeMap<Lang, usize>>)>) {
         for (_, versions) in &runs {
             for &i in versions.values() {
                 self.pages[i].versions = Arc::clone(versions);

@@ -147,11 +147,19 @@ impl Sources {
         }
         let mut problems = Vec::new();
         cache.list(root)?;
-        let pages = cache
+        // Named (language and key from the file name) on both cores, in order.
+        let found: Vec<std::result::Result<SourceFile, Diagnostic>> = cache
             .read(root, &mut problems)?
-            .into_iter()
-            .filter_map(|(path, text)| page_file(config, path, text, &mut problems))
+            .into_par_iter()
+            .map(|(path, text)| page_file(config, path, text))
             .collect();
+        let mut pages = Vec::with_capacity(found.len());
+        for page in found {
+            match page {
+                Ok(p) => pages.push(p),
+                Err(d) => problems.push(d),
+            }
+        }
         let data_files = read_all(
             root,
             &files_in(root, "data", &["yaml", "yml"])?,
@@ -332,38 +340,46 @@ fn page_file(
     config: &Config,
     path: PathBuf,
     text: Arc<str>,
-    problems: &mut Vec<Diagnostic>,
-) -> Option<SourceFile> {
+) -> std::result::Result<SourceFile, Diagnostic> {
     let rel = rel_name(&path, Path::new("content"));
     let stem = rel.strip_suffix(".md").unwrap_or(&rel);
-    let codes: Vec<&str> = config.langs().map(Lang::as_str).collect();
+    let codes = || config.langs().map(Lang::as_str).collect::<Vec<&str>>();
     let Some((key, code)) = stem.rsplit_once('.') else {
-        problems.push(
-            Diagnostic::error(
-                "content",
-                &path,
-                "a page's file name needs a language suffix",
-            )
-            .with_help(format!(
-                "rename it to `{stem}.{}.md`",
-                codes[config.default]
-            )),
-        );
-        return None;
+        return Err(Diagnostic::error(
+            "content",
+            &path,
+            "a page's file name needs a language suffix",
+        )
+        .with_help(format!(
+            "rename it to `{stem}.{}.md`",
+            codes()[config.default]
+        )));
     };
     match config.language(code) {
-        Some(lang) => Some(SourceFile {
-            path,
+        Some(lang) => Ok(SourceFile {
             lang: lang.code.clone(),
             key: PageKey::new(key),
+            path,
             text,
         }),
         None => {
-            problems.push(
-                Diagnostic::error("content", &path, format!("`{code}` is not one of the site's languages ({})", codes.join(", ")))
-                    .with_help(format!("rename the file to end in one of: {}, or add `{code}` to `languages` in site.yaml", codes.iter().map(|c| format!(".{c}.md")).collect::<Vec<_>>().join(", "))),
-            );
-            None
+            let codes = codes();
+            Err(Diagnostic::error(
+                "content",
+                &path,
+                format!(
+                    "`{code}` is not one of the site's languages ({})",
+                    codes.join(", ")
+                ),
+            )
+            .with_help(format!(
+                "rename the file to end in one of: {}, or add `{code}` to `languages` in site.yaml",
+                codes
+                    .iter()
+                    .map(|c| format!(".{c}.md"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )))
         }
     }
 }
