@@ -81,14 +81,25 @@ pub(crate) fn generate_kept(
     }
     let sources = &*sources;
     clock.lap("parse");
-    let mut warnings = Vec::new();
+    // The other inputs load while the pages are assembled; the site counts only when
+    // they loaded without errors.
+    let (loaded, assembled) = rayon::join(
+        || {
+            let (mut errors, mut warnings) = (Vec::new(), Vec::new());
+            let loaded = load_inputs(config, sources, &mut errors, &mut warnings);
+            (loaded, errors, warnings)
+        },
+        || Site::assemble(docs, config, drafts),
+    );
+    let (loaded, load_errors, mut warnings) = loaded;
+    errors.extend(load_errors);
     let Loaded {
         data,
         lock,
         locales,
         theme,
         assets,
-    } = load_inputs(config, sources, &mut errors, &mut warnings);
+    } = loaded;
     // A failed build still reports its warnings, so `check` can list everything.
     let fail = |mut errs: Vec<Diagnostic>, warns: &[Diagnostic]| {
         errs.extend_from_slice(warns);
@@ -100,9 +111,8 @@ pub(crate) fn generate_kept(
         return Err(fail(errors, &warnings));
     };
     let base_warnings = warnings.clone();
-    clock.lap("locales, templates, checks");
-    let mut site = Site::assemble(docs, config, drafts).map_err(|e| fail(e, &warnings))?;
-    clock.lap("assemble");
+    let mut site = assembled.map_err(|e| fail(e, &warnings))?;
+    clock.lap("assemble beside the other inputs");
     warnings.extend(site.warnings.iter().cloned());
     let status = translations(&mut site, config, &lock, &locales);
     warnings.extend(status.warnings.iter().cloned());
