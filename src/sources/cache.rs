@@ -84,10 +84,12 @@ impl PageCache {
         let mut out: Vec<Option<Arc<str>>> = Vec::with_capacity(files.len());
         let mut stale = Vec::new();
         let edited = std::mem::take(&mut self.edited);
+        let named: HashSet<&std::ffi::OsStr, crate::publish::search::FastHash> =
+            edited.iter().map(|p| p.as_os_str()).collect();
         for (n, (path, st)) in files.iter().enumerate() {
             match (st, self.entries.get(path.as_os_str())) {
                 (Some((len, Some(time))), Some((l, Some(t), text)))
-                    if len == l && time == t && edited.binary_search(path).is_err() =>
+                    if len == l && time == t && !named.contains(path.as_os_str()) =>
                 {
                     out.push(Some(text.clone()))
                 }

@@ -328,6 +328,15 @@ fn named(files: Vec<(PathBuf, String)>, dir: impl AsRef<Path>, data: bool) -> Ve
 }
 
 fn rel_name(path: &Path, dir: &Path) -> String {
+    // Most paths are plain text under `dir` (`content/a/b.nl.md`): the name is the rest
+    // of the text, when no component would be dropped or changed by walking them.
+    if std::path::MAIN_SEPARATOR == '/'
+        && let (Some(p), Some(d)) = (path.to_str(), dir.to_str())
+        && let Some(rest) = p.strip_prefix(d).and_then(|r| r.strip_prefix('/'))
+        && !rest.split('/').any(|c| c.is_empty() || c == ".")
+    {
+        return rest.to_string();
+    }
     let rel = path.strip_prefix(dir).unwrap_or(path);
     rel.components()
         .map(|c| c.as_os_str().to_string_lossy())
@@ -356,12 +365,18 @@ fn page_file(
         )));
     };
     match config.language(code) {
-        Some(lang) => Ok(SourceFile {
-            lang: lang.code.clone(),
-            key: PageKey::new(key),
-            path,
-            text,
-        }),
+        Some(lang) => {
+            let (lang, key_len) = (lang.code.clone(), key.len());
+            // The key is the start of the name: that text, cut, is the key's.
+            let mut key = rel;
+            key.truncate(key_len);
+            Ok(SourceFile {
+                lang,
+                key: PageKey::new(key),
+                path,
+                text,
+            })
+        }
         None => {
             let codes = codes();
             Err(Diagnostic::error(
@@ -387,6 +402,21 @@ fn page_file(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_are_the_components_joined_whatever_the_path_looks_like() {
+        let content = Path::new("content");
+        for (path, name) in [
+            ("content/a/b.nl.md", "a/b.nl.md"),
+            ("content/b.nl.md", "b.nl.md"),
+            ("content//a/b.nl.md", "a/b.nl.md"),
+            ("content/./a/b.nl.md", "a/b.nl.md"),
+            ("content/a/./b.nl.md", "a/b.nl.md"),
+            ("contented/b.nl.md", "contented/b.nl.md"),
+        ] {
+            assert_eq!(rel_name(Path::new(path), content), name, "{path}");
+        }
+    }
 
     #[test]
     fn keys_know_their_section_and_name() {
