@@ -85,17 +85,19 @@ impl Output {
     /// Each `(file, path)` where `file` is a file of the output that the other file
     /// `path` needs as one of its folders: by `path` in order, nearest folder first.
     pub fn files_as_folders(&self) -> Vec<(&str, &str)> {
-        let all: HashSet<&str> = self.files.keys().map(String::as_str).collect();
-        let mut found = Vec::new();
-        for path in self.files.keys() {
-            for (at, _) in path.rmatch_indices('/') {
-                let folder = &path[..at];
-                if !folder.is_empty() && all.contains(folder) {
-                    found.push((folder, path.as_str()));
-                }
-            }
-        }
-        found
+        let paths: Vec<&str> = self.files.keys().map(String::as_str).collect();
+        let all: HashSet<&str, crate::publish::search::FastHash> = paths.iter().copied().collect();
+        // Each file's folders looked up on both cores; found in path order.
+        paths
+            .par_iter()
+            .flat_map_iter(|path| {
+                path.rmatch_indices('/')
+                    .map(|(at, _)| &path[..at])
+                    .filter(|folder| !folder.is_empty() && all.contains(folder))
+                    .map(move |folder| (folder, *path))
+                    .collect::<Vec<_>>()
+            })
+            .collect()
     }
 
     /// Writes every file under `root`; a file whose bytes equal the one at the same path

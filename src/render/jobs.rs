@@ -23,19 +23,15 @@ pub(super) struct Job<'a> {
     pub(super) peers: Vec<Translation<'a>>,
 }
 
-/// Every file's job; with `digests` (each page's [`digest`]) in the summaries they list.
-pub(super) fn jobs<'a>(
+/// The jobs of the files that are not content pages (taxonomies, terms, 404s, the root
+/// chooser); with `digests` (each page's [`digest`]) in the summaries they list. Each
+/// content page's job is made where it is done ([`page_job`]).
+pub(super) fn generated_jobs<'a>(
     site: &'a Site,
     config: &'a Config,
     digests: Option<&[u128]>,
 ) -> Vec<Job<'a>> {
-    let places = places(site);
-    let mut jobs: Vec<Job> = site
-        .pages
-        .par_iter()
-        .enumerate()
-        .map(|(i, p)| page_job(site, config, i, p, &places, digests))
-        .collect();
+    let mut jobs = Vec::new();
     for tax in &site.taxonomies {
         let terms = tax
             .terms
@@ -151,6 +147,15 @@ pub(super) fn places(site: &Site) -> Vec<Option<usize>> {
     at
 }
 
+/// The template of page `p`'s job.
+pub(super) fn template(p: &Page) -> &str {
+    p.doc.front.template.as_deref().unwrap_or(match p.kind {
+        Kind::Home => "home.html",
+        Kind::Section => "section.html",
+        Kind::Page => "page.html",
+    })
+}
+
 pub(super) fn page_job<'a>(
     site: &'a Site,
     config: &'a Config,
@@ -160,11 +165,6 @@ pub(super) fn page_job<'a>(
     digests: Option<&[u128]>,
 ) -> Job<'a> {
     let fm = &p.doc.front;
-    let default_template = match p.kind {
-        Kind::Home => "home.html",
-        Kind::Section => "section.html",
-        Kind::Page => "page.html",
-    };
     let siblings = p.parent.map(|s| &site.pages[s].pages[..]).unwrap_or(&[]);
     let pos = places[i];
     let neighbour = |j: Option<usize>| {
@@ -210,7 +210,7 @@ pub(super) fn page_job<'a>(
         ..PageCtx::default()
     };
     Job {
-        template: fm.template.as_deref().unwrap_or(default_template),
+        template: template(p),
         out: p.url.output_file(),
         lang: &p.doc.lang,
         page,

@@ -26,7 +26,7 @@ use crate::url::UrlPath;
 
 use context::Parts;
 pub(crate) use context::teras;
-use jobs::{Job, jobs, page_job, places, search_jobs, term_job};
+use jobs::{Job, generated_jobs, page_job, places, search_jobs, term_job};
 
 /// The built site: output path (`nl/index.html`) → bytes (shared, so copies of an
 /// output and the dev server's memo of it cost no copies of the files).
@@ -76,18 +76,21 @@ impl Output {
         let digests: Option<Vec<u128>> = memo
             .is_some()
             .then(|| site.pages.par_iter().map(jobs::digest).collect());
-        let mut jobs = jobs(site, config, digests.as_deref());
+        let digests = digests.as_deref();
+        let mut generated = generated_jobs(site, config, digests);
         // publish: the search page per language, when the theme (or diptych's default) has one.
         let search_urls: Vec<(&Lang, UrlPath)> = config
             .langs()
             .map(|l| (l, crate::publish::search::page_url(l)))
             .collect();
         if theme.has("search.html") {
-            jobs.extend(search_jobs(config, &search_urls));
+            generated.extend(search_jobs(config, &search_urls));
         }
-        let missing: Vec<Diagnostic> = jobs
+        let missing: Vec<Diagnostic> = site
+            .pages
             .iter()
-            .map(|j| j.template)
+            .map(jobs::template)
+            .chain(generated.iter().map(|j| j.template))
             .collect::<std::collections::BTreeSet<_>>()
             .into_iter()
             .filter(|t| !theme.has(t))
@@ -106,18 +109,23 @@ impl Output {
             return Err(missing);
         }
         let previous = memo.as_deref();
-        let results: Vec<Result<Rendered, Diagnostic>> = jobs
+        let places = places(site);
+        // Each content page's job is made, fingerprinted and done in one go, on both
+        // cores; then the others'.
+        let done = |job: Job| {
+            let parts = Parts::new(site, config, &job);
+            let key = shared
+                .get(job.lang)
+                .map(|&seed| fingerprint(seed, &(job.template, &parts)));
+            if let Some(bytes) = previous.zip(key).and_then(|(m, k)| m.get(&job.out, k)) {
+                return Ok((job.out, bytes.clone(), key, false));
+            }
+            render_job(site, theme, &teras, &job, parts).map(|b| (job.out, b, key, true))
+        };
+        let results: Vec<Result<Rendered, Diagnostic>> = (0..site.pages.len())
             .into_par_iter()
-            .map(|job| {
-                let parts = Parts::new(site, config, &job);
-                let key = shared
-                    .get(job.lang)
-                    .map(|&seed| fingerprint(seed, &(job.template, &parts)));
-                if let Some(bytes) = previous.zip(key).and_then(|(m, k)| m.get(&job.out, k)) {
-                    return Ok((job.out, bytes.clone(), key, false));
-                }
-                render_job(site, theme, &teras, &job, parts).map(|b| (job.out, b, key, true))
-            })
+            .map(|i| done(page_job(site, config, i, &site.pages[i], &places, digests)))
+            .chain(generated.into_par_iter().map(done))
             .collect();
         let mut files = Vec::with_capacity(results.len());
         let mut errors = Vec::new();
