@@ -20,9 +20,10 @@ use crate::render::Output;
 /// [`super::output_links`] gives for the same output.
 #[derive(Default)]
 pub struct LinkMemo {
-    /// The output the last check read (kept, so that an unchanged file is known by
-    /// its bytes being the very same allocation, or else equal).
-    output: BTreeMap<String, Bytes>,
+    /// The files of the output the last check read, by [`path_key`] (kept, so that an
+    /// unchanged file is known by its bytes being the very same allocation, or else
+    /// equal).
+    output: HashMap<u128, Bytes, FastHash>,
     /// The anchors content already reported, as the last check had them.
     reported: BTreeSet<String>,
     files: HashMap<String, Checked, FastHash>,
@@ -38,10 +39,21 @@ struct Checked {
     looked_up: Vec<(u64, bool)>,
 }
 
-/// Paths by a 64-bit hash: a file is checked again when a path it looked up has the
-/// hash of a changed one, so a collision can only check a file once too often.
+/// A path by its 128-bit hash, as the kept output knows it (no two paths of a site
+/// share one).
+fn path_key(path: &str) -> u128 {
+    xxhash_rust::xxh3::xxh3_128(path.as_bytes())
+}
+
+/// Paths by a 64-bit hash (a part of [`path_key`]): a file is checked again when a path
+/// it looked up has the hash of a changed one, so a collision can only check a file
+/// once too often.
 fn path_hash(path: &str) -> u64 {
-    xxhash_rust::xxh3::xxh3_64(path.as_bytes())
+    short(path_key(path))
+}
+
+fn short(key: u128) -> u64 {
+    key as u64
 }
 
 impl LinkMemo {
@@ -53,7 +65,7 @@ impl LinkMemo {
             self.with_problems.clear();
             self.reported = reported.clone();
         }
-        let (changed, came_or_went) = changed_files(&self.output, &output.files);
+        let (changed, came_or_went, now) = changed_files(&self.output, &output.files);
         // Most looked-up paths are in neither set: one bit of a mask says so at once.
         let (changed_bits, moved_bits) = (bits(&changed), bits(&came_or_went));
         let memo = &self.files;
@@ -121,7 +133,7 @@ impl LinkMemo {
             self.files.retain(|p, _| output.files.contains_key(p));
             self.with_problems.retain(|p| output.files.contains_key(p));
         }
-        self.output = output.files.clone();
+        self.output = now;
         let mut problems: Vec<Diagnostic> = self
             .with_problems
             .iter()
@@ -143,43 +155,45 @@ fn bits(hashes: &HashSet<u64, FastHash>) -> u64 {
     hashes.iter().fold(0, |mask, &h| mask | bit(h))
 }
 
+/// Paths as [`path_hash`].
+type Hashes = HashSet<u64, FastHash>;
+
 /// The paths (as [`path_hash`]) of files that differ between two outputs (added,
-/// removed, or with other bytes), and of those only the added and removed. Both are
-/// read once, side by side, in path order.
+/// removed, or with other bytes), and of those only the added and removed; with the
+/// files of `now` by [`path_key`], to compare the next output with.
 fn changed_files(
-    before: &BTreeMap<String, Bytes>,
+    before: &HashMap<u128, Bytes, FastHash>,
     now: &BTreeMap<String, Bytes>,
-) -> (HashSet<u64, FastHash>, HashSet<u64, FastHash>) {
-    use std::cmp::Ordering;
+) -> (Hashes, Hashes, HashMap<u128, Bytes, FastHash>) {
     let same = |a: &Bytes, b: &Bytes| (a.as_ptr() == b.as_ptr() && a.len() == b.len()) || a == b;
+    let keyed: Vec<(u128, &Bytes)> = now.par_iter().map(|(p, b)| (path_key(p), b)).collect();
+    // New and changed files, on both cores.
+    let found: Vec<(u64, bool)> = keyed
+        .par_iter()
+        .filter_map(|(k, b)| match before.get(k) {
+            Some(a) if same(a, b) => None,
+            Some(_) => Some((short(*k), false)),
+            None => Some((short(*k), true)),
+        })
+        .collect();
+    let came = found.iter().filter(|(_, new)| *new).count();
     let (mut changed, mut came_or_went) = (HashSet::default(), HashSet::default());
-    let (mut old, mut new) = (before.iter().peekable(), now.iter().peekable());
-    loop {
-        let order = match (old.peek(), new.peek()) {
-            (None, None) => break,
-            (Some(_), None) => Ordering::Less,
-            (None, Some(_)) => Ordering::Greater,
-            (Some((a, _)), Some((b, _))) => a.cmp(b),
-        };
-        let gone_or_new = match order {
-            Ordering::Less => old.next().map(|(p, _)| p),
-            Ordering::Greater => new.next().map(|(p, _)| p),
-            Ordering::Equal => {
-                let (Some((p, a)), Some((_, b))) = (old.next(), new.next()) else {
-                    break;
-                };
-                if !same(a, b) {
-                    changed.insert(path_hash(p));
-                }
-                None
-            }
-        };
-        if let Some(p) = gone_or_new {
-            changed.insert(path_hash(p));
-            came_or_went.insert(path_hash(p));
+    for (h, new) in found {
+        changed.insert(h);
+        if new {
+            came_or_went.insert(h);
         }
     }
-    (changed, came_or_went)
+    let kept: HashMap<u128, Bytes, FastHash> =
+        keyed.into_iter().map(|(k, b)| (k, b.clone())).collect();
+    // Files gone: fewer of the earlier ones are here than there were.
+    if kept.len() - came < before.len() {
+        for k in before.keys().filter(|k| !kept.contains_key(k)) {
+            changed.insert(short(*k));
+            came_or_went.insert(short(*k));
+        }
+    }
+    (changed, came_or_went, kept)
 }
 
 #[cfg(test)]

@@ -175,17 +175,18 @@ impl Postings {
             .par_iter()
             .map(|p| (p.doc.path.clone(), source(p)))
             .collect();
-        let was: HashMap<&PathBuf, (usize, u128)> = before
+        // By the path's bytes: `Path`'s own hash walks its components.
+        let was: HashMap<&std::ffi::OsStr, (usize, u128), FastHash> = before
             .sources
             .iter()
             .enumerate()
-            .map(|(n, (path, f))| (path, (n, *f)))
+            .map(|(n, (path, f))| (path.as_os_str(), (n, *f)))
             .collect();
         // Each earlier number's number now, for pages whose words are unchanged.
         let mut renumber: Vec<Option<u32>> = vec![None; before.sources.len()];
         let mut fresh = Vec::new();
         for (n, (path, f)) in sources.iter().enumerate() {
-            match was.get(path) {
+            match was.get(path.as_os_str()) {
                 Some(&(old, before_f)) if before_f == *f => renumber[old] = Some(n as u32),
                 _ => fresh.push(n),
             }
