@@ -52,9 +52,30 @@ impl RenderMemo {
             .map(|(_, b)| b)
     }
 
-    /// Replaces the memo with this build's pages, rendered with `shared`.
-    pub(crate) fn keep(&mut self, pages: Pages, rendered: usize, shared: BTreeMap<Lang, u128>) {
-        self.pages = pages;
+    /// Makes the memo this build's files (path, fingerprint, bytes), rendered with
+    /// `shared`: updated in place, so that a path already there costs no new key.
+    pub(crate) fn keep<'a>(
+        &mut self,
+        files: impl Iterator<Item = (&'a str, u128, &'a Bytes)>,
+        rendered: usize,
+        shared: BTreeMap<Lang, u128>,
+    ) {
+        let mut now = Vec::new();
+        for (path, fingerprint, bytes) in files {
+            match self.pages.get_mut(path) {
+                Some(e) => *e = (fingerprint, bytes.clone()),
+                None => {
+                    self.pages
+                        .insert(path.to_string(), (fingerprint, bytes.clone()));
+                }
+            }
+            now.push(path);
+        }
+        // Files this build did not make go.
+        if self.pages.len() > now.len() {
+            let now: std::collections::HashSet<&str> = now.into_iter().collect();
+            self.pages.retain(|p, _| now.contains(p.as_str()));
+        }
         self.rendered = rendered;
         self.shared = shared;
     }
@@ -86,14 +107,26 @@ mod tests {
     #[test]
     fn returns_bytes_only_for_the_same_fingerprint() {
         let mut memo = RenderMemo::default();
-        let mut pages = Pages::default();
-        pages.insert("nl/index.html".to_string(), (7, Bytes::from_static(b"x")));
-        memo.keep(pages, 1, BTreeMap::new());
+        let x = Bytes::from_static(b"x");
+        memo.keep([("nl/index.html", 7, &x)].into_iter(), 1, BTreeMap::new());
         assert_eq!(
             memo.get("nl/index.html", 7).map(|b| &b[..]),
             Some(&b"x"[..])
         );
         assert_eq!(memo.get("nl/index.html", 8), None);
         assert_eq!(memo.get("en/index.html", 7), None);
+        // Kept in place: a file of the last build that this one did not make is gone.
+        let y = Bytes::from_static(b"y");
+        memo.keep(
+            [("nl/index.html", 9, &y), ("en/index.html", 7, &x)].into_iter(),
+            2,
+            BTreeMap::new(),
+        );
+        memo.keep([("en/index.html", 7, &x)].into_iter(), 0, BTreeMap::new());
+        assert_eq!(memo.get("nl/index.html", 9), None);
+        assert_eq!(
+            memo.get("en/index.html", 7).map(|b| &b[..]),
+            Some(&b"x"[..])
+        );
     }
 }

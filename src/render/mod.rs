@@ -128,29 +128,29 @@ impl Output {
             .chain(generated.into_par_iter().map(done))
             .collect();
         let mut files = Vec::with_capacity(results.len());
+        let mut keys = Vec::with_capacity(results.len());
         let mut errors = Vec::new();
-        let mut kept = crate::render_memo::Pages::default();
         let mut rendered = 0;
         for r in results {
             match r {
                 Ok((path, bytes, key, fresh)) => {
                     rendered += usize::from(fresh);
-                    if let Some(k) = key {
-                        kept.insert(path.clone(), (k, bytes.clone()));
-                    }
+                    keys.push(key);
                     files.push((path, bytes));
                 }
                 Err(d) => errors.push(d),
             }
         }
+        if let Some(m) = memo.filter(|_| errors.is_empty()) {
+            let shared = shared.into_iter().map(|(l, f)| (l.clone(), f)).collect();
+            let made = files.iter().zip(&keys);
+            let made = made.filter_map(|((p, b), k)| k.map(|k| (p.as_str(), k, b)));
+            m.keep(made, rendered, shared);
+        }
         // Sorted on both cores, the map is built in one pass (from sorted input) instead
         // of one insertion, and its comparisons of long paths, per file.
         files.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let files: BTreeMap<String, Bytes> = files.into_iter().collect();
-        if let Some(m) = memo.filter(|_| errors.is_empty()) {
-            let shared = shared.into_iter().map(|(l, f)| (l.clone(), f)).collect();
-            m.keep(kept, rendered, shared);
-        }
         if errors.is_empty() {
             Ok(Output { files })
         } else {
