@@ -9,6 +9,8 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
@@ -237,13 +239,13 @@ pub(crate) fn translations(
 ) -> translations::Status {
     let mut status = translations::Status::check(site, config, lock);
     status.count_missing_messages(locales);
-    for page in &mut site.pages {
+    site.pages.par_iter_mut().for_each(|page| {
         page.newer = status
             .newer_than(page.doc.key.as_str(), &page.doc.lang)
             .into_iter()
             .cloned()
             .collect();
-    }
+    });
     status
 }
 
