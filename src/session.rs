@@ -184,11 +184,12 @@ impl Session {
         let mut config = Config::load(&self.root)?;
         config.today = Some(preview_today());
         let mut sources = Sources::load_with(&config, &mut self.files)?;
+        let inputs = crate::patch::inputs(&sources, &config, self.drafts);
         clock.lap("load");
         let mut replaced = None;
         if let Some(mut last) = self.last.take() {
             let links = self.cache.links.get_or_insert_default();
-            if let Some(done) = last.patch(&config, &sources, self.drafts, links) {
+            if let Some(done) = last.patch(&config, &sources, inputs, links) {
                 clock.lap("patch");
                 (self.parsed, self.rendered) = (done.parsed, done.rendered);
                 self.patched = true;
@@ -209,7 +210,7 @@ impl Session {
             .as_ref()
             .map(|m| m.shared.clone())
             .unwrap_or_default();
-        let last = Last::new(&config, sources, self.drafts, (generated, kept), shared);
+        let last = Last::new(inputs, sources, (generated, kept), shared);
         let preview = last.preview();
         self.last = Some(last);
         // The build this one replaces is freed on a thread of its own, once this one is

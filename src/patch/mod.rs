@@ -20,7 +20,7 @@
 
 mod reach;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -50,7 +50,7 @@ pub(crate) struct Last {
     shared: BTreeMap<Lang, u128>,
     /// Each page's index in the site by its file (a patch moves no page): made when a
     /// patch first needs it.
-    index: std::sync::OnceLock<HashMap<PathBuf, usize>>,
+    index: std::sync::OnceLock<crate::sources::ByPath<usize>>,
 }
 
 /// What a patch did: files parsed, files rendered.
@@ -66,17 +66,17 @@ impl Last {
         std::mem::take(&mut self.kept.search)
     }
 
-    /// The build of `sources`, with `shared`: each language's fingerprint of what all
-    /// its pages share in their context, as rendering found it.
+    /// The build of `sources` (whose [`inputs`] are `inputs`), with `shared`: each
+    /// language's fingerprint of what all its pages share in their context, as
+    /// rendering found it.
     pub fn new(
-        config: &Config,
+        inputs: u64,
         sources: Sources,
-        drafts: bool,
         (generated, kept): (Generated, Kept),
         shared: BTreeMap<Lang, u128>,
     ) -> Last {
         Last {
-            inputs: inputs(&sources, config, drafts),
+            inputs,
             pages: sources
                 .pages
                 .into_iter()
@@ -89,13 +89,13 @@ impl Last {
         }
     }
 
-    fn index(&self) -> &HashMap<PathBuf, usize> {
+    fn index(&self) -> &crate::sources::ByPath<usize> {
         self.index.get_or_init(|| {
             let pages = &self.generated.site.pages;
             pages
                 .iter()
                 .enumerate()
-                .map(|(i, p)| (p.doc.path.clone(), i))
+                .map(|(i, p)| (p.doc.path.clone().into_os_string(), i))
                 .collect()
         })
     }
@@ -108,20 +108,19 @@ impl Last {
         }
     }
 
-    /// Makes this the build of `sources`, if only page texts changed and the edits
-    /// allow a patch. `None` when it declines; the build may be half patched then, so
-    /// the caller must drop it.
+    /// Makes this the build of `sources` (whose [`inputs`] are `inputs`), if only page
+    /// texts changed and the edits allow a patch. `None` when it declines; the build may
+    /// be half patched then, so the caller must drop it.
     /// `links` is the dev server's link check, which reads again only what the patch
     /// changed.
     pub fn patch(
         &mut self,
         config: &Config,
         sources: &Sources,
-        drafts: bool,
+        inputs: u64,
         links: &mut LinkMemo,
     ) -> Option<Patched> {
-        if inputs(sources, config, drafts) != self.inputs || sources.pages.len() != self.pages.len()
-        {
+        if inputs != self.inputs || sources.pages.len() != self.pages.len() {
             return None;
         }
         let mut edited = Vec::new();
@@ -287,7 +286,7 @@ impl Last {
             .iter()
             .map(|&k| {
                 let doc = Document::parse(&sources.pages[k], opts).ok()?;
-                let i = *self.index().get(&doc.path)?;
+                let i = *self.index().get(doc.path.as_os_str())?;
                 let old = &site.pages[i];
                 let front_changed = old.doc.front != doc.front;
                 let plain = old.kind != Kind::Home
@@ -300,8 +299,8 @@ impl Last {
 }
 
 /// The inputs a patch needs unchanged: everything the render memo watches, and the
-/// lock file (it decides which translations are stale).
-fn inputs(sources: &Sources, config: &Config, drafts: bool) -> u64 {
+/// lock file (it decides which translations are stale). Found once per rebuild.
+pub(crate) fn inputs(sources: &Sources, config: &Config, drafts: bool) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::hash::DefaultHasher::new();
     site_inputs(sources, config, drafts).hash(&mut h);
