@@ -57,6 +57,37 @@ use crate::site::Site;
 use crate::sources::Sources;
 use crate::translations::Lock;
 
+/// Seeds Tera's maps from a counter of each thread's own. Tera makes a hash map for
+/// every object a template builds or is handed, and ahash seeds each from one atomic
+/// counter shared by all threads: under parallel rendering that counter's cache line
+/// went back and forth between the cores for 4% of a build. Each thread's counter
+/// starts at the address of its own slot, which the system places at random, and
+/// every seed is still mixed with ahash's random per-process keys. Call before any
+/// map is made; later calls do nothing (nor does a call after one was made).
+pub fn fast_map_seeds() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let _ = ahash::random_state::set_random_source(PerThreadSeeds);
+    });
+}
+
+/// Map seeds from a counter of the calling thread's own (see [`fast_map_seeds`]).
+struct PerThreadSeeds;
+
+impl ahash::random_state::RandomSource for PerThreadSeeds {
+    fn gen_hasher_seed(&self) -> usize {
+        thread_local!(static NEXT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) });
+        NEXT.with(|next| {
+            let seed = match next.get() {
+                0 => next as *const _ as usize,
+                n => n,
+            };
+            next.set(seed.wrapping_add(0x9E37_79B9_7F4A_7C15_u64 as usize));
+            seed
+        })
+    }
+}
+
 /// What `diptych build` was asked to do.
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -83,6 +114,14 @@ pub struct Report {
 
 /// Builds the site at `opts.root` into its output directory.
 pub fn build(opts: &BuildOptions) -> Result<Report> {
+    build_keeping(opts).map(|(report, _)| report)
+}
+
+/// [`build`], also handing back the site it built in memory. A caller that exits next
+/// can leave it unfreed (`std::mem::forget`): the system takes the memory back at once,
+/// where freeing a 100,000-page site piece by piece takes a fifth of a second.
+pub fn build_keeping(opts: &BuildOptions) -> Result<(Report, Generated)> {
+    fast_map_seeds();
     let started = Instant::now();
     let mut config = Config::load(&opts.root)?;
     if let Some(url) = &opts.base_url {
@@ -107,12 +146,13 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
     for p in &generated.site.pages {
         *pages.entry(p.doc.lang.clone()).or_insert(0) += 1;
     }
-    Ok(Report {
+    let report = Report {
         pages,
         files: generated.output.files.len(),
-        warnings: generated.warnings,
+        warnings: generated.warnings.clone(),
         seconds: started.elapsed().as_secs_f64(),
-    })
+    };
+    Ok((report, generated))
 }
 
 /// What `diptych check` found: every problem, and the state of the translations.
@@ -125,6 +165,7 @@ pub struct CheckReport {
 
 /// Runs everything a build checks, without writing anything.
 pub fn check(root: &Path, drafts: bool) -> Result<CheckReport> {
+    fast_map_seeds();
     let config = Config::load(root)?;
     let sources = Sources::load(&config)?;
     let (diagnostics, status) = match generate(&config, sources, drafts) {
@@ -304,4 +345,25 @@ fn normalize(p: &Path) -> PathBuf {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PerThreadSeeds;
+    use ahash::random_state::RandomSource;
+    use std::collections::HashSet;
+
+    #[test]
+    fn map_seeds_differ_within_and_between_threads() {
+        let take = || {
+            (0..1000)
+                .map(|_| PerThreadSeeds.gen_hasher_seed())
+                .collect::<Vec<_>>()
+        };
+        let here = take();
+        let there = std::thread::spawn(take).join().unwrap();
+        let all: HashSet<usize> = here.iter().chain(&there).copied().collect();
+        assert_eq!(all.len(), 2000, "a seed came twice");
+        assert!(here.iter().all(|&s| s != 0));
+    }
 }

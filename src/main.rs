@@ -107,6 +107,7 @@ enum Format {
 }
 
 fn main() -> ExitCode {
+    diptych::fast_map_seeds();
     let cli = Cli::parse();
     let root = cli.root;
     let result = match cli.command {
@@ -162,9 +163,12 @@ fn main() -> ExitCode {
 
 fn build(opts: diptych::BuildOptions) -> Result<ExitCode, Error> {
     let progress = Progress::start();
-    let result = diptych::build(&opts);
+    let result = diptych::build_keeping(&opts);
     progress.stop();
-    let report = result?;
+    let (report, built) = result?;
+    // The process ends after the summary: the system frees the site faster than its
+    // destructors would.
+    std::mem::forget(built);
     print_diagnostics(report.warnings.clone());
     let pages: Vec<String> = report
         .pages

@@ -149,6 +149,7 @@ pub struct Preview {
 
 impl Session {
     pub fn new(root: PathBuf, drafts: bool) -> Session {
+        crate::fast_map_seeds();
         Session {
             root,
             drafts,
