@@ -249,25 +249,48 @@ fn stages(c: &mut Criterion) {
         ),
     ];
     for (name, file, edit) in edits {
-        g.bench_function(name, |b| {
-            let mut session = Session::new(root.clone(), false);
-            session.rebuild().expect("first build");
-            let page = root.join(file);
-            let text = std::fs::read_to_string(&page).expect("page");
-            let mut n = 0u64;
-            // As `serve` does: the watcher names the file it saw written.
-            let edited = vec![std::path::PathBuf::from(file)];
-            b.iter(|| {
-                n += 1;
-                std::fs::write(&page, edit(&text, n)).expect("edit");
-                session
-                    .rebuild_after(Some(edited.clone()))
-                    .expect("rebuild")
-            });
-            std::fs::write(&page, &text).expect("restore");
-        });
+        g.bench_function(name, |b| serve_edit(b, &root, file, edit));
     }
+    // The article text edit again with 100 MB of photos in the site's static/ (a real
+    // site's images, which the corpus lacks): they are read, hashed and published too.
+    let photos = root.join("static/img");
+    std::fs::create_dir_all(&photos).expect("static/img");
+    let mut seed = 0x9E37_79B9_7F4A_7C15_u64;
+    for i in 0..40 {
+        let bytes: Vec<u8> = (0..2_500_000)
+            .map(|_| {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                seed as u8
+            })
+            .collect();
+        std::fs::write(photos.join(format!("photo-{i:02}.jpg")), bytes).expect("photo");
+    }
+    g.bench_function("serve_rebuild_article_text_100mb_static", |b| {
+        serve_edit(b, &root, edits[1].1, edits[1].2)
+    });
+    std::fs::remove_dir_all(root.join("static")).expect("remove static/");
     g.finish();
+}
+
+/// The dev server's rebuild after `edit` rewrote `file`, as `serve` runs it.
+fn serve_edit(b: &mut criterion::Bencher, root: &Path, file: &str, edit: fn(&str, u64) -> String) {
+    let mut session = Session::new(root.to_path_buf(), false);
+    session.rebuild().expect("first build");
+    let page = root.join(file);
+    let text = std::fs::read_to_string(&page).expect("page");
+    let mut n = 0u64;
+    // As `serve` does: the watcher names the file it saw written.
+    let edited = vec![std::path::PathBuf::from(file)];
+    b.iter(|| {
+        n += 1;
+        std::fs::write(&page, edit(&text, n)).expect("edit");
+        session
+            .rebuild_after(Some(edited.clone()))
+            .expect("rebuild")
+    });
+    std::fs::write(&page, &text).expect("restore");
 }
 
 criterion_group!(benches, stages);

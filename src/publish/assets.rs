@@ -19,35 +19,38 @@ use tera::{Kwargs, State, Tera, TeraResult};
 
 use crate::diagnostic::Diagnostic;
 use crate::render::Output;
+use crate::sources::StaticFile;
 
 /// Static files by path under `static/`, with their hashed names.
 #[derive(Debug, Clone, Default)]
 pub struct Assets {
     /// Original path → (hashed path, bytes).
-    files: BTreeMap<String, (String, Arc<[u8]>)>,
+    files: BTreeMap<String, (String, Bytes)>,
     /// diptych's own files, published only under their hashed names.
     builtin: Vec<&'static str>,
 }
 
 impl Assets {
-    /// Hashes every static file; adds the built-in `search.js`.
-    pub fn new(statics: &BTreeMap<String, Vec<u8>>) -> Assets {
-        let mut files = BTreeMap::new();
-        let builtin: Vec<(&'static str, &'static [u8])> =
+    /// Names every static file by its hash; adds the built-in `search.js`.
+    pub fn new(statics: &BTreeMap<String, StaticFile>) -> Assets {
+        let builtin: Vec<(&'static str, StaticFile)> =
             [(super::search::SCRIPT_PATH, super::search::SCRIPT.as_bytes())]
                 .into_iter()
                 .filter(|(p, _)| !statics.contains_key(*p))
+                .map(|(p, b)| (p, StaticFile::new(Bytes::from_static(b))))
                 .collect();
         let names = builtin.iter().map(|(p, _)| *p).collect();
-        let all = builtin
-            .into_iter()
-            .chain(statics.iter().map(|(p, b)| (p.as_str(), b.as_slice())));
-        for (path, bytes) in all {
-            files.insert(
-                path.to_string(),
-                (hashed_name(path, bytes), Arc::from(bytes)),
-            );
-        }
+        let files = builtin
+            .iter()
+            .map(|(p, f)| (*p, f))
+            .chain(statics.iter().map(|(p, f)| (p.as_str(), f)))
+            .map(|(path, f)| {
+                (
+                    path.to_string(),
+                    (hashed_name(path, f.hash), f.bytes.clone()),
+                )
+            })
+            .collect();
         Assets {
             files,
             builtin: names,
@@ -105,9 +108,7 @@ impl Assets {
                         .with_help("rename or move the static file"),
                     );
                 } else {
-                    output
-                        .files
-                        .insert(name.clone(), bytes::Bytes::copy_from_slice(bytes));
+                    output.files.insert(name.clone(), bytes.clone());
                 }
             }
         }
@@ -236,9 +237,11 @@ fn memmem(hay: &[u8], needle: &[u8]) -> bool {
     find(hay, needle).is_some()
 }
 
-/// `css/site.css` → `css/site.<hash>.css`; a name without an extension gets `.<hash>`.
-fn hashed_name(path: &str, bytes: &[u8]) -> String {
-    let hash = format!("{:08x}", content_hash(bytes) >> 32);
+/// `css/site.css` → `css/site.3f2a9c1e.css` (a name without an extension gets
+/// `.<hash>`): the top 32 bits of the file's XXH3 (a specified hash, the same on every
+/// platform and Rust version), enough to bust caches.
+fn hashed_name(path: &str, hash: u64) -> String {
+    let hash = format!("{:08x}", hash >> 32);
     let (dir, name) = match path.rfind('/') {
         Some(i) => (&path[..=i], &path[i + 1..]),
         None => ("", path),
@@ -249,35 +252,26 @@ fn hashed_name(path: &str, bytes: &[u8]) -> String {
     }
 }
 
-/// FNV-1a over the bytes with a final avalanche: stable across Rust versions and
-/// platforms (unlike `DefaultHasher`), and enough to bust caches.
-fn content_hash(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h ^= h >> 33;
-    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-    h ^= h >> 33;
-    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-    h ^ (h >> 33)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn names_files_by_content() {
-        let a = hashed_name("css/site.css", b"body{}");
+        let a = hashed_name("css/site.css", StaticFile::new(&b"body{}"[..]).hash);
         assert!(
             a.starts_with("css/site.") && a.ends_with(".css") && a.len() == 21,
             "{a}"
         );
-        assert_ne!(a, hashed_name("css/site.css", b"body{ }"));
-        assert!(hashed_name("CNAME", b"x").starts_with("CNAME."));
-        assert!(hashed_name("js/app.min.js", b"x").starts_with("js/app.min."));
+        assert_ne!(
+            a,
+            hashed_name("css/site.css", StaticFile::new(&b"body{ }"[..]).hash)
+        );
+        assert!(hashed_name("CNAME", StaticFile::new(&b"x"[..]).hash).starts_with("CNAME."));
+        assert!(
+            hashed_name("js/app.min.js", StaticFile::new(&b"x"[..]).hash)
+                .starts_with("js/app.min.")
+        );
     }
 
     #[test]
@@ -290,9 +284,9 @@ mod tests {
 
     #[test]
     fn the_memo_finds_the_linked_files_a_full_read_finds() {
-        let statics: BTreeMap<String, Vec<u8>> = [
-            ("css/site.css".to_string(), b"body{}".to_vec()),
-            ("img/logo.svg".to_string(), b"<svg/>".to_vec()),
+        let statics: BTreeMap<String, StaticFile> = [
+            ("css/site.css".to_string(), StaticFile::new(&b"body{}"[..])),
+            ("img/logo.svg".to_string(), StaticFile::new(&b"<svg/>"[..])),
         ]
         .into();
         let assets = Assets::new(&statics);

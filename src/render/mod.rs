@@ -261,35 +261,3 @@ fn collapse(errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
 /// One rendered file: path, bytes, the fingerprint it was rendered from (with a memo),
 /// and whether it was rendered now (else it came from the memo).
 type Rendered = (String, Bytes, Option<u128>, bool);
-
-impl Output {
-    /// Adds static files; one that would replace a rendered page is an error.
-    pub fn add_statics(
-        &mut self,
-        statics: &BTreeMap<String, Vec<u8>>,
-    ) -> Result<(), Vec<Diagnostic>> {
-        let mut errors = Vec::new();
-        for (path, bytes) in statics {
-            if self.files.contains_key(path) {
-                errors.push(
-                    Diagnostic::error(
-                        "static",
-                        format!("static/{path}"),
-                        format!(
-                            "the static file {path} would replace a page built at the same path"
-                        ),
-                    )
-                    .with_help("rename or move the static file"),
-                );
-            } else {
-                self.files
-                    .insert(path.clone(), Bytes::copy_from_slice(bytes));
-            }
-        }
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(errors)
-        }
-    }
-}

@@ -1,18 +1,19 @@
-//! Content pages kept between the dev server's builds: each file's text with the size
-//! and modification time it had, and the listing of the content folder.
+//! Content pages and static files kept between the dev server's builds: each file's
+//! text or bytes with the size and modification time it had, and the listing of the
+//! content folder.
 //!
 //! Takes the site root (and, from the file watcher, which files changed); produces the
-//! content files' texts, reading only those whose stamp changed. Rejects what reading
-//! rejects (unreadable files, invalid UTF-8).
+//! content files' texts and the static files, reading only those whose stamp changed.
+//! Rejects what reading rejects (unreadable files, invalid UTF-8).
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::SystemTime;
 
 use rayon::prelude::*;
 
-use super::read_all;
+use super::{StaticFile, files_in, read_all, rel_name};
 use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
 
@@ -28,6 +29,8 @@ pub struct PageCache {
     /// The files the watcher named for this load, sorted: read again even when their
     /// stamp looks the same (a save within the clock's tick that kept the size).
     edited: Vec<PathBuf>,
+    /// Static files as last read (and hashed), by path.
+    statics: super::ByPath<(Stamp, StaticFile)>,
 }
 
 impl PageCache {
@@ -127,6 +130,57 @@ impl PageCache {
             self.entries.retain(|p, _| current.contains(p.as_os_str()));
         }
         Ok(out)
+    }
+}
+
+impl PageCache {
+    /// The static files under `dirs` (later folders replace earlier ones by name): those
+    /// whose stamp is the last read's come from the cache, the others are read and
+    /// hashed, on both cores. Photos are most of a site's bytes; an edit of a page no
+    /// longer reads and hashes them all again.
+    pub(super) fn statics(
+        &mut self,
+        root: &Path,
+        dirs: &[PathBuf],
+    ) -> Result<BTreeMap<String, StaticFile>> {
+        let mut found = Vec::new();
+        for dir in dirs {
+            found.extend(
+                files_in(root, dir, &[])?
+                    .into_iter()
+                    .map(|p| (rel_name(&p, dir), p)),
+            );
+        }
+        let cached = &self.statics;
+        // (output name, path, stamp, file)
+        type Read = (String, PathBuf, Option<Stamp>, StaticFile);
+        let read: Vec<Result<Read>> = found
+            .into_par_iter()
+            .map(|(name, path)| {
+                let full = root.join(&path);
+                let stamp = stamp(&full);
+                let file = match (stamp, cached.get(path.as_os_str())) {
+                    (Some((len, Some(time))), Some(((l, Some(t)), file)))
+                        if len == *l && time == *t =>
+                    {
+                        file.clone()
+                    }
+                    _ => StaticFile::new(std::fs::read(&full).map_err(Error::read(&full))?),
+                };
+                Ok((name, path, stamp, file))
+            })
+            .collect();
+        let mut statics = BTreeMap::new();
+        let mut kept = super::ByPath::default();
+        for r in read {
+            let (name, path, stamp, file) = r?;
+            if let Some(stamp) = stamp {
+                kept.insert(path.into_os_string(), (stamp, file.clone()));
+            }
+            statics.insert(name, file);
+        }
+        self.statics = kept;
+        Ok(statics)
     }
 }
 
@@ -258,5 +312,41 @@ mod tests {
             "a named file that is gone lists the folder again"
         );
         assert_eq!(cache.entries.len(), 1, "a removed file stays cached");
+    }
+
+    #[test]
+    fn static_files_are_read_again_only_when_changed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        let dirs = [PathBuf::from("themes/t/static"), PathBuf::from("static")];
+        for d in &dirs {
+            std::fs::create_dir_all(root.join(d).join("img")).unwrap();
+        }
+        std::fs::write(root.join("themes/t/static/img/a.png"), "theme a").unwrap();
+        std::fs::write(root.join("themes/t/static/b.css"), "theme b").unwrap();
+        std::fs::write(root.join("static/b.css"), "site b").unwrap();
+        let mut cache = PageCache::default();
+        let first = cache.statics(root, &dirs).unwrap();
+        let names: Vec<&str> = first.keys().map(String::as_str).collect();
+        assert_eq!(names, ["b.css", "img/a.png"]);
+        assert_eq!(
+            &first["b.css"].bytes[..],
+            b"site b",
+            "the site's replaces the theme's"
+        );
+        assert_eq!(first["b.css"].hash, StaticFile::new(&b"site b"[..]).hash);
+        std::fs::write(root.join("static/b.css"), "site b, longer").unwrap();
+        let second = cache.statics(root, &dirs).unwrap();
+        assert_eq!(
+            first["img/a.png"].bytes.as_ptr(),
+            second["img/a.png"].bytes.as_ptr(),
+            "an unchanged file was read again"
+        );
+        assert_eq!(&second["b.css"].bytes[..], b"site b, longer");
+        assert_ne!(first["b.css"].hash, second["b.css"].hash);
+        std::fs::remove_file(root.join("static/b.css")).unwrap();
+        let third = cache.statics(root, &dirs).unwrap();
+        assert_eq!(&third["b.css"].bytes[..], b"theme b");
+        assert_eq!(cache.statics.len(), 2, "a removed file stays cached");
     }
 }

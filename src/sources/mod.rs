@@ -112,6 +112,32 @@ pub struct TextFile {
     pub text: String,
 }
 
+/// A static file: its bytes, shared (not copied) by the output, and a hash of them.
+#[derive(Debug, Clone)]
+pub struct StaticFile {
+    pub bytes: bytes::Bytes,
+    /// XXH3 of the bytes, made once when they are read: it names the published file
+    /// (`site.3f2a9c1e.css`) and stands for the bytes in the dev server's fingerprints.
+    pub hash: u64,
+}
+
+impl StaticFile {
+    pub fn new(bytes: impl Into<bytes::Bytes>) -> StaticFile {
+        let bytes = bytes.into();
+        StaticFile {
+            hash: xxhash_rust::xxh3::xxh3_64(&bytes),
+            bytes,
+        }
+    }
+}
+
+/// Hashes the size and hash of the bytes, not the bytes again.
+impl std::hash::Hash for StaticFile {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        (self.bytes.len(), self.hash).hash(h);
+    }
+}
+
 /// All inputs of one build.
 #[derive(Debug, Clone, Default)]
 pub struct Sources {
@@ -122,7 +148,7 @@ pub struct Sources {
     /// Fluent files with the language of their folder.
     pub ftl: Vec<(Lang, TextFile)>,
     /// Static files by output path (`css/site.css`); the site's replace the theme's.
-    pub statics: BTreeMap<String, Vec<u8>>,
+    pub statics: BTreeMap<String, StaticFile>,
     /// The text of `translations.lock`, if the site has one.
     pub lock: Option<String>,
 }
@@ -181,7 +207,7 @@ impl Sources {
                     .map(|f| (lang.clone(), f)),
             );
         }
-        let statics = read_statics(root, &[theme.join("static"), PathBuf::from("static")])?;
+        let statics = cache.statics(root, &[theme.join("static"), PathBuf::from("static")])?;
         if problems.iter().any(Diagnostic::is_error) {
             return Err(Error::Content(problems));
         }
@@ -195,17 +221,6 @@ impl Sources {
             lock,
         })
     }
-}
-
-fn read_statics(root: &Path, dirs: &[PathBuf]) -> Result<BTreeMap<String, Vec<u8>>> {
-    let mut statics = BTreeMap::new();
-    for dir in dirs {
-        for path in files_in(root, dir, &[])? {
-            let bytes = std::fs::read(root.join(&path)).map_err(Error::read(root.join(&path)))?;
-            statics.insert(rel_name(&path, dir), bytes);
-        }
-    }
-    Ok(statics)
 }
 
 /// The text of a file that may be absent.
