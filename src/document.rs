@@ -60,9 +60,24 @@ pub struct Document {
     pub text: Arc<str>,
     /// Byte offset where the markdown body starts.
     pub body_start: usize,
+    /// A hash of the path and text (what the document is made from, with the build's
+    /// configuration): the dev server's fingerprints take it instead of every field
+    /// made from them ([`Document::with_digest`]). None in one-off builds.
+    pub digest: Option<u128>,
 }
 
 impl Document {
+    /// The document with its [`Document::digest`].
+    pub fn with_digest(mut self) -> Document {
+        let path = self.path.as_os_str().as_encoded_bytes();
+        let mut bytes = Vec::with_capacity(path.len() + 8 + self.text.len());
+        bytes.extend_from_slice(&(path.len() as u64).to_le_bytes());
+        bytes.extend_from_slice(path);
+        bytes.extend_from_slice(self.text.as_bytes());
+        self.digest = Some(xxhash_rust::xxh3::xxh3_128(&bytes));
+        self
+    }
+
     /// Parses front matter and markdown; every problem in the file is returned.
     pub fn parse(src: &SourceFile, opts: ParseOptions) -> Result<Document, Vec<Diagnostic>> {
         let split = frontmatter::split(&src.path, &src.text).map_err(|d| vec![d])?;
@@ -86,6 +101,7 @@ impl Document {
                 body,
                 text: src.text.clone(),
                 body_start: split.body,
+                digest: None,
             }),
             Ok(_) => Err(diags),
             Err(mut fm) => {

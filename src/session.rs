@@ -96,7 +96,12 @@ impl ParseCache {
                     .get(s.path.as_os_str())
                     .is_none_or(|(text, _)| !Arc::ptr_eq(text, &s.text) && *text != s.text)
             })
-            .map(|(i, s)| (i, Document::parse(s, opts).map(Arc::new)))
+            .map(|(i, s)| {
+                (
+                    i,
+                    Document::parse(s, opts).map(|d| Arc::new(d.with_digest())),
+                )
+            })
             .collect();
         self.parsed = fresh.len();
         for (i, result) in fresh {

@@ -285,7 +285,7 @@ impl Last {
         edited
             .iter()
             .map(|&k| {
-                let doc = Document::parse(&sources.pages[k], opts).ok()?;
+                let doc = Document::parse(&sources.pages[k], opts).ok()?.with_digest();
                 let i = *self.index().get(doc.path.as_os_str())?;
                 let old = &site.pages[i];
                 let front_changed = old.doc.front != doc.front;

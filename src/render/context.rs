@@ -111,7 +111,7 @@ impl Serialize for Summary<'_> {
     }
 }
 
-#[derive(Serialize, Default)]
+#[derive(Default)]
 pub(super) struct PageCtx<'a> {
     pub(super) kind: &'a str,
     pub(super) key: &'a str,
@@ -141,6 +141,55 @@ pub(super) struct PageCtx<'a> {
     pub(super) section: Option<&'a UrlPath>,
     /// Versions in other languages that changed since this one was synced.
     pub(super) newer_translations: Vec<Translation<'a>>,
+    /// The content page's [`Page::digest`](crate::site::Page::digest), for fingerprints.
+    pub(super) digest: Option<u128>,
+}
+
+impl Serialize for PageCtx<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        // In a fingerprint (the only serializer that is not human-readable) a content
+        // page's digest stands for the fields made from its document and from where its
+        // links go; templates see the fields.
+        let digest = self.digest.filter(|_| !s.is_human_readable());
+        let own = digest.is_none();
+        let mut st = s.serialize_struct("PageCtx", 26)?;
+        st.serialize_field("kind", self.kind)?;
+        if let Some(d) = digest {
+            st.serialize_field("digest", &d)?;
+        } else {
+            st.serialize_field("key", self.key)?;
+            st.serialize_field("title", self.title)?;
+            st.serialize_field("description", &self.description)?;
+        }
+        st.serialize_field("url", &self.url)?;
+        st.serialize_field("permalink", &self.permalink)?;
+        if own {
+            st.serialize_field("content", self.content)?;
+            st.serialize_field("summary", &self.summary)?;
+            st.serialize_field("date", &self.date)?;
+            st.serialize_field("updated", &self.updated)?;
+            st.serialize_field("weight", &self.weight)?;
+            st.serialize_field("image", &self.image)?;
+            st.serialize_field("image_alt", &self.image_alt)?;
+            st.serialize_field("event", &self.event)?;
+            st.serialize_field("extra", &self.extra)?;
+            st.serialize_field("headings", self.headings)?;
+        }
+        st.serialize_field("taxonomies", &self.taxonomies)?;
+        st.serialize_field("previous", &self.previous)?;
+        st.serialize_field("next", &self.next)?;
+        st.serialize_field("pages", &self.pages)?;
+        st.serialize_field("subsections", &self.subsections)?;
+        st.serialize_field("terms", &self.terms)?;
+        st.serialize_field("taxonomy", &self.taxonomy)?;
+        if own {
+            st.serialize_field("words", &self.words)?;
+        }
+        st.serialize_field("section", &self.section)?;
+        st.serialize_field("newer_translations", &self.newer_translations)?;
+        st.end()
+    }
 }
 
 #[derive(Serialize)]

@@ -207,6 +207,7 @@ pub(super) fn page_job<'a>(
         words: p.doc.body.words,
         newer_translations: newer(site, config, p),
         section: top_section(site, i),
+        digest: p.digest(),
         ..PageCtx::default()
     };
     Job {

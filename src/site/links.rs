@@ -21,6 +21,8 @@ struct Resolved {
     /// The body and summary with links resolved; none when the page links to no
     /// content file, and both stay as they are.
     bodies: Option<(String, Option<markdown::Summary>)>,
+    /// The page's [`Page::digest`].
+    digest: Option<u128>,
     errors: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
     reported: Vec<String>,
@@ -37,7 +39,7 @@ impl Site {
             .map(|page| self.resolve_page(page))
             .collect();
         for (page, r) in self.pages.iter_mut().zip(resolved) {
-            page.settle(r.bodies);
+            page.settle(r.bodies, r.digest);
             errors.extend(r.errors);
             self.warnings.extend(r.warnings);
             self.reported_anchors.extend(r.reported);
@@ -64,7 +66,7 @@ impl Site {
         if !r.errors.is_empty() {
             return Err(r.errors);
         }
-        page.settle(r.bodies);
+        page.settle(r.bodies, r.digest);
         // Warnings come in page order: this page's go where its old ones were.
         let path = page.doc.path.clone();
         let before: std::collections::HashSet<&Path> = self.pages[..i]
@@ -121,6 +123,18 @@ impl Site {
                     .push(missing_anchor(page, span.clone(), f, "this page"));
             }
         }
+        r.digest = page.doc.digest.map(|d| {
+            if urls.is_empty() {
+                return d;
+            }
+            let mut h = xxhash_rust::xxh3::Xxh3::new();
+            h.update(&d.to_le_bytes());
+            for u in &urls {
+                h.update(&(u.len() as u64).to_le_bytes());
+                h.update(u.as_bytes());
+            }
+            h.digest128()
+        });
         // Without links there is nothing to resolve: the page keeps the parsed body.
         if !body.links.is_empty() {
             let summary = page

@@ -46,6 +46,9 @@ pub struct Page {
     resolved: Option<String>,
     /// The first paragraph, resolved like the body: read it with [`Page::summary`].
     pub summary: Option<markdown::Summary>,
+    /// A hash of what the page's own fields come from, when its document has a digest:
+    /// the document, and the URLs its links resolved to (see [`Page::digest`]).
+    digest: Option<u128>,
     /// The section index page this page belongs to (none for home).
     pub parent: Option<usize>,
     /// A section's pages, sorted by weight, then date (newest first), then title.
@@ -68,6 +71,13 @@ impl Page {
         self.resolved.as_deref().unwrap_or(&self.doc.body.html)
     }
 
+    /// Stands, in the dev server's fingerprints, for the fields made from the page's
+    /// document alone and from where its links go: front matter, body, summary,
+    /// headings. None when its document has no digest (one-off builds).
+    pub fn digest(&self) -> Option<u128> {
+        self.digest
+    }
+
     /// The first paragraph's HTML, if the page has one.
     pub fn summary(&self) -> Option<&str> {
         self.summary.as_ref().map(|s| s.html(self.html()))
@@ -75,7 +85,12 @@ impl Page {
 
     /// Takes the body and summary with links resolved; a page that links to no content
     /// file keeps its parsed body.
-    fn settle(&mut self, resolved: Option<(String, Option<markdown::Summary>)>) {
+    fn settle(
+        &mut self,
+        resolved: Option<(String, Option<markdown::Summary>)>,
+        digest: Option<u128>,
+    ) {
+        self.digest = digest;
         if let Some((html, summary)) = resolved {
             (self.resolved, self.summary) = (Some(html), summary);
             // The unresolved body is done with, unless the dev server's cache shares it.
@@ -251,6 +266,7 @@ impl Site {
             url,
             resolved: None,
             summary,
+            digest: None,
             parent,
             pages: Vec::new(),
             subsections: Vec::new(),
