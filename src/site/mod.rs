@@ -5,9 +5,11 @@
 //! its HTML with links resolved to URLs in the same language. Rejects pages whose
 //! section has no index in their language, two pages (or aliases, or taxonomy pages) on
 //! one URL, and links to pages that do not exist; warns about `#fragments` that match
-//! no heading. Taxonomies are in `taxonomies`, links in `links`, URL claims in `urls`.
+//! no heading. Pages are in `page`, taxonomies in `taxonomies`, links in `links`, URL
+//! claims in `urls`.
 
 mod links;
+mod page;
 mod taxonomies;
 mod urls;
 
@@ -20,86 +22,10 @@ use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::document::Document;
 use crate::lang::Lang;
-use crate::markdown;
 use crate::sources::PageKey;
 use crate::url::UrlPath;
+pub use page::{Kind, Page};
 use urls::UrlClaims;
-
-/// What a page is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    Home,
-    Section,
-    Page,
-}
-
-/// One language version of one content file, placed in the site.
-#[derive(Debug, Clone)]
-pub struct Page {
-    /// The parsed file, shared with the dev server's cache of parsed files.
-    pub doc: Arc<Document>,
-    pub kind: Kind,
-    pub url: UrlPath,
-    /// The body with its content links resolved, when it has any; else the parsed body
-    /// is the page's (shared, not copied). Read it with [`Page::html`].
-    resolved: Option<String>,
-    /// The first paragraph, resolved like the body: read it with [`Page::summary`].
-    pub summary: Option<markdown::Summary>,
-    /// A hash of what the page's own fields come from, when its document has a digest:
-    /// the document, and the URLs its links resolved to (see [`Page::digest`]).
-    digest: Option<u128>,
-    /// The section index page this page belongs to (none for home).
-    pub parent: Option<usize>,
-    /// A section's pages, sorted by weight, then date (newest first), then title.
-    pub pages: Vec<usize>,
-    /// A section's child sections, in the same order.
-    pub subsections: Vec<usize>,
-    /// The page's terms as `(taxonomy, term)` indices in [`Site::taxonomies`]: by
-    /// taxonomy name, then as the front matter lists them.
-    pub terms: Vec<(usize, usize)>,
-    /// Languages whose version of this page changed since this one was synced.
-    pub newer: Vec<Lang>,
-    /// This page's versions by language, itself included: its entry of
-    /// [`Site::by_key`], kept with the page so that no one looks its key up per page.
-    pub versions: Arc<BTreeMap<Lang, usize>>,
-}
-
-impl Page {
-    /// The body, with every content link resolved.
-    pub fn html(&self) -> &str {
-        self.resolved.as_deref().unwrap_or(&self.doc.body.html)
-    }
-
-    /// Stands, in the dev server's fingerprints, for the fields made from the page's
-    /// document alone and from where its links go: front matter, body, summary,
-    /// headings. None when its document has no digest (one-off builds).
-    pub fn digest(&self) -> Option<u128> {
-        self.digest
-    }
-
-    /// The first paragraph's HTML, if the page has one.
-    pub fn summary(&self) -> Option<&str> {
-        self.summary.as_ref().map(|s| s.html(self.html()))
-    }
-
-    /// Takes the body and summary with links resolved; a page that links to no content
-    /// file keeps its parsed body.
-    fn settle(
-        &mut self,
-        resolved: Option<(String, Option<markdown::Summary>)>,
-        digest: Option<u128>,
-    ) {
-        self.digest = digest;
-        if let Some((html, summary)) = resolved {
-            (self.resolved, self.summary) = (Some(html), summary);
-            // The unresolved body is done with, unless the dev server's cache shares it.
-            if let Some(doc) = Arc::get_mut(&mut self.doc) {
-                doc.body.html = String::new();
-            }
-        }
-    }
-}
 
 /// One term of one taxonomy in one language.
 #[derive(Debug, Clone)]

@@ -7,6 +7,7 @@
 //! that are not UTF-8 (as located diagnostics).
 
 mod cache;
+mod statics;
 
 /// A map by file path that hashes and compares a path's bytes (`Path`'s own `Hash`
 /// and `Eq` walk its components): look up with `path.as_os_str()`.
@@ -14,6 +15,7 @@ pub(crate) type ByPath<V> =
     std::collections::HashMap<std::ffi::OsString, V, crate::publish::search::FastHash>;
 
 pub use cache::PageCache;
+pub use statics::StaticFile;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -110,32 +112,6 @@ pub struct TextFile {
     /// The name it is used by: template name, data file stem.
     pub name: String,
     pub text: String,
-}
-
-/// A static file: its bytes, shared (not copied) by the output, and a hash of them.
-#[derive(Debug, Clone)]
-pub struct StaticFile {
-    pub bytes: bytes::Bytes,
-    /// XXH3 of the bytes, made once when they are read: it names the published file
-    /// (`site.3f2a9c1e.css`) and stands for the bytes in the dev server's fingerprints.
-    pub hash: u64,
-}
-
-impl StaticFile {
-    pub fn new(bytes: impl Into<bytes::Bytes>) -> StaticFile {
-        let bytes = bytes.into();
-        StaticFile {
-            hash: xxhash_rust::xxh3::xxh3_64(&bytes),
-            bytes,
-        }
-    }
-}
-
-/// Hashes the size and hash of the bytes, not the bytes again.
-impl std::hash::Hash for StaticFile {
-    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
-        (self.bytes.len(), self.hash).hash(h);
-    }
 }
 
 /// All inputs of one build.
