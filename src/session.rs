@@ -137,7 +137,7 @@ pub struct Session {
     root: PathBuf,
     drafts: bool,
     cache: ParseCache,
-    files: crate::sources::PageCache,
+    files: crate::sources::FileCache,
     /// The last good build, to patch when only page texts change.
     last: Option<Last>,
     /// Files parsed and rendered by the last rebuild.

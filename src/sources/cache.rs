@@ -17,14 +17,15 @@ use super::{StaticFile, files_in, read_all, rel_name};
 use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
 
-/// Content pages as last read, by path, with the size and modification time they had.
+/// Content pages and static files as last read, by path, with the size and
+/// modification time they had.
 #[derive(Debug, Default)]
-pub struct PageCache {
-    entries: super::ByPath<(u64, Option<SystemTime>, Arc<str>)>,
+pub struct FileCache {
+    entries: super::ByPath<(Stamp, Arc<str>)>,
     /// The content files the last build listed, sorted, with their stamps.
     listing: Vec<(PathBuf, Option<Stamp>)>,
     /// The content files changed since the last build, when the watcher knows them and
-    /// none came, went or moved (see [`PageCache::only_changed`]).
+    /// none came, went or moved (see [`FileCache::only_changed`]).
     changed: Option<Vec<PathBuf>>,
     /// The files the watcher named for this load, sorted: read again even when their
     /// stamp looks the same (a save within the clock's tick that kept the size).
@@ -33,7 +34,7 @@ pub struct PageCache {
     statics: super::ByPath<(Stamp, StaticFile)>,
 }
 
-impl PageCache {
+impl FileCache {
     /// Tells the next load that of the content files only `changed` (paths relative to
     /// the site root) may differ from the last build's, and that no file came, went or
     /// moved: it then stamps only these, not the whole content folder. `None`: list it.
@@ -90,9 +91,9 @@ impl PageCache {
         let named: HashSet<&std::ffi::OsStr, crate::publish::search::FastHash> =
             edited.iter().map(|p| p.as_os_str()).collect();
         for (n, (path, st)) in files.iter().enumerate() {
-            match (st, self.entries.get(path.as_os_str())) {
-                (Some((len, Some(time))), Some((l, Some(t), text)))
-                    if len == l && time == t && !named.contains(path.as_os_str()) =>
+            match self.entries.get(path.as_os_str()) {
+                Some((then, text))
+                    if unchanged(*st, *then) && !named.contains(path.as_os_str()) =>
                 {
                     out.push(Some(text.clone()))
                 }
@@ -111,9 +112,9 @@ impl PageCache {
                 continue;
             };
             let text: Arc<str> = text.into();
-            if let Some((len, time)) = stamp(&root.join(path)) {
+            if let Some(now) = stamp(&root.join(path)) {
                 let key = path.clone().into_os_string();
-                self.entries.insert(key, (len, time, text.clone()));
+                self.entries.insert(key, (now, text.clone()));
             }
             out[n] = Some(text);
         }
@@ -131,9 +132,7 @@ impl PageCache {
         }
         Ok(out)
     }
-}
 
-impl PageCache {
     /// The static files under `dirs` (later folders replace earlier ones by name): those
     /// whose stamp is the last read's come from the cache, the others are read and
     /// hashed, on both cores. Photos are most of a site's bytes; an edit of a page no
@@ -159,12 +158,8 @@ impl PageCache {
             .map(|(name, path)| {
                 let full = root.join(&path);
                 let stamp = stamp(&full);
-                let file = match (stamp, cached.get(path.as_os_str())) {
-                    (Some((len, Some(time))), Some(((l, Some(t)), file)))
-                        if len == *l && time == *t =>
-                    {
-                        file.clone()
-                    }
+                let file = match cached.get(path.as_os_str()) {
+                    Some((then, file)) if unchanged(stamp, *then) => file.clone(),
                     _ => StaticFile::new(std::fs::read(&full).map_err(Error::read(&full))?),
                 };
                 Ok((name, path, stamp, file))
@@ -186,6 +181,12 @@ impl PageCache {
 
 /// A file's size and modification time, as the dev server compares them.
 type Stamp = (u64, Option<SystemTime>);
+
+/// Whether a file stamped `now` is the one stamped `then`: the same size and
+/// modification time, when the system gives one (without it, every read counts as new).
+fn unchanged(now: Option<Stamp>, then: Stamp) -> bool {
+    matches!((now, then), (Some((len, Some(time))), (l, Some(t))) if len == l && time == t)
+}
 
 /// The stamp of the file at `path`, if it can be read.
 fn stamp(path: &Path) -> Option<Stamp> {
@@ -260,9 +261,9 @@ mod tests {
         let mut found: Vec<PathBuf> = files().into_iter().map(|(p, _)| p).collect();
         found.sort();
         assert_eq!(found, [a.clone(), b.clone()]);
-        let mut cache = PageCache::default();
+        let mut cache = FileCache::default();
         let mut problems = Vec::new();
-        let mut read = |cache: &mut PageCache| {
+        let mut read = |cache: &mut FileCache| {
             cache.list(root).unwrap();
             cache.read(root, &mut problems).unwrap()
         };
@@ -325,7 +326,7 @@ mod tests {
         std::fs::write(root.join("themes/t/static/img/a.png"), "theme a").unwrap();
         std::fs::write(root.join("themes/t/static/b.css"), "theme b").unwrap();
         std::fs::write(root.join("static/b.css"), "site b").unwrap();
-        let mut cache = PageCache::default();
+        let mut cache = FileCache::default();
         let first = cache.statics(root, &dirs).unwrap();
         let names: Vec<&str> = first.keys().map(String::as_str).collect();
         assert_eq!(names, ["b.css", "img/a.png"]);

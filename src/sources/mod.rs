@@ -14,7 +14,7 @@ mod statics;
 pub(crate) type ByPath<V> =
     std::collections::HashMap<std::ffi::OsString, V, crate::publish::search::FastHash>;
 
-pub use cache::PageCache;
+pub use cache::FileCache;
 pub use statics::StaticFile;
 
 use std::collections::BTreeMap;
@@ -132,12 +132,12 @@ pub struct Sources {
 impl Sources {
     /// Reads every input file of the site described by `config`.
     pub fn load(config: &Config) -> Result<Sources> {
-        Sources::load_with(config, &mut PageCache::default())
+        Sources::load_with(config, &mut FileCache::default())
     }
 
     /// [`Sources::load`], taking content pages whose size and modification time did not
     /// change from `cache` instead of reading them again (the dev server's rebuilds).
-    pub fn load_with(config: &Config, cache: &mut PageCache) -> Result<Sources> {
+    pub fn load_with(config: &Config, cache: &mut FileCache) -> Result<Sources> {
         let root = &config.root;
         let theme = Path::new("themes").join(&config.theme);
         if !root.join(&theme).is_dir() {
