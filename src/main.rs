@@ -107,7 +107,6 @@ enum Format {
 }
 
 fn main() -> ExitCode {
-    diptych::fast_map_seeds();
     let cli = Cli::parse();
     let root = cli.root;
     let result = match cli.command {

@@ -85,11 +85,10 @@ pub fn render(
     let mut files = BTreeMap::new();
     let mut kept = BTreeMap::new();
     for lang in config.langs() {
-        let postings = match before.as_mut() {
+        let mut postings = match before.as_mut() {
             Some(b) => Postings::since(b.remove(lang).unwrap_or_default(), site, lang),
             None => Postings::of(site, lang),
         };
-        let mut postings = postings;
         files.insert(
             index_url(lang).output_file(),
             postings.kept_json(site, lang).to_vec(),
