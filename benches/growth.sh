@@ -1,20 +1,30 @@
 #!/usr/bin/env bash
-# benches/growth.sh [--runs N] [SMALL LARGE]
+# benches/growth.sh [--runs N] [--instructions] [SMALL LARGE]
 #
 # How diptych's clean-build time grows with the size of the site: the shared corpus at
 # SMALL and at LARGE pages (default 10000 and 100000, both languages), each built with the
 # bundled site's site.yaml, Groningen theme, locales and data (as compare_hugo.sh does),
 # the two sizes built one after the other N times (default 5), so that a machine that
-# drifts slows both alike. Prints each size's median wall time and time per page, and
-# how much the time grew against how much the pages grew: linear growth gives the same
-# two factors.
+# drifts slows both alike. Prints each size's median wall and CPU time (user + system)
+# and time per page, and how much each grew against how much the pages grew: linear
+# growth gives the same factors.
+#
+# --instructions: also counts the instructions of one build of each size (valgrind's
+# callgrind, on one thread; about 40 s per 10,000 pages), to tell work that grows faster
+# than the site from the same work taking longer on a bigger working set.
 #
 # Needs: python3 and the corpus generator (GEN_CORPUS, default
 # /work/shared/bench/gen_corpus.py). DIPTYCH: the binary (default: target/release/diptych,
 # built here). Work files go to $TMPDIR, else /dev/shm (a tmpfs), else /tmp.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
-bench_args 2,15 10000 100000 -- "$@"
+INSTRUCTIONS=0
+args=()
+for a in "$@"; do
+  if [ "$a" = --instructions ]; then INSTRUCTIONS=1; else args+=("$a"); fi
+done
+bench_args 2,18 10000 100000 -- "${args[@]}"
+if [ "$INSTRUCTIONS" = 1 ]; then command -v valgrind >/dev/null || need "valgrind for --instructions"; fi
 [ ${#SIZES[@]} -eq 2 ] || { echo "growth.sh takes two sizes (SMALL LARGE)" >&2; exit 2; }
 bench_setup growth
 
@@ -30,32 +40,54 @@ done
 echo "# diptych $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?'), $(nproc) cores, work dir $BASE, $RUNS builds of each size, alternating"
 for _ in $(seq "$RUNS"); do
   for N in "${SIZES[@]}"; do
-    start=$(date +%s%N)
-    "$DIPTYCH" --root "$W/site-$N" build --out "$W/out" >/dev/null 2>&1
-    end=$(date +%s%N)
+    TIMEFORMAT="$N %3R %3U %3S"
+    { time "$DIPTYCH" --root "$W/site-$N" build --out "$W/out" >/dev/null 2>&1; } 2>>"$W/times"
     rm -rf "$W/out"
-    echo "$N $(( (end - start) / 1000 ))" >>"$W/times"
   done
 done
+if [ "$INSTRUCTIONS" = 1 ]; then
+  for N in "${SIZES[@]}"; do
+    RAYON_NUM_THREADS=1 valgrind --tool=callgrind --callgrind-out-file=/dev/null \
+      "$DIPTYCH" --root "$W/site-$N" build --out "$W/out" >/dev/null 2>"$W/cg-$N"
+    rm -rf "$W/out"
+    sed -n 's/.*Collected : \([0-9]*\).*/\1/p' "$W/cg-$N" | sed "s/^/$N /" >>"$W/instructions"
+  done
+fi
 
-python3 - "$W/times" "${SIZES[@]}" "$W"/pages-* <<'EOF'
-import re, statistics, sys
-times, small, large, *page_files = sys.argv[1:]
-walls = {}
+python3 - "$W/times" "$W/instructions" "${SIZES[@]}" "$W"/pages-* <<'EOF'
+import os, re, statistics, sys
+times, instructions, small, large, *page_files = sys.argv[1:]
+walls, cpus = {}, {}
 for line in open(times):
-    n, us = line.split()
-    walls.setdefault(n, []).append(int(us) / 1e6)
+    n, real, user, system = line.split()
+    walls.setdefault(n, []).append(float(real))
+    cpus.setdefault(n, []).append(float(user) + float(system))
 pages = {}
 for f in page_files:
     m = re.search(r"built (\d+) pages", open(f).read())
     pages[f.rsplit("-", 1)[1]] = int(m.group(1))
-print("| pages | wall median (s) | min–max (s) | µs per page |")
-print("|---:|---:|---:|---:|")
-med = {}
+counts = {}
+if os.path.exists(instructions):
+    for line in open(instructions):
+        n, count = line.split()
+        counts[n] = int(count)
+print("| pages | wall median (s) | min–max (s) | µs per page | CPU median (s) |"
+      + (" instructions |" if counts else ""))
+print("|---:|---:|---:|---:|---:|" + ("---:|" if counts else ""))
+wall, cpu = {}, {}
 for n in (small, large):
-    med[n] = statistics.median(walls[n])
-    print(f"| {pages[n]:,} | {med[n]:.3f} | {min(walls[n]):.3f}–{max(walls[n]):.3f} | {med[n] / pages[n] * 1e6:.1f} |")
-grew, more = med[large] / med[small], pages[large] / pages[small]
-print(f"\n{more:.2f}× the pages took {grew:.2f}× the time: "
-      + ("linear or better" if grew <= more else f"{(grew / more - 1) * 100:.1f}% over linear"))
+    wall[n], cpu[n] = statistics.median(walls[n]), statistics.median(cpus[n])
+    print(f"| {pages[n]:,} | {wall[n]:.3f} | {min(walls[n]):.3f}–{max(walls[n]):.3f} "
+          f"| {wall[n] / pages[n] * 1e6:.1f} | {cpu[n]:.2f} |"
+          + (f" {counts[n] / 1e9:.2f} G |" if counts else ""))
+more = pages[large] / pages[small]
+def grew(what, a, b):
+    g = b / a
+    verdict = "linear or better" if g <= more else f"{(g / more - 1) * 100:.1f}% over linear"
+    print(f"{what}: {g:.2f}× for {more:.2f}× the pages ({verdict})")
+print()
+grew("wall time", wall[small], wall[large])
+grew("CPU time", cpu[small], cpu[large])
+if counts:
+    grew("instructions", counts[small], counts[large])
 EOF
