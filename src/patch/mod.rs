@@ -31,10 +31,12 @@ use crate::document::{Document, ParseSettings};
 use crate::frontmatter::FrontMatter;
 use crate::lang::Lang;
 use crate::publish::{feed, pages_in, search};
+use crate::render::Output;
 use crate::render::{self, Teras};
 use crate::render_memo::site_inputs;
-use crate::site::Kind;
+use crate::site::{Kind, Page, Site};
 use crate::sources::Sources;
+use crate::url::UrlPath;
 use crate::{Generated, Kept};
 use reach::{ids, in_place, linking_to, move_pages, shows_title};
 
@@ -120,19 +122,7 @@ impl Last {
         inputs: u64,
         links: &mut LinkMemo,
     ) -> Option<Patched> {
-        if inputs != self.inputs || sources.pages.len() != self.pages.len() {
-            return None;
-        }
-        let mut edited = Vec::new();
-        for (k, (s, (path, text))) in sources.pages.iter().zip(&self.pages).enumerate() {
-            // By bytes: `Path`'s own comparison walks the components of both.
-            if s.path.as_os_str() != path.as_os_str() {
-                return None;
-            }
-            if !Arc::ptr_eq(&s.text, text) && s.text != *text {
-                edited.push(k);
-            }
-        }
+        let edited = self.edited(sources, inputs)?;
         if edited.is_empty() {
             return Some(Patched {
                 parsed: 0,
@@ -144,106 +134,25 @@ impl Last {
             generated, kept, ..
         } = self;
         let site = &mut generated.site;
-        // A page with a new slug takes its new URL before any link is resolved again.
-        let moved = move_pages(site, &generated.output, &docs)?;
-        let mut before = Vec::with_capacity(docs.len());
-        for (i, doc) in docs {
-            before.push((i, site.replace_body(i, Arc::new(doc)).ok()?));
-        }
-        // Pages that link to a moved page resolve their links again, to its new URL.
-        for j in linking_to(site, &moved, &before) {
-            let doc = Arc::clone(&site.pages[j].doc);
-            before.push((j, site.replace_body(j, doc).ok()?));
-        }
-        // A new title may move the page in its lists: then the lists are no longer
-        // sorted, and the patch declines.
-        for (i, _) in &before {
-            if !in_place(site, *i) {
-                return None;
-            }
-        }
-        // Links into the page (checked in content and in the output) find the same ids.
-        if before
-            .iter()
-            .any(|(i, old)| ids(old.html().as_bytes()) != ids(site.pages[*i].html().as_bytes()))
-        {
-            return None;
-        }
-        let mut pages: BTreeSet<usize> = before.iter().map(|(i, _)| *i).collect();
+        let (moved, before) = take_bodies(site, &generated.output, docs)?;
         // Pages whose notice of newer translations changed show it again.
         let newer_before: Vec<Vec<Lang>> = site.pages.iter().map(|p| p.newer.clone()).collect();
         let status = crate::generate::translations(site, config, &kept.lock, &kept.locales);
-        pages.extend(
-            site.pages
-                .iter()
-                .zip(&newer_before)
-                .enumerate()
-                .filter(|(_, (page, was))| page.newer != **was)
-                .map(|(i, _)| i),
-        );
-        // A summary shows in its section's and its terms' lists (and, for events, on
-        // every page: the fingerprints below decline that).
-        let mut terms = BTreeSet::new();
-        for (i, old) in &before {
-            let (now, was) = (&site.pages[*i].doc.front, &old.doc.front);
-            let named = now.title != was.title || now.description != was.description;
-            if named {
-                pages.extend(shows_title(site, *i, now.title != was.title));
-            }
-            if named || old.summary() != site.pages[*i].summary() {
-                pages.extend(site.pages[*i].parent);
-                terms.extend(site.pages[*i].terms.iter().copied());
-            }
-        }
-        // A moved page's URL shows where its title does, in its lists, and in the sitemap.
-        for (i, _) in &moved {
-            pages.extend(shows_title(site, *i, false));
-            pages.extend(site.pages[*i].parent);
-            terms.extend(site.pages[*i].terms.iter().copied());
-        }
+        let (pages, terms) = reached(site, &before, &moved, &newer_before);
         let site = &generated.site;
         let teras = render::teras(&kept.theme, site, &kept.config, &kept.data);
         if fingerprints(&teras) != self.shared {
             return None;
         }
-        let pages: Vec<usize> = pages.into_iter().collect();
-        let terms: Vec<(usize, usize)> = terms.into_iter().collect();
         let files =
             render::render_some(site, &kept.theme, &kept.config, &teras, &pages, &terms).ok()?;
-        let rendered_count = files.len();
+        let rendered = files.len();
         let output = &mut generated.output;
         for (_, was) in &moved {
             output.files.remove(&was.output_file());
         }
         output.files.extend(files);
-        if !moved.is_empty() {
-            let limit = crate::publish::Options::default().sitemap_limit;
-            for (path, bytes) in crate::publish::sitemap::render(site, &kept.config, limit) {
-                output.files.insert(path, bytes.into());
-            }
-        }
-        let mut langs = BTreeSet::new();
-        for (i, old) in &before {
-            let lang = &site.pages[*i].doc.lang;
-            let n = pages_in(site, lang).position(|(j, _)| j == *i)?;
-            kept.search.get_mut(lang)?.replace(n, old, &site.pages[*i]);
-            langs.insert(lang.clone());
-        }
-        for lang in &langs {
-            let json = kept.search.get_mut(lang)?.kept_json(site, lang);
-            output
-                .files
-                .insert(search::index_url(lang).output_file(), json);
-        }
-        // Feeds carry the bodies of the pages they list.
-        if before
-            .iter()
-            .any(|(i, _)| feed::lists(&site.pages[*i], &kept.config))
-        {
-            for (path, bytes) in feed::render(site, &kept.config, Some(&kept.locales)).ok()? {
-                output.files.insert(path, bytes.into());
-            }
-        }
+        republish(site, kept, output, &before, !moved.is_empty())?;
         let (broken, anchors): (Vec<_>, Vec<_>) = links
             .check(output, &site.reported_anchors)
             .into_iter()
@@ -266,8 +175,27 @@ impl Last {
         }
         Some(Patched {
             parsed: edited.len(),
-            rendered: rendered_count,
+            rendered,
         })
+    }
+
+    /// The content pages of `sources` (indices) whose text changed since this build;
+    /// `None` when anything else changed: another input, or which pages there are.
+    fn edited(&self, sources: &Sources, inputs: u64) -> Option<Vec<usize>> {
+        if inputs != self.inputs || sources.pages.len() != self.pages.len() {
+            return None;
+        }
+        let mut edited = Vec::new();
+        for (k, (s, (path, text))) in sources.pages.iter().zip(&self.pages).enumerate() {
+            // By bytes: `Path`'s own comparison walks the components of both.
+            if s.path.as_os_str() != path.as_os_str() {
+                return None;
+            }
+            if !Arc::ptr_eq(&s.text, text) && s.text != *text {
+                edited.push(k);
+            }
+        }
+        Some(edited)
     }
 
     /// Parses the edited pages `edited` (indices into `sources.pages`); with the index of
@@ -306,6 +234,130 @@ pub(crate) fn inputs(sources: &Sources, config: &Config, drafts: bool) -> u64 {
     site_inputs(sources, config, drafts).hash(&mut h);
     sources.lock.hash(&mut h);
     h.finish()
+}
+
+/// The pages a new slug moved, each with its old URL.
+type Moved = Vec<(usize, UrlPath)>;
+
+/// The pages whose bodies were taken again (edited, or linking to a moved page), each
+/// with its page as it was.
+type Before = Vec<(usize, Page)>;
+
+/// The edited pages `docs` in the site, each with its page as it was: a page with a
+/// new slug takes its new URL (with its old one in the first list) before any link is
+/// resolved again, and the pages linking to it resolve theirs again. `None` when an
+/// edited page no longer fits: it moved in its lists (a new title), or links into it
+/// would find other ids.
+fn take_bodies(
+    site: &mut Site,
+    output: &Output,
+    docs: Vec<(usize, Document)>,
+) -> Option<(Moved, Before)> {
+    let moved = move_pages(site, output, &docs)?;
+    let mut before = Vec::with_capacity(docs.len());
+    for (i, doc) in docs {
+        before.push((i, site.replace_body(i, Arc::new(doc)).ok()?));
+    }
+    for j in linking_to(site, &moved, &before) {
+        let doc = Arc::clone(&site.pages[j].doc);
+        before.push((j, site.replace_body(j, doc).ok()?));
+    }
+    // A new title may move the page in its lists: then the lists are no longer
+    // sorted, and the patch declines.
+    if !before.iter().all(|(i, _)| in_place(site, *i)) {
+        return None;
+    }
+    // Links into the page (checked in content and in the output) find the same ids.
+    if before
+        .iter()
+        .any(|(i, old)| ids(old.html().as_bytes()) != ids(site.pages[*i].html().as_bytes()))
+    {
+        return None;
+    }
+    Some((moved, before))
+}
+
+/// The pages and the `(taxonomy, term)` pages to render again: the edited ones
+/// (`before`), those whose notice of newer translations changed (it was `newer_before`),
+/// and those that show what an edit changed of a page: its summary in its section's and
+/// its terms' lists, its title or description, or a moved page's URL (events show on
+/// every page: the fingerprints decline that).
+fn reached(
+    site: &Site,
+    before: &[(usize, Page)],
+    moved: &[(usize, UrlPath)],
+    newer_before: &[Vec<Lang>],
+) -> (Vec<usize>, Vec<(usize, usize)>) {
+    let mut pages: BTreeSet<usize> = before.iter().map(|(i, _)| *i).collect();
+    pages.extend(
+        site.pages
+            .iter()
+            .zip(newer_before)
+            .enumerate()
+            .filter(|(_, (page, was))| page.newer != **was)
+            .map(|(i, _)| i),
+    );
+    let mut terms = BTreeSet::new();
+    let mut listed_in = |i: usize, pages: &mut BTreeSet<usize>| {
+        pages.extend(site.pages[i].parent);
+        terms.extend(site.pages[i].terms.iter().copied());
+    };
+    for (i, old) in before {
+        let (now, was) = (&site.pages[*i].doc.front, &old.doc.front);
+        let named = now.title != was.title || now.description != was.description;
+        if named {
+            pages.extend(shows_title(site, *i, now.title != was.title));
+        }
+        if named || old.summary() != site.pages[*i].summary() {
+            listed_in(*i, &mut pages);
+        }
+    }
+    // A moved page's URL shows where its title does, and in its lists.
+    for (i, _) in moved {
+        pages.extend(shows_title(site, *i, false));
+        listed_in(*i, &mut pages);
+    }
+    (pages.into_iter().collect(), terms.into_iter().collect())
+}
+
+/// The published files an edit reaches, made again into `output`: the sitemap when a
+/// page `moved`, the search index of each edited page's language, and the feeds when
+/// one lists an edited page (they carry bodies). `None` when one cannot be made.
+fn republish(
+    site: &Site,
+    kept: &mut Kept,
+    output: &mut Output,
+    before: &[(usize, Page)],
+    moved: bool,
+) -> Option<()> {
+    if moved {
+        let limit = crate::publish::Options::default().sitemap_limit;
+        for (path, bytes) in crate::publish::sitemap::render(site, &kept.config, limit) {
+            output.files.insert(path, bytes.into());
+        }
+    }
+    let mut langs = BTreeSet::new();
+    for (i, old) in before {
+        let lang = &site.pages[*i].doc.lang;
+        let n = pages_in(site, lang).position(|(j, _)| j == *i)?;
+        kept.search.get_mut(lang)?.replace(n, old, &site.pages[*i]);
+        langs.insert(lang.clone());
+    }
+    for lang in &langs {
+        let json = kept.search.get_mut(lang)?.kept_json(site, lang);
+        output
+            .files
+            .insert(search::index_url(lang).output_file(), json);
+    }
+    if before
+        .iter()
+        .any(|(i, _)| feed::lists(&site.pages[*i], &kept.config))
+    {
+        for (path, bytes) in feed::render(site, &kept.config, Some(&kept.locales)).ok()? {
+            output.files.insert(path, bytes.into());
+        }
+    }
+    Some(())
 }
 
 fn fingerprints(teras: &Teras) -> BTreeMap<Lang, u128> {
