@@ -86,25 +86,7 @@ impl Output {
         if theme.has("search.html") {
             generated.extend(search_jobs(config, &search_urls));
         }
-        let missing: Vec<Diagnostic> = site
-            .pages
-            .iter()
-            .map(jobs::template)
-            .chain(generated.iter().map(|j| j.template))
-            .collect::<std::collections::BTreeSet<_>>()
-            .into_iter()
-            .filter(|t| !theme.has(t))
-            .map(|t| {
-                Diagnostic::error(
-                    "template",
-                    format!("themes/{}/templates", config.theme),
-                    format!("the theme has no template `{t}`"),
-                )
-                .with_help(format!(
-                    "add {t} to the theme or to the site's templates/ folder"
-                ))
-            })
-            .collect();
+        let missing = missing_templates(site, theme, config, &generated);
         if !missing.is_empty() {
             return Err(missing);
         }
@@ -127,35 +109,73 @@ impl Output {
             .map(|i| done(page_job(site, config, i, &site.pages[i], &places, digests)))
             .chain(generated.into_par_iter().map(done))
             .collect();
-        let mut files = Vec::with_capacity(results.len());
-        let mut keys = Vec::with_capacity(results.len());
-        let mut errors = Vec::new();
-        let mut rendered = 0;
-        for r in results {
-            match r {
-                Ok((path, bytes, key, fresh)) => {
-                    rendered += usize::from(fresh);
-                    keys.push(key);
-                    files.push((path, bytes));
-                }
-                Err(d) => errors.push(d),
+        gather(results, memo, shared)
+    }
+}
+
+/// Every template that a page or a generated file names and the theme lacks, each
+/// reported once.
+fn missing_templates(
+    site: &Site,
+    theme: &Theme,
+    config: &Config,
+    generated: &[Job],
+) -> Vec<Diagnostic> {
+    site.pages
+        .iter()
+        .map(jobs::template)
+        .chain(generated.iter().map(|j| j.template))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .filter(|t| !theme.has(t))
+        .map(|t| {
+            Diagnostic::error(
+                "template",
+                format!("themes/{}/templates", config.theme),
+                format!("the theme has no template `{t}`"),
+            )
+            .with_help(format!(
+                "add {t} to the theme or to the site's templates/ folder"
+            ))
+        })
+        .collect()
+}
+
+/// The rendered files as an [`Output`], or every failure (each template mistake once);
+/// with a `memo`, this build's files and fingerprints are left in it.
+fn gather(
+    results: Vec<Result<Rendered, Diagnostic>>,
+    memo: Option<&mut RenderMemo>,
+    shared: BTreeMap<&Lang, u128>,
+) -> Result<Output, Vec<Diagnostic>> {
+    let mut files = Vec::with_capacity(results.len());
+    let mut keys = Vec::with_capacity(results.len());
+    let mut errors = Vec::new();
+    let mut rendered = 0;
+    for r in results {
+        match r {
+            Ok((path, bytes, key, fresh)) => {
+                rendered += usize::from(fresh);
+                keys.push(key);
+                files.push((path, bytes));
             }
+            Err(d) => errors.push(d),
         }
-        if let Some(m) = memo.filter(|_| errors.is_empty()) {
-            let shared = shared.into_iter().map(|(l, f)| (l.clone(), f)).collect();
-            let made = files.iter().zip(&keys);
-            let made = made.filter_map(|((p, b), k)| k.map(|k| (p.as_str(), k, b)));
-            m.keep(made, rendered, shared);
-        }
-        // Sorted on both cores, the map is built in one pass (from sorted input) instead
-        // of one insertion, and its comparisons of long paths, per file.
-        files.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let files: BTreeMap<String, Bytes> = files.into_iter().collect();
-        if errors.is_empty() {
-            Ok(Output { files })
-        } else {
-            Err(collapse(errors))
-        }
+    }
+    if let Some(m) = memo.filter(|_| errors.is_empty()) {
+        let shared = shared.into_iter().map(|(l, f)| (l.clone(), f)).collect();
+        let made = files.iter().zip(&keys);
+        let made = made.filter_map(|((p, b), k)| k.map(|k| (p.as_str(), k, b)));
+        m.keep(made, rendered, shared);
+    }
+    // Sorted on both cores, the map is built in one pass (from sorted input) instead
+    // of one insertion, and its comparisons of long paths, per file.
+    files.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let files: BTreeMap<String, Bytes> = files.into_iter().collect();
+    if errors.is_empty() {
+        Ok(Output { files })
+    } else {
+        Err(collapse(errors))
     }
 }
 
