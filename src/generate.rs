@@ -75,6 +75,87 @@ pub(crate) fn generate_kept(
     cache: &mut ParseCache,
 ) -> Result<(Generated, Kept)> {
     let mut clock = Stages::start();
+    let (mut site, ready, mut warnings) =
+        parse_and_assemble(config, sources, drafts, cache, &mut clock)?;
+    let base_warnings = warnings.clone();
+    warnings.extend(site.warnings.iter().cloned());
+    let status = translations(&mut site, config, &ready.lock, &ready.locales);
+    warnings.extend(status.warnings.iter().cloned());
+    if !cache.keep {
+        // Nothing reads the source texts (or the terms as written) from here on: free
+        // them before rendering.
+        site.drop_inputs();
+    }
+    clock.lap("translations");
+    let config = &with_site_titles(config, &site, &ready.locales);
+    if let Some(memo) = cache.render.as_mut() {
+        memo.begin(sources, config, drafts);
+    }
+    let inputs = Inputs {
+        theme: &ready.theme,
+        config,
+        data: &ready.data,
+        locales: &ready.locales,
+        assets: &ready.assets,
+    };
+    let built =
+        render_and_check(&site, &inputs, cache, &mut clock).map_err(|e| fail(e, &warnings))?;
+    warnings.extend(built.link_warnings.iter().cloned());
+    clock.lap("link check");
+    if !built.broken_links.is_empty() {
+        return Err(fail(built.broken_links, &warnings));
+    }
+    let Ready {
+        data,
+        lock,
+        locales,
+        theme,
+        ..
+    } = ready;
+    let kept = Kept {
+        config: config.clone(),
+        theme,
+        locales,
+        data,
+        lock,
+        base_warnings,
+        link_warnings: built.link_warnings,
+        search: built.search,
+    };
+    let generated = Generated {
+        output: built.output,
+        site,
+        warnings,
+        status,
+    };
+    Ok((generated, kept))
+}
+
+/// A failed build's error: its errors, then its warnings (so `check` lists everything).
+fn fail(mut errors: Vec<Diagnostic>, warnings: &[Diagnostic]) -> Error {
+    errors.extend_from_slice(warnings);
+    Error::Content(errors)
+}
+
+/// The inputs besides the content pages, all loaded without errors.
+struct Ready {
+    data: serde_json::Value,
+    lock: Lock,
+    locales: Arc<Locales>,
+    theme: Theme,
+    assets: publish::Assets,
+}
+
+/// Parses the content pages (those `cache` does not hold) and assembles the site while
+/// the other inputs load beside it; with the warnings so far. When the cache keeps
+/// nothing, the pages are taken out of `sources` once parsed.
+fn parse_and_assemble(
+    config: &Config,
+    sources: &mut Sources,
+    drafts: bool,
+    cache: &mut ParseCache,
+    clock: &mut Stages,
+) -> Result<(Site, Ready, Vec<Diagnostic>)> {
     let mut errors = Vec::new();
     let docs = cache.parse_all(config, sources, &mut errors);
     if !cache.keep {
@@ -93,7 +174,7 @@ pub(crate) fn generate_kept(
         },
         || Site::assemble(docs, config, drafts),
     );
-    let (loaded, load_errors, mut warnings) = loaded;
+    let (loaded, load_errors, warnings) = loaded;
     errors.extend(load_errors);
     let Loaded {
         data,
@@ -102,71 +183,21 @@ pub(crate) fn generate_kept(
         theme,
         assets,
     } = loaded;
-    // A failed build still reports its warnings, so `check` can list everything.
-    let fail = |mut errs: Vec<Diagnostic>, warns: &[Diagnostic]| {
-        errs.extend_from_slice(warns);
-        Error::Content(errs)
-    };
     let (Some(data), Some(lock), Some(theme), Some(locales), true) =
         (data, lock, theme, locales, errors.is_empty())
     else {
         return Err(fail(errors, &warnings));
     };
-    let base_warnings = warnings.clone();
-    let mut site = assembled.map_err(|e| fail(e, &warnings))?;
+    let site = assembled.map_err(|e| fail(e, &warnings))?;
     clock.lap("assemble beside the other inputs");
-    warnings.extend(site.warnings.iter().cloned());
-    let status = translations(&mut site, config, &lock, &locales);
-    warnings.extend(status.warnings.iter().cloned());
-    if !cache.keep {
-        // Nothing reads the source texts (or the terms as written) from here on: free
-        // them before rendering.
-        site.drop_inputs();
-    }
-    clock.lap("translations");
-    let config = &with_site_titles(config, &site, &locales);
-    if let Some(memo) = cache.render.as_mut() {
-        memo.begin(sources, config, drafts);
-    }
-    let inputs = Inputs {
-        theme: &theme,
-        config,
-        data: &data,
-        locales: &locales,
-        assets: &assets,
-    };
-    let built =
-        render_and_check(&site, &inputs, cache, &mut clock).map_err(|e| fail(e, &warnings))?;
-    let Built {
-        output,
-        search,
-        broken_links,
-        link_warnings,
-    } = built;
-    warnings.extend(link_warnings.iter().cloned());
-    clock.lap("link check");
-    if !broken_links.is_empty() {
-        return Err(fail(broken_links, &warnings));
-    }
-    let kept = Kept {
-        config: config.clone(),
-        theme,
-        locales,
+    let ready = Ready {
         data,
         lock,
-        base_warnings,
-        link_warnings,
-        search,
+        locales,
+        theme,
+        assets,
     };
-    Ok((
-        Generated {
-            output,
-            site,
-            warnings,
-            status,
-        },
-        kept,
-    ))
+    Ok((site, ready, warnings))
 }
 
 /// The inputs besides the content pages, loaded and checked; whatever failed is none.
