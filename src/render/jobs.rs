@@ -33,43 +33,24 @@ pub(super) fn generated_jobs<'a>(
 ) -> Vec<Job<'a>> {
     let mut jobs = Vec::new();
     for tax in &site.taxonomies {
-        let terms = tax
-            .terms
-            .iter()
-            .map(|t| TermCount {
-                name: &t.name,
-                url: &t.url,
-                count: t.pages.len(),
-            })
-            .collect();
-        let title = tax.name.as_str();
-        jobs.push(Job {
-            template: "taxonomy.html",
-            out: tax.url.output_file(),
-            lang: &tax.lang,
-            page: PageCtx {
-                kind: "taxonomy",
-                title,
-                url: Some(&tax.url),
-                permalink: permalink(config, &tax.url),
-                terms,
-                taxonomy: Some(&tax.name),
-                ..PageCtx::default()
-            },
-            source: None,
-            peers: taxonomy_peers(site, config, tax, true),
-        });
+        jobs.push(taxonomy_job(site, config, tax));
         jobs.par_extend(
             tax.terms
                 .par_iter()
                 .map(|term| term_job(site, config, tax, term, digests)),
         );
     }
-    for language in &config.languages {
-        let lang = &language.code;
+    // A 404 page per language, and one at the root in the default language.
+    let default = config.default_lang();
+    let not_found = config
+        .languages
+        .iter()
+        .map(|l| (&l.code, format!("{}/404.html", l.code)))
+        .chain([(default, "404.html".to_string())]);
+    for (lang, out) in not_found {
         jobs.push(Job {
             template: "404.html",
-            out: format!("{lang}/404.html"),
+            out,
             lang,
             page: PageCtx {
                 kind: "404",
@@ -79,18 +60,6 @@ pub(super) fn generated_jobs<'a>(
             peers: home_peers(site, config, lang),
         });
     }
-    let default = config.default_lang();
-    jobs.push(Job {
-        template: "404.html",
-        out: "404.html".into(),
-        lang: default,
-        page: PageCtx {
-            kind: "404",
-            ..PageCtx::default()
-        },
-        source: None,
-        peers: home_peers(site, config, default),
-    });
     jobs.push(Job {
         template: "root.html",
         out: "index.html".into(),
@@ -104,6 +73,35 @@ pub(super) fn generated_jobs<'a>(
         peers: Vec::new(),
     });
     jobs
+}
+
+/// The page of a taxonomy in one language: its terms, each with its count of pages.
+fn taxonomy_job<'a>(site: &'a Site, config: &'a Config, tax: &'a TaxonomyIndex) -> Job<'a> {
+    let terms = tax
+        .terms
+        .iter()
+        .map(|t| TermCount {
+            name: &t.name,
+            url: &t.url,
+            count: t.pages.len(),
+        })
+        .collect();
+    Job {
+        template: "taxonomy.html",
+        out: tax.url.output_file(),
+        lang: &tax.lang,
+        page: PageCtx {
+            kind: "taxonomy",
+            title: &tax.name,
+            url: Some(&tax.url),
+            permalink: permalink(config, &tax.url),
+            terms,
+            taxonomy: Some(&tax.name),
+            ..PageCtx::default()
+        },
+        source: None,
+        peers: taxonomy_peers(site, config, tax, true),
+    }
 }
 
 pub(super) fn term_job<'a>(

@@ -8,9 +8,13 @@ use rayon::prelude::*;
 use crate::config::{Config, Taxonomy};
 use crate::diagnostic::Diagnostic;
 use crate::lang::Lang;
+use crate::publish::search::FastHash;
 use crate::url::{UrlPath, slugify};
 
 use super::{Site, TaxonomyIndex, Term, UrlClaims};
+
+/// A term with its slug.
+type Slugged = (String, Term);
 
 impl Site {
     pub(super) fn collect_taxonomies(
@@ -57,49 +61,7 @@ impl Site {
         rank: &[u32],
     ) -> (TaxonomyIndex, Vec<(usize, usize)>) {
         let base = UrlPath::dir([lang.as_str(), tax.slug(lang)]);
-        // Terms in the order first seen, numbered; names repeat on many pages, so each
-        // is slugified once.
-        let mut terms: Vec<(String, Term)> = Vec::new();
-        let mut by_slug: HashMap<String, usize> = HashMap::new();
-        let mut by_name: HashMap<&str, usize> = HashMap::new();
-        let mut listed = Vec::new();
-        for (i, page) in self.pages.iter().enumerate() {
-            if &page.doc.lang != lang {
-                continue;
-            }
-            for name in page
-                .doc
-                .front
-                .taxonomies
-                .get(&tax.name)
-                .into_iter()
-                .flatten()
-            {
-                let n = *by_name.entry(name.as_str()).or_insert_with(|| {
-                    let slug = slugify(name);
-                    let slug = if slug.is_empty() {
-                        "-".to_string()
-                    } else {
-                        slug
-                    };
-                    *by_slug.entry(slug.clone()).or_insert_with(|| {
-                        let url = UrlPath::dir(base.as_str().split('/').chain([slug.as_str()]));
-                        terms.push((
-                            slug,
-                            Term {
-                                name: name.clone(),
-                                url,
-                                pages: Vec::new(),
-                                translations: Vec::new(),
-                            },
-                        ));
-                        terms.len() - 1
-                    })
-                });
-                terms[n].1.pages.push(i);
-                listed.push((i, n));
-            }
-        }
+        let (mut terms, listed) = self.terms_as_listed(lang, &tax.name, &base);
         // Sorted by slug first, as a map by slug would hold them, so that terms whose
         // names sort alike keep one order.
         let mut order: Vec<usize> = (0..terms.len()).collect();
@@ -123,6 +85,53 @@ impl Site {
             terms,
         };
         (index, listed)
+    }
+
+    /// The terms of taxonomy `name` that the pages in `lang` list, in the order first
+    /// seen and numbered so, each with its slug and its pages (as listed, not yet sorted);
+    /// and the `(page, term)` of every term a page lists. Names repeat on many pages, so
+    /// each is slugified once; names that slugify alike are one term.
+    fn terms_as_listed(
+        &self,
+        lang: &Lang,
+        name: &str,
+        base: &UrlPath,
+    ) -> (Vec<Slugged>, Vec<(usize, usize)>) {
+        let mut terms: Vec<Slugged> = Vec::new();
+        let mut by_slug: HashMap<String, usize, FastHash> = HashMap::default();
+        let mut by_name: HashMap<&str, usize, FastHash> = HashMap::default();
+        let mut listed = Vec::new();
+        for (i, page) in self.pages.iter().enumerate() {
+            if &page.doc.lang != lang {
+                continue;
+            }
+            for term in page.doc.front.taxonomies.get(name).into_iter().flatten() {
+                let n = *by_name.entry(term.as_str()).or_insert_with(|| {
+                    let slug = slugify(term);
+                    let slug = if slug.is_empty() {
+                        "-".to_string()
+                    } else {
+                        slug
+                    };
+                    *by_slug.entry(slug.clone()).or_insert_with(|| {
+                        let url = UrlPath::dir(base.as_str().split('/').chain([slug.as_str()]));
+                        terms.push((
+                            slug,
+                            Term {
+                                name: term.clone(),
+                                url,
+                                pages: Vec::new(),
+                                translations: Vec::new(),
+                            },
+                        ));
+                        terms.len() - 1
+                    })
+                });
+                terms[n].1.pages.push(i);
+                listed.push((i, n));
+            }
+        }
+        (terms, listed)
     }
 
     /// Pairs each term with its counterpart in every other language: the term whose
