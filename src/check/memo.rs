@@ -66,53 +66,14 @@ impl LinkMemo {
             self.reported = reported.clone();
         }
         let (changed, came_or_went, now) = changed_files(&self.output, &output.files);
-        // Most looked-up paths are in neither set: one bit of a mask says so at once.
-        let (changed_bits, moved_bits) = (bits(&changed), bits(&came_or_went));
-        let memo = &self.files;
-        let again: Vec<&str> = output
-            .files
-            .par_iter()
-            .filter(|(p, _)| p.ends_with(".html"))
-            .map(|(p, _)| p.as_str())
-            .filter(|p| {
-                changed.contains(&path_hash(p))
-                    || memo.get(*p).is_none_or(|c| {
-                        c.looked_up.iter().any(|(t, read)| {
-                            let (set, mask) = if *read {
-                                (&changed, changed_bits)
-                            } else {
-                                (&came_or_went, moved_bits)
-                            };
-                            mask & bit(*t) != 0 && set.contains(t)
-                        })
-                    })
-            })
-            .collect();
+        let again = self.to_check(output, &changed, &came_or_went);
         let built = built(output);
         let checked: Vec<(&str, Option<Checked>)> = again
             .into_par_iter()
             .map(|path| {
-                let text = &output.files[path][..];
-                if std::str::from_utf8(text).is_err() {
-                    return (path, None);
-                }
-                let looked_up = RefCell::new(Vec::new());
-                let links = Links {
-                    file: |t: &str, read: bool| {
-                        looked_up.borrow_mut().push((path_hash(t), read));
-                        built.get(t).copied()
-                    },
-                    reported,
-                    complete: true,
-                };
-                let problems = links.problems(path, text, links.scan(path, text));
-                let looked_up = looked_up.into_inner();
                 (
                     path,
-                    Some(Checked {
-                        problems,
-                        looked_up,
-                    }),
+                    check_file(path, &output.files[path], &built, reported),
                 )
             })
             .collect();
@@ -143,6 +104,62 @@ impl LinkMemo {
         problems.dedup();
         problems
     }
+
+    /// The HTML files of `output` to check again: those `changed`, those never checked,
+    /// and those that read a file that `changed` or asked for one that `came_or_went`.
+    fn to_check<'o>(
+        &self,
+        output: &'o Output,
+        changed: &Hashes,
+        came_or_went: &Hashes,
+    ) -> Vec<&'o str> {
+        // Most looked-up paths are in neither set: one bit of a mask says so at once.
+        let (changed_bits, moved_bits) = (bits(changed), bits(came_or_went));
+        output
+            .files
+            .par_iter()
+            .filter(|(p, _)| p.ends_with(".html"))
+            .map(|(p, _)| p.as_str())
+            .filter(|p| {
+                changed.contains(&path_hash(p))
+                    || self.files.get(*p).is_none_or(|c| {
+                        c.looked_up.iter().any(|(t, read)| {
+                            let (set, mask) = if *read {
+                                (changed, changed_bits)
+                            } else {
+                                (came_or_went, moved_bits)
+                            };
+                            mask & bit(*t) != 0 && set.contains(t)
+                        })
+                    })
+            })
+            .collect()
+    }
+}
+
+/// The check of the HTML file `path` (`text`) against the files of the output (`built`),
+/// noting every path its links look up; none when it is not UTF-8 (nothing checks it).
+fn check_file(
+    path: &str,
+    text: &[u8],
+    built: &HashMap<&str, &[u8], FastHash>,
+    reported: &BTreeSet<String>,
+) -> Option<Checked> {
+    std::str::from_utf8(text).ok()?;
+    let looked_up = RefCell::new(Vec::new());
+    let links = Links {
+        file: |t: &str, read: bool| {
+            looked_up.borrow_mut().push((path_hash(t), read));
+            built.get(t).copied()
+        },
+        reported,
+        complete: true,
+    };
+    let problems = links.problems(path, text, links.scan(path, text));
+    Some(Checked {
+        problems,
+        looked_up: looked_up.into_inner(),
+    })
 }
 
 /// The bit of a 64-bit mask that `hash` sets.
@@ -259,6 +276,14 @@ mod tests {
                 ],
             ),
             ("the page went", vec![("b/index.html", b)]),
+            (
+                "a page that links nowhere",
+                vec![("b/index.html", b), ("e/index.html", "<p>")],
+            ),
+            (
+                "it gains a broken link, and no file it looked up changed",
+                vec![("b/index.html", b), ("e/index.html", "<a href=\"/gone/\">")],
+            ),
         ];
         let mut memo = LinkMemo::default();
         for (what, files) in outputs {
