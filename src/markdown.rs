@@ -110,33 +110,7 @@ pub fn render(
         match event {
             Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
                 let span = locate_dest(text, body, range, dest_url);
-                match classify(dest_url, key, langs) {
-                    Ok(Target::External) => {}
-                    Ok(Target::Fragment(f)) => md.local_fragments.push((f, span)),
-                    Ok(Target::Page {
-                        key,
-                        lang,
-                        fragment,
-                    }) => {
-                        let n = md.links.len();
-                        md.links.push(Link {
-                            dest: dest_url.to_string(),
-                            key,
-                            lang,
-                            fragment,
-                            span,
-                        });
-                        *dest_url = CowStr::from(format!("{MARK_CHAR}{n}{MARK_CHAR}"));
-                    }
-                    Err((message, help)) => {
-                        problems.push(Problem {
-                            message,
-                            help,
-                            span,
-                        });
-                        *dest_url = CowStr::from("");
-                    }
-                }
+                problems.extend(md.take_link(dest_url, span, key, langs));
             }
             Event::Text(t) => {
                 md.words += t
@@ -148,21 +122,69 @@ pub fn render(
             _ => {}
         }
     }
-    let summary = summary(&events, raw_html && sanitize);
-    let mut html = String::with_capacity(text.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(e, _)| e));
-    // An exact copy: the body may live to the end of the build, and shrinking the
-    // buffer in place would keep its whole block allocated.
-    md.html = if raw_html && sanitize {
-        clean(&html)
-    } else {
-        html.as_str().to_owned()
-    };
-    md.summary = summary.map(|s| match first_occurrence(&md.html, &s) {
-        Some(at) => Summary::Within(at..at + s.len()),
-        None => Summary::Own(s),
-    });
+    md.finish(events, text.len(), raw_html && sanitize);
     (md, problems)
+}
+
+impl Markdown {
+    /// Notes the link or image to `dest_url` (at `span` in the file): a link to a content
+    /// page becomes a numbered mark for its URL, an in-page fragment is kept for the
+    /// check, an external one stays; a bad one is emptied and its problem returned.
+    fn take_link(
+        &mut self,
+        dest_url: &mut CowStr,
+        span: Range<usize>,
+        key: &PageKey,
+        langs: &[&str],
+    ) -> Option<Problem> {
+        match classify(dest_url, key, langs) {
+            Ok(Target::External) => {}
+            Ok(Target::Fragment(f)) => self.local_fragments.push((f, span)),
+            Ok(Target::Page {
+                key,
+                lang,
+                fragment,
+            }) => {
+                let n = self.links.len();
+                self.links.push(Link {
+                    dest: dest_url.to_string(),
+                    key,
+                    lang,
+                    fragment,
+                    span,
+                });
+                *dest_url = CowStr::from(format!("{MARK_CHAR}{n}{MARK_CHAR}"));
+            }
+            Err((message, help)) => {
+                *dest_url = CowStr::from("");
+                return Some(Problem {
+                    message,
+                    help,
+                    span,
+                });
+            }
+        }
+        None
+    }
+
+    /// The HTML of `events` (from a text of `len` bytes) and its summary, both
+    /// sanitized when `sanitize` (the text has raw HTML and the site asks for it).
+    fn finish(&mut self, events: Vec<(Event, Range<usize>)>, len: usize, sanitize: bool) {
+        let summary = summary(&events, sanitize);
+        let mut html = String::with_capacity(len * 3 / 2);
+        pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(e, _)| e));
+        // An exact copy: the body may live to the end of the build, and shrinking the
+        // buffer in place would keep its whole block allocated.
+        self.html = if sanitize {
+            clean(&html)
+        } else {
+            html.as_str().to_owned()
+        };
+        self.summary = summary.map(|s| match first_occurrence(&self.html, &s) {
+            Some(at) => Summary::Within(at..at + s.len()),
+            None => Summary::Own(s),
+        });
+    }
 }
 
 /// Where `needle` first occurs in `hay`: [`str::find`], without preparing a search for

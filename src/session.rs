@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use crate::check::LinkMemo;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
-use crate::document::{Document, ParseSettings};
+use crate::document::{Document, ParseOptions, ParseSettings};
 use crate::error::Result;
 use crate::generate_kept;
 use crate::lang::Lang;
@@ -86,6 +86,26 @@ impl ParseCache {
                 .filter_map(|r| r.map_err(|e| errors.extend(e)).ok())
                 .collect();
         }
+        self.parse_changed(sources, opts);
+        // The site shares the cache's documents.
+        let entries = &self.entries;
+        let parsed: Vec<&Parsed> = sources
+            .pages
+            .par_iter()
+            .filter_map(|s| entries.get(s.path.as_os_str()).map(|(_, r)| r))
+            .collect();
+        let (docs, problems): (Vec<_>, Vec<_>) =
+            parsed.into_par_iter().partition_map(|r| match r {
+                Ok(d) => rayon::iter::Either::Left(d.clone()),
+                Err(e) => rayon::iter::Either::Right(e.clone()),
+            });
+        errors.extend(problems.into_iter().flatten());
+        docs
+    }
+
+    /// Parses into the cache every file of `sources` whose text it does not hold, and
+    /// forgets the files that are gone.
+    fn parse_changed(&mut self, sources: &Sources, opts: ParseOptions<'_>) {
         let cached = &self.entries;
         let fresh: Vec<(usize, Parsed)> = sources
             .pages
@@ -115,20 +135,6 @@ impl ParseCache {
             self.entries
                 .retain(|path, _| current.contains(path.as_os_str()));
         }
-        // The site shares the cache's documents.
-        let entries = &self.entries;
-        let parsed: Vec<&Parsed> = sources
-            .pages
-            .par_iter()
-            .filter_map(|s| entries.get(s.path.as_os_str()).map(|(_, r)| r))
-            .collect();
-        let (docs, problems): (Vec<_>, Vec<_>) =
-            parsed.into_par_iter().partition_map(|r| match r {
-                Ok(d) => rayon::iter::Either::Left(d.clone()),
-                Err(e) => rayon::iter::Either::Right(e.clone()),
-            });
-        errors.extend(problems.into_iter().flatten());
-        docs
     }
 }
 
