@@ -184,7 +184,7 @@ pub fn parse(
         template: raw.template.and_then(|t| c.template(t)),
         aliases: c.aliases(raw.aliases),
         taxonomies: c.taxonomies(raw.other, taxonomies),
-        title: raw.title,
+        title: c.title(raw.title),
         description: raw.description,
         draft: raw.draft,
         translate: raw.translate,
@@ -221,6 +221,18 @@ impl Checker<'_> {
 
     fn field(&self, name: &str) -> Option<(usize, usize)> {
         find_field(self.text, self.start, self.end, name)
+    }
+
+    /// The title, which pages, lists, feeds and the browser's tab show: never blank.
+    fn title(&mut self, title: String) -> String {
+        if title.trim().is_empty() {
+            self.problem(
+                self.field("title"),
+                "the `title` is empty".into(),
+                "write the page's title after `title:`",
+            );
+        }
+        title
     }
 
     fn date(&mut self, field: &str, value: Option<String>) -> Option<DateTime> {
@@ -455,6 +467,24 @@ mod tests {
         let (msg, line, _, _) = first_error("---\ndescription: D\n---\n");
         assert!(msg.contains("missing field `title`"), "{msg}");
         assert_eq!(line, 2);
+    }
+
+    #[test]
+    fn rejects_an_empty_title_at_its_line() {
+        for text in [
+            "---\ndescription: D\ntitle:\n---\n",
+            "---\ndescription: D\ntitle: \"  \"\n---\n",
+            "---\ndescription: D\ntitle: ''\n---\n",
+        ] {
+            let (msg, line, col, help) = first_error(text);
+            assert_eq!(
+                (msg.as_str(), line, col),
+                ("the `title` is empty", 3, 1),
+                "{text}"
+            );
+            assert!(help.unwrap().contains("title"));
+        }
+        assert_eq!(fm("---\ntitle: T\n---\n").unwrap().title, "T");
     }
 
     #[test]
