@@ -3,7 +3,7 @@
 //! Takes a page's text and the site's taxonomy names; produces the typed
 //! [`FrontMatter`] and the byte offset where the markdown body starts. Rejects a missing
 //! or unclosed block, an empty one, YAML errors, unknown fields (with a suggestion),
-//! wrong types, impossible dates, unsafe slugs, templates and aliases — every problem
+//! wrong types, an empty title, impossible dates, unsafe slugs, templates and aliases — every problem
 //! located at its line and column.
 
 use std::collections::BTreeMap;
@@ -16,6 +16,9 @@ use crate::diagnostic::Diagnostic;
 use crate::suggest;
 use crate::url;
 use crate::yaml;
+
+mod locate;
+use locate::{find_field, find_in};
 
 /// The fields a page may set.
 pub const FIELDS: &[&str] = &[
@@ -382,44 +385,6 @@ fn is_safe_alias(alias: &str) -> bool {
     };
     let rest = rest.strip_suffix('/').unwrap_or(rest);
     !rest.is_empty() && rest.split('/').all(url::is_safe_segment)
-}
-
-/// The span of `field:` at the start of a line (any indentation) inside the YAML block.
-fn find_field(text: &str, start: usize, end: usize, field: &str) -> Option<(usize, usize)> {
-    let mut pos = start;
-    for line in text[start..end].split_inclusive('\n') {
-        let trimmed = line.trim_start_matches([' ', '\t', '-']).trim_start();
-        if let Some(rest) = trimmed.strip_prefix(field)
-            && rest.trim_start().starts_with(':')
-        {
-            let s = pos + (line.len() - trimmed.len());
-            return Some((s, s + field.len()));
-        }
-        pos += line.len();
-    }
-    None
-}
-
-/// The span of `needle` as a whole YAML item (`- /a/`, `[/a/, "/b/"]`), so alias `/`
-/// is not found inside `/nl/x`; else its first occurrence.
-fn find_in(text: &str, start: usize, end: usize, needle: &str) -> Option<(usize, usize)> {
-    let src = &text[start..end];
-    let whole = |i: usize| {
-        let before = src[..i].chars().next_back();
-        let after = src[i + needle.len()..].chars().next();
-        matches!(
-            before,
-            None | Some(' ' | '\t' | '[' | ',' | '"' | '\'' | '-')
-        ) && matches!(
-            after,
-            None | Some('\n' | '\r' | ',' | ']' | '"' | '\'' | ' ' | '\t' | '#')
-        )
-    };
-    src.match_indices(needle)
-        .map(|(i, _)| i)
-        .find(|&i| whole(i))
-        .or_else(|| src.find(needle))
-        .map(|i| (start + i, start + i + needle.len()))
 }
 
 #[cfg(test)]
