@@ -169,55 +169,30 @@ fn parse_and_assemble(
     let (loaded, assembled) = rayon::join(
         || {
             let (mut errors, mut warnings) = (Vec::new(), Vec::new());
-            let loaded = load_inputs(config, sources, &mut errors, &mut warnings);
-            (loaded, errors, warnings)
+            let ready = load_inputs(config, sources, &mut errors, &mut warnings);
+            (ready, errors, warnings)
         },
         || Site::assemble(docs, config, drafts),
     );
-    let (loaded, load_errors, warnings) = loaded;
+    let (ready, load_errors, warnings) = loaded;
     errors.extend(load_errors);
-    let Loaded {
-        data,
-        lock,
-        locales,
-        theme,
-        assets,
-    } = loaded;
-    let (Some(data), Some(lock), Some(theme), Some(locales), true) =
-        (data, lock, theme, locales, errors.is_empty())
-    else {
+    let (Some(ready), true) = (ready, errors.is_empty()) else {
         return Err(fail(errors, &warnings));
     };
     let site = assembled.map_err(|e| fail(e, &warnings))?;
     clock.lap("assemble beside the other inputs");
-    let ready = Ready {
-        data,
-        lock,
-        locales,
-        theme,
-        assets,
-    };
     Ok((site, ready, warnings))
-}
-
-/// The inputs besides the content pages, loaded and checked; whatever failed is none.
-struct Loaded {
-    data: Option<serde_json::Value>,
-    lock: Option<Lock>,
-    locales: Option<Arc<Locales>>,
-    theme: Option<Theme>,
-    assets: publish::Assets,
 }
 
 /// Loads the data files, the lock file, the Fluent messages (checked against each
 /// other and the templates), the theme (with diptych's template functions) and the
-/// static files; problems go to `errors` and `warnings`.
+/// static files; problems go to `errors` and `warnings`. None when one of them failed.
 fn load_inputs(
     config: &Config,
     sources: &Sources,
     errors: &mut Vec<Diagnostic>,
     warnings: &mut Vec<Diagnostic>,
-) -> Loaded {
+) -> Option<Ready> {
     let data = data::load(sources)
         .map_err(|mut e| errors.append(&mut e))
         .ok();
@@ -251,13 +226,13 @@ fn load_inputs(
         errors.append(&mut errs);
         warnings.append(&mut warns);
     }
-    Loaded {
-        data,
-        lock,
-        locales,
-        theme,
+    Some(Ready {
+        data: data?,
+        lock: lock?,
+        locales: locales?,
+        theme: theme?,
         assets,
-    }
+    })
 }
 
 /// The state of the site's translations; each page learns which of its other language
