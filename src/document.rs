@@ -70,11 +70,11 @@ impl Document {
     /// The document with its [`Document::digest`].
     pub fn with_digest(mut self) -> Document {
         let path = self.path.as_os_str().as_encoded_bytes();
-        let mut bytes = Vec::with_capacity(path.len() + 8 + self.text.len());
-        bytes.extend_from_slice(&(path.len() as u64).to_le_bytes());
-        bytes.extend_from_slice(path);
-        bytes.extend_from_slice(self.text.as_bytes());
-        self.digest = Some(xxhash_rust::xxh3::xxh3_128(&bytes));
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        h.update(&(path.len() as u64).to_le_bytes());
+        h.update(path);
+        h.update(self.text.as_bytes());
+        self.digest = Some(h.digest128());
         self
     }
 
