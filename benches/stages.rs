@@ -212,8 +212,8 @@ fn stages(c: &mut Criterion) {
         )
     });
     // The dev server after an edit: of a section's text, of an article's text (it is in
-    // the feeds too), of its title and of its slug (a new URL), all patched; and of its
-    // date, which moves it in its lists and builds in full.
+    // the feeds too), of its title, of its slug (a new URL) and of its date (which moves
+    // it in its lists), all patched.
     type Edit = fn(&str, u64) -> String;
     let edits: [(&str, &str, Edit); 5] = [
         (
@@ -251,6 +251,10 @@ fn stages(c: &mut Criterion) {
     for (name, file, edit) in edits {
         g.bench_function(name, |b| serve_edit(b, &root, file, edit));
     }
+    // A page added, then removed again, by turns: each a full build of the dev server.
+    g.bench_function("serve_rebuild_page_added_or_removed", |b| {
+        serve_add_remove(b, &root)
+    });
     // The article text edit again with 100 MB of photos in the site's static/ (a real
     // site's images, which the corpus lacks): they are read, hashed and published too.
     let photos = root.join("static/img");
@@ -291,6 +295,31 @@ fn serve_edit(b: &mut criterion::Bencher, root: &Path, file: &str, edit: fn(&str
             .expect("rebuild")
     });
     std::fs::write(&page, &text).expect("restore");
+}
+
+/// The dev server's rebuild after a new page was written, or removed again, by turns.
+fn serve_add_remove(b: &mut criterion::Bencher, root: &Path) {
+    let mut session = Session::new(root.to_path_buf(), false);
+    session.rebuild().expect("first build");
+    let file = "content/energie/added-by-the-benchmark.nl.md";
+    let page = root.join(file);
+    let edited = vec![std::path::PathBuf::from(file)];
+    let mut there = false;
+    b.iter(|| {
+        if there {
+            std::fs::remove_file(&page).expect("remove");
+        } else {
+            let text = "---\ntitle: \"Added\"\ntranslate: false\n---\n\nA new page.\n";
+            std::fs::write(&page, text).expect("add");
+        }
+        there = !there;
+        session
+            .rebuild_after(Some(edited.clone()))
+            .expect("rebuild")
+    });
+    if there {
+        std::fs::remove_file(&page).expect("remove");
+    }
 }
 
 criterion_group!(benches, stages);

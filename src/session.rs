@@ -464,6 +464,62 @@ mod tests {
                 }),
             ),
             (
+                "an article's date changed in place (feeds, sitemap)",
+                Box::new(|| {
+                    edit(&energy, &|t| {
+                        t.replacen("date: 2025-09-08", "date: 2025-09-09", 1)
+                    })
+                }),
+            ),
+            (
+                "an article's `updated` added (sitemap, feeds)",
+                Box::new(|| {
+                    edit(&energy, &|t| {
+                        t.replacen(
+                            "date: 2025-09-09",
+                            "date: 2025-09-09\nupdated: 2025-10-01",
+                            1,
+                        )
+                    })
+                }),
+            ),
+            (
+                "an article's weight moved it to the end of its lists",
+                Box::new(|| edit(&energy, &|t| t.replacen("weight: 1\n", "weight: 9\n", 1))),
+            ),
+            (
+                "a page's date moved it to the top of its list",
+                Box::new(|| {
+                    edit(&root.join("content/sectors/sub/charlie.nl.md"), &|t| {
+                        t.replacen("title: Charlie", "title: Charlie\ndate: 2024-01-01", 1)
+                    })
+                }),
+            ),
+            (
+                "the date removed again",
+                Box::new(|| {
+                    edit(&root.join("content/sectors/sub/charlie.nl.md"), &|t| {
+                        t.replacen("date: 2024-01-01\n", "", 1)
+                    })
+                }),
+            ),
+            (
+                "a date after today takes a page out of the site",
+                Box::new(|| {
+                    edit(&root.join("content/sectors/sub/charlie.nl.md"), &|t| {
+                        t.replacen("title: Charlie", "title: Charlie\ndate: 2999-01-01", 1)
+                    })
+                }),
+            ),
+            (
+                "and back in",
+                Box::new(|| {
+                    edit(&root.join("content/sectors/sub/charlie.nl.md"), &|t| {
+                        t.replacen("date: 2999-01-01\n", "", 1)
+                    })
+                }),
+            ),
+            (
                 "the slug changed",
                 Box::new(|| {
                     edit(&energy, &|t| {
@@ -521,8 +577,9 @@ mod tests {
             assert_eq!(shown, warnings, "{what}: the warnings differ");
             patched += usize::from(session.patched_last_time());
         }
-        // Text and title edits patch; the rest (places, new pages, templates) build in full.
-        assert!(patched >= 8, "only {patched} rebuilds were patched");
+        // Edits of text, title, date and weight patch (also when they move a page in its
+        // lists); the rest (new pages, templates, a date after today) build in full.
+        assert!(patched >= 15, "only {patched} rebuilds were patched");
     }
 
     /// A new slug on a page moves it by a patch: the pages linking to it (here its

@@ -3,22 +3,25 @@
 //!
 //! Takes the last build (its site, output and warnings, and what it was made with) and
 //! the inputs read again. When every input but some content pages is as it was, and
-//! each edited page kept its place (front matter other than title, description, image,
-//! `extra` and slug; its order in its lists), where its links go and its ids, produces
+//! each edited page kept its shape (front matter other than title, description, date,
+//! `updated`, weight, image, `extra` and slug), where its links go and its ids, produces
 //! the new build by resolving only the edited pages and rendering again only the files
 //! whose template context the edit reached: the page itself; the pages that list its
 //! summary (its section, its terms); pages whose notice of newer translations changed;
 //! and after a new title or description also its neighbours (previous/next), its other
 //! language versions and, for a section, every page under it (breadcrumbs, language
-//! switchers). A new slug moves a plain page (not a section) to a URL nothing else has:
-//! its old file goes, the pages linking to it resolve their links again, and what
-//! shows its URL is rendered again as after a new title, with the sitemap. The search
-//! words and feeds follow; the links that could have changed are checked again.
-//! Declines everything else (home, events and pages with aliases when their front
-//! matter changed; any other change; any problem): the caller then builds in full,
-//! which also reports the problems.
+//! switchers). A new title, date or weight that moves a page in its lists sorts those
+//! lists again, and the pages whose previous or next page changed are rendered again
+//! too. A new slug moves a plain page (not a section) to a URL nothing else has: its
+//! old file goes, the pages linking to it resolve their links again, and what shows
+//! its URL is rendered again as after a new title, with the sitemap (also made again
+//! after a new date). The search words and feeds follow; the links that could have
+//! changed are checked again. Declines everything else (home, events and pages with
+//! aliases when their front matter changed; a date after today; any other change; any
+//! problem): the caller then builds in full, which also reports the problems.
 
 mod reach;
+mod republish;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -30,15 +33,16 @@ use crate::diagnostic::Diagnostic;
 use crate::document::{Document, ParseSettings};
 use crate::frontmatter::FrontMatter;
 use crate::lang::Lang;
-use crate::publish::{feed, pages_in, search};
+use crate::publish::search;
 use crate::render::Output;
 use crate::render::{self, Teras};
 use crate::render_memo::site_inputs;
-use crate::site::{Kind, Page, Site};
+use crate::site::{Kind, Page, Site, after_today};
 use crate::sources::Sources;
 use crate::url::UrlPath;
 use crate::{Generated, Kept};
-use reach::{ids, in_place, linking_to, move_pages, shows_title};
+use reach::{ids, linking_to, move_pages, reorder, shows_title};
+use republish::republish;
 
 /// A good build, kept to patch the next one from.
 pub(crate) struct Last {
@@ -134,11 +138,11 @@ impl Last {
             generated, kept, ..
         } = self;
         let site = &mut generated.site;
-        let (moved, before) = take_bodies(site, &generated.output, docs)?;
+        let (moved, before, stepped) = take_bodies(site, &generated.output, docs)?;
         // Pages whose notice of newer translations changed show it again.
         let newer_before: Vec<Vec<Lang>> = site.pages.iter().map(|p| p.newer.clone()).collect();
         let status = crate::generate::translations(site, config, &kept.lock, &kept.locales);
-        let (pages, terms) = reached(site, &before, &moved, &newer_before);
+        let (pages, terms) = reached(site, &before, &moved, &stepped, &newer_before);
         let site = &generated.site;
         let teras = render::teras(&kept.theme, site, &kept.config, &kept.data);
         if fingerprints(&teras) != self.shared {
@@ -217,10 +221,13 @@ impl Last {
                 let i = *self.index().get(doc.path.as_os_str())?;
                 let old = &site.pages[i];
                 let front_changed = old.doc.front != doc.front;
+                // A page dated after today leaves the site: a full build.
+                let dated_later = old.doc.front.date != doc.front.date && after_today(&doc, config);
                 let plain = old.kind != Kind::Home
                     && old.doc.front.event.is_none()
                     && old.doc.front.aliases.is_empty();
-                (same_shape(&old.doc, &doc) && (plain || !front_changed)).then_some((i, doc))
+                let fits = same_shape(&old.doc, &doc) && (plain || !front_changed);
+                (fits && !dated_later).then_some((i, doc))
             })
             .collect()
     }
@@ -245,14 +252,15 @@ type Before = Vec<(usize, Page)>;
 
 /// The edited pages `docs` in the site, each with its page as it was: a page with a
 /// new slug takes its new URL (with its old one in the first list) before any link is
-/// resolved again, and the pages linking to it resolve theirs again. `None` when an
-/// edited page no longer fits: it moved in its lists (a new title), or links into it
-/// would find other ids.
+/// resolved again, and the pages linking to it resolve theirs again. The lists a new
+/// title, date or weight took an edited page out of order in are sorted again; the
+/// third list holds the pages whose previous or next page changed. `None` when an
+/// edited page no longer fits: links into it would find other ids.
 fn take_bodies(
     site: &mut Site,
     output: &Output,
     docs: Vec<(usize, Document)>,
-) -> Option<(Moved, Before)> {
+) -> Option<(Moved, Before, Vec<usize>)> {
     let moved = move_pages(site, output, &docs)?;
     let mut before = Vec::with_capacity(docs.len());
     for (i, doc) in docs {
@@ -262,11 +270,8 @@ fn take_bodies(
         let doc = Arc::clone(&site.pages[j].doc);
         before.push((j, site.replace_body(j, doc).ok()?));
     }
-    // A new title may move the page in its lists: then the lists are no longer
-    // sorted, and the patch declines.
-    if !before.iter().all(|(i, _)| in_place(site, *i)) {
-        return None;
-    }
+    let edited: Vec<usize> = before.iter().map(|(i, _)| *i).collect();
+    let stepped = reorder(site, &edited);
     // Links into the page (checked in content and in the output) find the same ids.
     if before
         .iter()
@@ -274,11 +279,11 @@ fn take_bodies(
     {
         return None;
     }
-    Some((moved, before))
+    Some((moved, before, stepped))
 }
 
 /// The pages and the `(taxonomy, term)` pages to render again: the edited ones
-/// (`before`), those whose notice of newer translations changed (it was `newer_before`),
+/// (`before`), those whose previous or next page changed (`stepped`), those whose notice of newer translations changed (it was `newer_before`),
 /// and those that show what an edit changed of a page: its summary in its section's and
 /// its terms' lists, its title or description, or a moved page's URL (events show on
 /// every page: the fingerprints decline that).
@@ -286,9 +291,11 @@ fn reached(
     site: &Site,
     before: &[(usize, Page)],
     moved: &[(usize, UrlPath)],
+    stepped: &[usize],
     newer_before: &[Vec<Lang>],
 ) -> (Vec<usize>, Vec<(usize, usize)>) {
     let mut pages: BTreeSet<usize> = before.iter().map(|(i, _)| *i).collect();
+    pages.extend(stepped);
     pages.extend(
         site.pages
             .iter()
@@ -308,7 +315,8 @@ fn reached(
         if named {
             pages.extend(shows_title(site, *i, now.title != was.title));
         }
-        if named || old.summary() != site.pages[*i].summary() {
+        let placed = now.date != was.date || now.weight != was.weight;
+        if named || placed || old.summary() != site.pages[*i].summary() {
             listed_in(*i, &mut pages);
         }
     }
@@ -320,52 +328,13 @@ fn reached(
     (pages.into_iter().collect(), terms.into_iter().collect())
 }
 
-/// The published files an edit reaches, made again into `output`: the sitemap when a
-/// page `moved`, the search index of each edited page's language, and the feeds when
-/// one lists an edited page (they carry bodies). `None` when one cannot be made.
-fn republish(
-    site: &Site,
-    kept: &mut Kept,
-    output: &mut Output,
-    before: &[(usize, Page)],
-    moved: bool,
-) -> Option<()> {
-    if moved {
-        let limit = crate::publish::Options::default().sitemap_limit;
-        for (path, bytes) in crate::publish::sitemap::render(site, &kept.config, limit) {
-            output.files.insert(path, bytes.into());
-        }
-    }
-    let mut langs = BTreeSet::new();
-    for (i, old) in before {
-        let lang = &site.pages[*i].doc.lang;
-        let n = pages_in(site, lang).position(|(j, _)| j == *i)?;
-        kept.search.get_mut(lang)?.replace(n, old, &site.pages[*i]);
-        langs.insert(lang.clone());
-    }
-    for lang in &langs {
-        let json = kept.search.get_mut(lang)?.kept_json(site, lang);
-        output
-            .files
-            .insert(search::index_url(lang).output_file(), json);
-    }
-    if before
-        .iter()
-        .any(|(i, _)| feed::lists(&site.pages[*i], &kept.config))
-    {
-        for (path, bytes) in feed::render(site, &kept.config, Some(&kept.locales)).ok()? {
-            output.files.insert(path, bytes.into());
-        }
-    }
-    Some(())
-}
-
 fn fingerprints(teras: &Teras) -> BTreeMap<Lang, u128> {
     teras.iter().map(|(l, (_, f))| (l.clone(), *f)).collect()
 }
 
-/// Whether `new` keeps the place of `old`: the same front matter but for title,
-/// description, image, `extra` and slug (a new slug moves a page, see [`move_pages`]);
+/// Whether `new` keeps the shape of `old`: the same front matter but for title,
+/// description, date, `updated`, weight, image, `extra` and slug (a new slug moves a
+/// page, see [`move_pages`]; the others may move it in its lists, see [`reorder`]);
 /// links to the same places; the same headings and in-page fragments.
 fn same_shape(old: &Document, new: &Document) -> bool {
     let links = |d: &Document| {
@@ -386,6 +355,9 @@ fn same_shape(old: &Document, new: &Document) -> bool {
         slug: old.front.slug.clone(),
         title: old.front.title.clone(),
         description: old.front.description.clone(),
+        date: old.front.date.clone(),
+        updated: old.front.updated.clone(),
+        weight: old.front.weight,
         image: old.front.image.clone(),
         image_alt: old.front.image_alt.clone(),
         extra: old.front.extra.clone(),

@@ -1,6 +1,7 @@
 //! What an edit reaches, for the quick rebuild: the pages a new slug moves and the pages
-//! that link to them, whether an edited page kept its place in its lists, the pages that
-//! show its title, and the ids a page's HTML has.
+//! that link to them, whether an edited page kept its place in its lists (and its lists
+//! sorted again when it did not), the pages that show its title, and the ids a page's
+//! HTML has.
 
 use std::collections::BTreeSet;
 
@@ -93,6 +94,64 @@ pub(super) fn in_place(site: &Site, i: usize) -> bool {
             .terms
             .iter()
             .all(|&(t, n)| sorted(&site.taxonomies[t].terms[n].pages))
+}
+
+/// A list of pages that assembling sorts: a section's pages, its subsections, or a
+/// term's pages (by taxonomy and term).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum List {
+    Pages(usize),
+    Subsections(usize),
+    Term(usize, usize),
+}
+
+impl List {
+    fn of(self, site: &mut Site) -> &mut Vec<usize> {
+        match self {
+            List::Pages(p) => &mut site.pages[p].pages,
+            List::Subsections(p) => &mut site.pages[p].subsections,
+            List::Term(t, n) => &mut site.taxonomies[t].terms[n].pages,
+        }
+    }
+}
+
+/// Sorts again, as assembling sorts them, the lists that hold an edited page (of
+/// `edited`) that a new title, date or weight took out of order; with the pages whose
+/// previous or next page changed (their section's pages are the list they step through).
+pub(super) fn reorder(site: &mut Site, edited: &[usize]) -> Vec<usize> {
+    let mut lists = BTreeSet::new();
+    for &i in edited.iter().filter(|&&i| !in_place(site, i)) {
+        if let Some(p) = site.pages[i].parent {
+            lists.extend([List::Pages(p), List::Subsections(p)]);
+        }
+        lists.extend(site.pages[i].terms.iter().map(|&(t, n)| List::Term(t, n)));
+    }
+    let mut stepped = Vec::new();
+    for list in lists {
+        let before = std::mem::take(list.of(site));
+        let mut after = before.clone();
+        after.sort_by_cached_key(|&j| (sort_key(&site.pages[j]), j));
+        if matches!(list, List::Pages(_)) {
+            stepped.extend(new_neighbours(&before, &after));
+        }
+        *list.of(site) = after;
+    }
+    stepped
+}
+
+/// The entries of a list whose previous or next entry differ between its order
+/// `before` and its order `after` (the same entries).
+fn new_neighbours(before: &[usize], after: &[usize]) -> Vec<usize> {
+    let around = |list: &[usize], k: usize| {
+        let previous = k.checked_sub(1).map(|b| list[b]);
+        (previous, list.get(k + 1).copied())
+    };
+    let was: std::collections::HashMap<usize, usize> =
+        before.iter().enumerate().map(|(k, &j)| (j, k)).collect();
+    (0..after.len())
+        .filter(|&k| around(after, k) != around(before, was[&after[k]]))
+        .map(|k| after[k])
+        .collect()
 }
 
 /// The pages that show page `i`'s title or description besides itself and the lists of

@@ -318,14 +318,23 @@ fn unpublished_because(d: &Document, config: &Config, drafts: bool) -> Option<St
     if d.front.draft {
         return Some("is a draft (`draft: true`)".to_string());
     }
-    let day = |d: &crate::date::DateTime| (d.year, d.month, d.day);
     match (&d.front.date, &config.today) {
-        (Some(date), Some(today)) if day(date) > day(today) => Some(format!(
+        (Some(date), Some(today)) if after_today(d, config) => Some(format!(
             "is dated {}, after today ({})",
             date.date_iso(),
             today.date_iso()
         )),
         _ => None,
+    }
+}
+
+/// Whether a document is dated after the build's today (known only when the build is
+/// given one): such a page is left out unless drafts are shown.
+pub(crate) fn after_today(d: &Document, config: &Config) -> bool {
+    let day = |d: &crate::date::DateTime| (d.year, d.month, d.day);
+    match (&d.front.date, &config.today) {
+        (Some(date), Some(today)) => day(date) > day(today),
+        _ => false,
     }
 }
 
