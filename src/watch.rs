@@ -3,14 +3,15 @@
 //! Takes the paths a file-system event names (absolute, under the site root); produces
 //! a [`Change`]: nothing (the output folder, editor swap files, hidden files, paths
 //! outside the site's inputs), a rebuild, or a rebuild that also drops cached parses
-//! (`site.yaml` changed); and which content files changed in place, when nothing came,
-//! went or moved there (the rebuild then need not list the content folder again).
+//! (`site.yaml` changed); and which content files were written, created, removed or
+//! renamed, when no folder came, went or moved there (the rebuild then need not list the
+//! content folder again).
 //! Pure: no file system access, so it is tested on its own.
 
 use std::path::{Path, PathBuf};
 
 use notify_debouncer_full::notify::Event;
-use notify_debouncer_full::notify::event::{EventKind, ModifyKind};
+use notify_debouncer_full::notify::event::{CreateKind, EventKind, ModifyKind, RemoveKind};
 
 /// What a batch of changed paths asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -74,11 +75,12 @@ pub fn classify_all<'a>(root: &Path, paths: impl IntoIterator<Item = &'a Path>) 
         .unwrap_or(Change::Nothing)
 }
 
-/// The content files (paths relative to `root`) that `events` changed in place, when
-/// that is all they did in the content folder; `None` when a file or folder there may
-/// have come, gone or moved, or the watcher lost track, so that the folder is listed
-/// again. Files the listing never reads (hidden files, editor files, other extensions
-/// than `.md`) do not count.
+/// The content files (paths relative to `root`) that `events` wrote, created, removed or
+/// renamed (an editor's save by renaming does all of these), when that is all they did
+/// in the content folder: the load then looks at these paths on disk instead of listing
+/// the folder again. `None` when a folder there may have come, gone or moved, or the
+/// watcher lost track, so that the folder is listed again. Files the listing never reads
+/// (hidden files, editor files, other extensions than `.md`) do not count.
 pub fn content_edits(root: &Path, events: &[Event]) -> Option<Vec<PathBuf>> {
     let mut edited = Vec::new();
     for event in events {
@@ -94,13 +96,32 @@ pub fn content_edits(root: &Path, events: &[Event]) -> Option<Vec<PathBuf>> {
                 continue;
             }
             let markdown = rel.extension().is_some_and(|e| e == "md");
-            if !markdown && rel.extension().is_some() {
-                continue;
-            }
+            // A file that is not a page (a photo) was written, made or removed: the listing
+            // does not hold it. A rename of one may be a folder's (`v1.2`).
+            let not_a_page = !markdown && rel.extension().is_some();
+            let file_only = matches!(
+                event.kind,
+                EventKind::Modify(ModifyKind::Data(_) | ModifyKind::Metadata(_) | ModifyKind::Any)
+                    | EventKind::Create(CreateKind::File)
+                    | EventKind::Remove(RemoveKind::File)
+            );
             match event.kind {
+                EventKind::Create(CreateKind::Folder) | EventKind::Remove(RemoveKind::Folder) => {
+                    return None;
+                }
                 EventKind::Modify(
-                    ModifyKind::Data(_) | ModifyKind::Metadata(_) | ModifyKind::Any,
-                ) if markdown => edited.push(rel.to_path_buf()),
+                    ModifyKind::Data(_)
+                    | ModifyKind::Metadata(_)
+                    | ModifyKind::Name(_)
+                    | ModifyKind::Any,
+                )
+                | EventKind::Create(_)
+                | EventKind::Remove(_)
+                    if markdown =>
+                {
+                    edited.push(rel.to_path_buf())
+                }
+                _ if not_a_page && file_only => continue,
                 _ => return None,
             }
         }
@@ -161,7 +182,7 @@ mod tests {
     }
 
     #[test]
-    fn names_the_content_files_edited_in_place_and_gives_up_on_anything_else() {
+    fn names_the_pages_written_made_removed_or_renamed_and_gives_up_on_folders() {
         use notify_debouncer_full::notify::event::{
             AccessKind, CreateKind, DataChange, Flag, ModifyKind, RemoveKind, RenameMode,
         };
@@ -196,17 +217,45 @@ mod tests {
             ])
         );
         assert_eq!(content_edits(root, &[]), Some(Vec::new()));
+        // A page made, removed or renamed (an editor's save by renaming): named too; the
+        // load looks at the paths on disk.
+        let new = "/site/content/new.nl.md";
+        for (kind, path) in [
+            (EventKind::Create(CreateKind::File), new),
+            (EventKind::Remove(RemoveKind::File), a),
+            (EventKind::Modify(ModifyKind::Name(RenameMode::From)), a),
+            (EventKind::Create(CreateKind::Any), new),
+        ] {
+            let mut named = content_edits(root, &[event(written, b), event(kind, path)]).unwrap();
+            named.retain(|p| !p.ends_with("agrifood.en.md"));
+            let rel = Path::new(path).strip_prefix(root).unwrap();
+            assert_eq!(named, vec![rel.to_path_buf()], "{kind:?}");
+        }
+        let renamed = Event::new(EventKind::Modify(ModifyKind::Name(RenameMode::Both)))
+            .add_path(PathBuf::from(a))
+            .add_path(PathBuf::from(new));
+        assert_eq!(
+            content_edits(root, &[renamed]),
+            Some(vec![
+                PathBuf::from("content/new.nl.md"),
+                PathBuf::from("content/sectors/energy.nl.md"),
+            ])
+        );
+        // A folder made, removed or renamed, an unknown change, a lost track: listed again.
         for gone in [
-            event(
-                EventKind::Create(CreateKind::File),
-                "/site/content/new.nl.md",
-            ),
-            event(EventKind::Remove(RemoveKind::File), a),
-            event(EventKind::Modify(ModifyKind::Name(RenameMode::Both)), a),
             event(EventKind::Create(CreateKind::Folder), "/site/content/sub"),
             event(
                 EventKind::Remove(RemoveKind::Folder),
                 "/site/content/sectors",
+            ),
+            event(EventKind::Create(CreateKind::Folder), "/site/content/v1.2"),
+            event(
+                EventKind::Modify(ModifyKind::Name(RenameMode::Both)),
+                "/site/content/v1.2",
+            ),
+            event(
+                EventKind::Modify(ModifyKind::Name(RenameMode::Any)),
+                "/site/content/sub",
             ),
             event(EventKind::Any, a),
             event(written, a).set_flag(Flag::Rescan),

@@ -35,9 +35,10 @@ pub struct FileCache {
 }
 
 impl FileCache {
-    /// Tells the next load that of the content files only `changed` (paths relative to
-    /// the site root) may differ from the last build's, and that no file came, went or
-    /// moved: it then stamps only these, not the whole content folder. `None`: list it.
+    /// Tells the next load that of the content files only those at `changed` (paths
+    /// relative to the site root) may differ from the last build's, have come or have
+    /// gone, and that no folder came, went or moved: it then looks at these paths alone,
+    /// not the whole content folder. `None`: list it.
     pub fn only_changed(&mut self, changed: Option<Vec<PathBuf>>) {
         self.changed = changed;
     }
@@ -52,21 +53,9 @@ impl FileCache {
         }
         if let Some(changed) = changed
             && !self.listing.is_empty()
+            && changed.iter().all(|c| relist(&mut self.listing, root, c))
         {
-            let files = &mut self.listing;
-            let found = changed.iter().all(|c| {
-                let stamp = stamp(&root.join(c));
-                match files.binary_search_by(|(p, _)| p.cmp(c)) {
-                    Ok(i) if stamp.is_some() => {
-                        files[i].1 = stamp;
-                        true
-                    }
-                    _ => false,
-                }
-            });
-            if found {
-                return Ok(());
-            }
+            return Ok(());
         }
         self.listing = Vec::new();
         let mut files = stamped_files(root, "content", "md")?;
@@ -177,6 +166,40 @@ impl FileCache {
         self.statics = kept;
         Ok(statics)
     }
+}
+
+/// Brings the listing up to date for the content path `c` by what is at it now: an
+/// edited page takes its new stamp, a page that came takes its place, one that went
+/// leaves, and a path neither there nor listed (an editor's file renamed away) changes
+/// nothing. False when that cannot be enough: something other than a page the listing
+/// would hold is there (a folder, a link), or a folder holding listed pages went.
+fn relist(listing: &mut Vec<(PathBuf, Option<Stamp>)>, root: &Path, c: &Path) -> bool {
+    let on_disk = std::fs::symlink_metadata(root.join(c));
+    let gone = on_disk
+        .as_ref()
+        .is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound);
+    let file = on_disk.ok().filter(|m| m.is_file());
+    let stamp = file.map(|m| (m.len(), m.modified().ok()));
+    match listing.binary_search_by(|(p, _)| p.as_path().cmp(c)) {
+        Ok(i) if stamp.is_some() => listing[i].1 = stamp,
+        Ok(i) if gone => {
+            listing.remove(i);
+        }
+        Err(i) if stamp.is_some() && listable(c) => listing.insert(i, (c.to_path_buf(), stamp)),
+        Err(_) if gone => return !listing.iter().any(|(p, _)| p.starts_with(c)),
+        _ => return false,
+    }
+    true
+}
+
+/// Whether listing the content folder would hold the file at `path` (relative to the
+/// site root): a `.md` file under `content/`, in no hidden folder and not hidden itself.
+fn listable(path: &Path) -> bool {
+    path.starts_with("content")
+        && path.extension().is_some_and(|e| e == "md")
+        && path
+            .components()
+            .all(|c| !c.as_os_str().as_encoded_bytes().starts_with(b"."))
 }
 
 /// A file's size and modification time, as the dev server compares them.
@@ -298,21 +321,32 @@ mod tests {
         );
         cache.only_changed(Some(vec![b.clone()]));
         assert_eq!(&*read(&mut cache)[1].1, "five!!");
-        // A named file the last listing lacks: the folder is listed again.
-        let c = PathBuf::from("content/c.md");
+        // A page that came or went, named by the watcher, joins or leaves the listing
+        // without the folder being listed again: `d`, not named, stays unseen.
+        let (c, d) = (PathBuf::from("content/c.md"), PathBuf::from("content/d.md"));
         std::fs::write(root.join(&c), "five").unwrap();
+        std::fs::write(root.join(&d), "six").unwrap();
         cache.only_changed(Some(vec![c.clone()]));
-        assert_eq!(read(&mut cache).len(), 3);
+        let names = |files: Vec<(PathBuf, Arc<str>)>| -> Vec<PathBuf> {
+            files.into_iter().map(|(p, _)| p).collect()
+        };
+        assert_eq!(names(read(&mut cache)), [a.clone(), c.clone(), b.clone()]);
         std::fs::remove_file(root.join(&c)).unwrap();
-        std::fs::remove_file(root.join(&b)).unwrap();
-        cache.only_changed(Some(vec![b.clone()]));
-        let third = read(&mut cache);
-        assert_eq!(
-            third.len(),
-            1,
-            "a named file that is gone lists the folder again"
-        );
-        assert_eq!(cache.entries.len(), 1, "a removed file stays cached");
+        cache.only_changed(Some(vec![c.clone(), PathBuf::from("content/gone.md")]));
+        assert_eq!(names(read(&mut cache)), [a.clone(), b.clone()]);
+        // A page that is not one the listing holds (hidden): the folder is listed again.
+        cache.only_changed(Some(vec![PathBuf::from("content/.draft.md")]));
+        assert_eq!(names(read(&mut cache)), [a.clone(), d.clone(), b.clone()]);
+        // A folder named: made (its pages come) or gone (its pages go), listed again.
+        std::fs::create_dir_all(root.join("content/new")).unwrap();
+        std::fs::write(root.join("content/new/e.md"), "seven").unwrap();
+        cache.only_changed(Some(vec![PathBuf::from("content/new")]));
+        assert_eq!(read(&mut cache).len(), 4);
+        std::fs::remove_dir_all(root.join("content/sub")).unwrap();
+        std::fs::remove_dir_all(root.join("content/new")).unwrap();
+        cache.only_changed(Some(vec![PathBuf::from("content/sub")]));
+        assert_eq!(names(read(&mut cache)), [a.clone(), d.clone()]);
+        assert_eq!(cache.entries.len(), 2, "a removed file stays cached");
     }
 
     #[test]
