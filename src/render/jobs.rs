@@ -256,8 +256,17 @@ fn listed<'a>(site: &'a Site, i: usize, digests: Option<&[u128]>) -> Summary<'a>
 }
 
 /// A fingerprint of how lists show page `p`: what its summary's `digest` stands for.
+/// A summary is made of the page's document, where its links go and its URL: with the
+/// page's own digest (of the first two), that digest and the URL stand for it, and its
+/// fields are not read again.
 pub(super) fn digest(p: &Page) -> u128 {
-    crate::fingerprint::fingerprint(0, &summary(p, None))
+    let Some(own) = p.digest() else {
+        return crate::fingerprint::fingerprint(0, &summary(p, None));
+    };
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.update(&own.to_le_bytes());
+    h.update(p.url.as_str().as_bytes());
+    h.digest128()
 }
 
 pub(super) fn summary(p: &Page, digest: Option<u128>) -> Summary<'_> {
