@@ -285,8 +285,13 @@ fn folded_parts(p: &Page) -> [String; 3] {
     ]
 }
 
-/// A fingerprint of what a page's words and description come from.
+/// A fingerprint of what a page's words and description come from: its title,
+/// description, body and summary, for which the page's own digest (of its document and
+/// where its links go) stands when it has one (the dev server's builds).
 fn source(p: &Page) -> u128 {
+    if let Some(own) = p.digest() {
+        return own;
+    }
     let fm = &p.doc.front;
     fingerprint(0, &(&fm.title, &fm.description, p.html(), p.summary()))
 }
