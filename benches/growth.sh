@@ -7,7 +7,8 @@
 # the two sizes built one after the other N times (default 5), so that a machine that
 # drifts slows both alike. Prints each size's median wall and CPU time (user + system)
 # and time per page, and how much each grew against how much the pages grew: linear
-# growth gives the same factors.
+# growth gives the same factors. The spread of each run's own factor (its large build
+# against the small one just before it) shows how much of that is the machine's drift.
 #
 # --instructions: also counts the instructions of one build of each size (valgrind's
 # callgrind, on one thread; about 40 s per 10,000 pages), to tell work that grows faster
@@ -87,6 +88,10 @@ def grew(what, a, b):
     print(f"{what}: {g:.2f}× for {more:.2f}× the pages ({verdict})")
 print()
 grew("wall time", wall[small], wall[large])
+# Each run's two builds, one right after the other, grew by their own factor: the
+# spread of those factors is how far the machine's drift moves the one above.
+pairs = sorted(b / a for a, b in zip(walls[small], walls[large]))
+print(f"  each run's own factor: {pairs[0]:.2f}–{pairs[-1]:.2f}× (median {statistics.median(pairs):.2f}×)")
 grew("CPU time", cpu[small], cpu[large])
 if counts:
     grew("instructions", counts[small], counts[large])
