@@ -196,6 +196,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_entries_whose_neighbours_changed_are_found() {
+        // 4 moved from the end to the front: it, its new and its old neighbours.
+        assert_eq!(new_neighbours(&[1, 2, 3, 4], &[4, 1, 2, 3]), vec![4, 1, 3]);
+        // Two swapped in the middle: they and the entries around them.
+        assert_eq!(
+            new_neighbours(&[1, 2, 3, 4, 5], &[1, 3, 2, 4, 5]),
+            vec![1, 3, 2, 4]
+        );
+        assert_eq!(new_neighbours(&[1, 2, 3], &[1, 2, 3]), Vec::<usize>::new());
+        assert_eq!(new_neighbours(&[7], &[7]), Vec::<usize>::new());
+    }
+
+    #[test]
     fn ids_are_found_and_sorted() {
         let html = br#"<h2 id="b">B</h2><p data-id="x"><a id="a" href="/">x</a></p>"#;
         assert_eq!(ids(html), vec![&b"a"[..], &b"b"[..], &b"x"[..]]);
