@@ -41,3 +41,58 @@ fn formats_plurals_numbers_and_dates_in_each_language() {
     );
     insta::assert_snapshot!(out);
 }
+
+/// The bundled site's calendar section lists its own events (`page.events`) by start:
+/// without a today in one list, with one split into upcoming (soonest first) and past
+/// (latest first); its other pages are not among them.
+#[test]
+fn the_bundled_calendar_lists_its_events_by_start_split_at_today() {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    for part in ["content", "data", "locales", "themes"] {
+        common::copy_dir(&repo.join(part), &root.join(part));
+    }
+    for file in ["site.yaml", "translations.lock"] {
+        std::fs::copy(repo.join(file), root.join(file)).unwrap();
+    }
+    // The last event to start comes first in the section's own order.
+    let career = root.join("content/calendar/make-it-in-the-north-2027.en.md");
+    let text = std::fs::read_to_string(&career).unwrap();
+    std::fs::write(&career, text.replacen("weight: 5", "weight: -1", 1)).unwrap();
+    let titles = |today: Option<&str>| -> Vec<Vec<String>> {
+        let out = tmp.path().join("public");
+        diptych::build(&diptych::BuildOptions {
+            root: root.clone(),
+            out: Some(out.clone()),
+            today: today.map(str::to_string),
+            ..Default::default()
+        })
+        .unwrap();
+        let html = std::fs::read_to_string(out.join("en/calendar/index.html")).unwrap();
+        // Each event list, as the titles of its entries in order.
+        html.split("<ol class=\"event-list")
+            .skip(1)
+            .map(|list| {
+                let list = &list[..list.find("</ol>").unwrap()];
+                list.split("<h3><a href=\"")
+                    .skip(1)
+                    .map(|e| e[e.find('>').unwrap() + 1..e.find("</a>").unwrap()].to_string())
+                    .collect()
+            })
+            .collect()
+    };
+    let welcome = "Welcome Day for new internationals 2025";
+    let startup = "Digital economy startup evening";
+    let hydrogen = "Northern Netherlands Hydrogen Day 2027";
+    let ageing = "Healthy ageing networking afternoon";
+    let career = "Make it in the North Career Day 2027";
+    assert_eq!(
+        titles(None),
+        [vec![welcome, startup, hydrogen, ageing, career]]
+    );
+    assert_eq!(
+        titles(Some("2026-11-26")),
+        [vec![hydrogen, ageing, career], vec![startup, welcome]]
+    );
+}

@@ -46,8 +46,14 @@ const VTIMEZONE: &[&str] = &[
 
 /// The event pages of `lang`, by start (then key).
 pub fn events(site: &Site, lang: &Lang) -> Vec<usize> {
-    let mut list: Vec<(time::Instant, &str, usize)> = pages_in(site, lang)
-        .filter_map(|(i, p)| {
+    by_start(site, pages_in(site, lang).map(|(i, _)| i))
+}
+
+/// The event pages among `pages` (indices into the site), by start, then key.
+pub fn by_start(site: &Site, pages: impl Iterator<Item = usize>) -> Vec<usize> {
+    let mut list: Vec<(time::Instant, &str, usize)> = pages
+        .filter_map(|i| {
+            let p = &site.pages[i];
             let e = p.doc.front.event.as_ref()?;
             Some((time::instant(&e.start), p.doc.key.as_str(), i))
         })

@@ -133,6 +133,8 @@ pub(super) struct PageCtx<'a> {
     pub(super) previous: Option<Link<'a>>,
     pub(super) next: Option<Link<'a>>,
     pub(super) pages: Vec<Summary<'a>>,
+    /// The event pages of `pages`, by start (as the calendar lists them).
+    pub(super) events: Vec<Summary<'a>>,
     pub(super) subsections: Vec<Summary<'a>>,
     pub(super) terms: Vec<TermCount<'a>>,
     pub(super) taxonomy: Option<&'a str>,
@@ -153,7 +155,7 @@ impl Serialize for PageCtx<'_> {
         // links go; templates see the fields.
         let digest = self.digest.filter(|_| !s.is_human_readable());
         let own = digest.is_none();
-        let mut st = s.serialize_struct("PageCtx", 26)?;
+        let mut st = s.serialize_struct("PageCtx", 27)?;
         st.serialize_field("kind", self.kind)?;
         if let Some(d) = digest {
             st.serialize_field("digest", &d)?;
@@ -180,6 +182,7 @@ impl Serialize for PageCtx<'_> {
         st.serialize_field("previous", &self.previous)?;
         st.serialize_field("next", &self.next)?;
         st.serialize_field("pages", &self.pages)?;
+        st.serialize_field("events", &self.events)?;
         st.serialize_field("subsections", &self.subsections)?;
         st.serialize_field("terms", &self.terms)?;
         st.serialize_field("taxonomy", &self.taxonomy)?;

@@ -197,6 +197,10 @@ pub(super) fn page_job<'a>(
         previous: neighbour(pos.and_then(|x| x.checked_sub(1))),
         next: neighbour(pos.map(|x| x + 1)),
         pages: p.pages.iter().map(|&c| listed(site, c, digests)).collect(),
+        events: crate::publish::calendar::by_start(site, p.pages.iter().copied())
+            .into_iter()
+            .map(|c| listed(site, c, digests))
+            .collect(),
         subsections: p
             .subsections
             .iter()
