@@ -163,15 +163,8 @@ pub(super) fn page_job<'a>(
     digests: Option<&[u128]>,
 ) -> Job<'a> {
     let fm = &p.doc.front;
-    let siblings = p.parent.map(|s| &site.pages[s].pages[..]).unwrap_or(&[]);
-    let pos = places[i];
-    let neighbour = |j: Option<usize>| {
-        j.and_then(|j| siblings.get(j)).map(|&n| Link {
-            title: &site.pages[n].doc.front.title,
-            url: &site.pages[n].url,
-            active: false,
-        })
-    };
+    let (previous, next) = neighbours(site, p, places[i]);
+    let listed_all = |list: &[usize]| list.iter().map(|&c| listed(site, c, digests)).collect();
     let page = PageCtx {
         kind: match p.kind {
             Kind::Home => "home",
@@ -194,18 +187,14 @@ pub(super) fn page_job<'a>(
         extra: Some(&fm.extra),
         headings: &p.doc.body.headings,
         taxonomies: term_links(site, p),
-        previous: neighbour(pos.and_then(|x| x.checked_sub(1))),
-        next: neighbour(pos.map(|x| x + 1)),
-        pages: p.pages.iter().map(|&c| listed(site, c, digests)).collect(),
-        events: crate::publish::calendar::by_start(site, p.pages.iter().copied())
-            .into_iter()
-            .map(|c| listed(site, c, digests))
-            .collect(),
-        subsections: p
-            .subsections
-            .iter()
-            .map(|&c| listed(site, c, digests))
-            .collect(),
+        previous,
+        next,
+        pages: listed_all(&p.pages),
+        events: listed_all(&crate::publish::calendar::by_start(
+            site,
+            p.pages.iter().copied(),
+        )),
+        subsections: listed_all(&p.subsections),
         words: p.doc.body.words,
         newer_translations: newer(site, config, p),
         section: top_section(site, i),
@@ -220,6 +209,26 @@ pub(super) fn page_job<'a>(
         source: Some(i),
         peers: Vec::new(),
     }
+}
+
+/// The pages before and after page `p` in its section's list, where it is at `place`.
+fn neighbours<'a>(
+    site: &'a Site,
+    p: &Page,
+    place: Option<usize>,
+) -> (Option<Link<'a>>, Option<Link<'a>>) {
+    let siblings = p.parent.map(|s| &site.pages[s].pages[..]).unwrap_or(&[]);
+    let at = |j: Option<usize>| {
+        j.and_then(|j| siblings.get(j)).map(|&n| Link {
+            title: &site.pages[n].doc.front.title,
+            url: &site.pages[n].url,
+            active: false,
+        })
+    };
+    (
+        at(place.and_then(|x| x.checked_sub(1))),
+        at(place.map(|x| x + 1)),
+    )
 }
 
 pub(super) fn newer<'a>(site: &'a Site, config: &'a Config, p: &'a Page) -> Vec<Translation<'a>> {
