@@ -255,6 +255,17 @@ fn stages(c: &mut Criterion) {
     g.bench_function("serve_rebuild_page_added_or_removed", |b| {
         serve_add_remove(b, &root)
     });
+    // A theme's template edited: every page that uses one is rendered again (a change
+    // of any template does that; the watcher names no content file).
+    g.bench_function("serve_rebuild_template", |b| {
+        let theme = std::fs::read_dir(root.join("themes"))
+            .expect("themes/")
+            .next()
+            .expect("a theme")
+            .expect("a theme")
+            .path();
+        serve_template_edit(b, &root, &theme.join("templates/section.html"))
+    });
     // The article text edit again with 100 MB of photos in the site's static/ (a real
     // site's images, which the corpus lacks): they are read, hashed and published too.
     let photos = root.join("static/img");
@@ -295,6 +306,20 @@ fn serve_edit(b: &mut criterion::Bencher, root: &Path, file: &str, edit: fn(&str
             .expect("rebuild")
     });
     std::fs::write(&page, &text).expect("restore");
+}
+
+/// The dev server's rebuild after the template at `path` changed.
+fn serve_template_edit(b: &mut criterion::Bencher, root: &Path, path: &Path) {
+    let mut session = Session::new(root.to_path_buf(), false);
+    session.rebuild().expect("first build");
+    let text = std::fs::read_to_string(path).expect("template");
+    let mut n = 0u64;
+    b.iter(|| {
+        n += 1;
+        std::fs::write(path, format!("{text}{{# edit {n} #}}")).expect("edit");
+        session.rebuild_after(Some(Vec::new())).expect("rebuild")
+    });
+    std::fs::write(path, &text).expect("restore");
 }
 
 /// The dev server's rebuild after a new page was written, or removed again, by turns.
