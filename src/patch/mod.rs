@@ -283,10 +283,12 @@ fn take_bodies(
 }
 
 /// The pages and the `(taxonomy, term)` pages to render again: the edited ones
-/// (`before`), those whose previous or next page changed (`stepped`), those whose notice of newer translations changed (it was `newer_before`),
-/// and those that show what an edit changed of a page: its summary in its section's and
-/// its terms' lists, its title or description, or a moved page's URL (events show on
-/// every page: the fingerprints decline that).
+/// (`before`), those whose previous or next page changed (`stepped`), those whose notice
+/// of newer translations changed (it was `newer_before`), and those that show what an
+/// edit changed of a page: its summary in its section's and its terms' lists (also
+/// after a new date or weight, which may have moved it there), its title or
+/// description, or a moved page's URL (events show on every page: the fingerprints
+/// decline that).
 fn reached(
     site: &Site,
     before: &[(usize, Page)],
