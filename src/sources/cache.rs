@@ -53,7 +53,9 @@ impl FileCache {
         }
         if let Some(changed) = changed
             && !self.listing.is_empty()
-            && changed.iter().all(|c| relist(&mut self.listing, root, c))
+            && changed
+                .iter()
+                .all(|c| update_listing(&mut self.listing, root, c))
         {
             return Ok(());
         }
@@ -173,7 +175,7 @@ impl FileCache {
 /// leaves, and a path neither there nor listed (an editor's file renamed away) changes
 /// nothing. False when that cannot be enough: something other than a page the listing
 /// would hold is there (a folder, a link), or a folder holding listed pages went.
-fn relist(listing: &mut Vec<(PathBuf, Option<Stamp>)>, root: &Path, c: &Path) -> bool {
+fn update_listing(listing: &mut Vec<(PathBuf, Option<Stamp>)>, root: &Path, c: &Path) -> bool {
     let on_disk = std::fs::symlink_metadata(root.join(c));
     let gone = on_disk
         .as_ref()
