@@ -504,6 +504,14 @@ mod tests {
                 }),
             ),
             (
+                "a top section's weight moved it in the menu",
+                Box::new(|| {
+                    edit(&root.join("content/sectors/_index.nl.md"), &|t| {
+                        t.replacen("weight: 10\n", "weight: 99\n", 1)
+                    })
+                }),
+            ),
+            (
                 "a date after today takes a page out of the site",
                 Box::new(|| {
                     edit(&root.join("content/sectors/sub/charlie.nl.md"), &|t| {
