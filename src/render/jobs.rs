@@ -273,13 +273,10 @@ fn listed<'a>(site: &'a Site, i: usize, digests: Option<&[u128]>) -> Summary<'a>
 /// page's own digest (of the first two), that digest and the URL stand for it, and its
 /// fields are not read again.
 pub(super) fn digest(p: &Page) -> u128 {
-    let Some(own) = p.digest() else {
-        return crate::fingerprint::fingerprint(0, &summary(p, None));
-    };
-    let mut h = xxhash_rust::xxh3::Xxh3::new();
-    h.update(&own.to_le_bytes());
-    h.update(p.url.as_str().as_bytes());
-    h.digest128()
+    match p.digest() {
+        Some(own) => crate::fingerprint::fingerprint(own, &p.url),
+        None => crate::fingerprint::fingerprint(0, &summary(p, None)),
+    }
 }
 
 pub(super) fn summary(p: &Page, digest: Option<u128>) -> Summary<'_> {
