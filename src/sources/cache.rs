@@ -181,7 +181,7 @@ fn update_listing(listing: &mut Vec<(PathBuf, Option<Stamp>)>, root: &Path, c: &
         .as_ref()
         .is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound);
     let file = on_disk.ok().filter(|m| m.is_file());
-    let stamp = file.map(|m| (m.len(), m.modified().ok()));
+    let stamp = file.as_ref().map(stamp_of);
     match listing.binary_search_by(|(p, _)| p.as_path().cmp(c)) {
         Ok(i) if stamp.is_some() => listing[i].1 = stamp,
         Ok(i) if gone => {
@@ -215,9 +215,12 @@ fn unchanged(now: Option<Stamp>, then: Stamp) -> bool {
 
 /// The stamp of the file at `path`, if it can be read.
 fn stamp(path: &Path) -> Option<Stamp> {
-    std::fs::metadata(path)
-        .ok()
-        .map(|m| (m.len(), m.modified().ok()))
+    std::fs::metadata(path).ok().as_ref().map(stamp_of)
+}
+
+/// The stamp a file's metadata gives.
+fn stamp_of(m: &std::fs::Metadata) -> Stamp {
+    (m.len(), m.modified().ok())
 }
 
 /// The files under `root/dir` (paths relative to `root`) whose extension is `ext`, with
@@ -245,7 +248,7 @@ fn stamped_in(root: &Path, dir: &Path, ext: &str) -> Result<Vec<(PathBuf, Option
         if kind.is_dir() {
             folders.push(path);
         } else if kind.is_file() && path.extension().is_some_and(|e| e == ext) {
-            let stamp = entry.metadata().ok().map(|m| (m.len(), m.modified().ok()));
+            let stamp = entry.metadata().ok().as_ref().map(stamp_of);
             let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
             files.push((rel, stamp));
         }
