@@ -289,60 +289,59 @@ fn stages(c: &mut Criterion) {
     g.finish();
 }
 
-/// The dev server's rebuild after `edit` rewrote `file`, as `serve` runs it.
-fn serve_edit(b: &mut criterion::Bencher, root: &Path, file: &str, edit: fn(&str, u64) -> String) {
+/// The dev server's rebuilds, as `serve` runs them: a first build, then for each
+/// iteration `change(n)` (n from 1) changes the files and names the content files it
+/// touched, as the watcher would.
+fn serve_rebuilds(
+    b: &mut criterion::Bencher,
+    root: &Path,
+    mut change: impl FnMut(u64) -> Vec<std::path::PathBuf>,
+) {
     let mut session = Session::new(root.to_path_buf(), false);
     session.rebuild().expect("first build");
-    let page = root.join(file);
-    let text = std::fs::read_to_string(&page).expect("page");
     let mut n = 0u64;
-    // As `serve` does: the watcher names the file it saw written.
-    let edited = vec![std::path::PathBuf::from(file)];
     b.iter(|| {
         n += 1;
+        let named = change(n);
+        session.rebuild_after(Some(named)).expect("rebuild")
+    });
+}
+
+/// The dev server's rebuild after `edit` rewrote `file`.
+fn serve_edit(b: &mut criterion::Bencher, root: &Path, file: &str, edit: fn(&str, u64) -> String) {
+    let page = root.join(file);
+    let text = std::fs::read_to_string(&page).expect("page");
+    serve_rebuilds(b, root, |n| {
         std::fs::write(&page, edit(&text, n)).expect("edit");
-        session
-            .rebuild_after(Some(edited.clone()))
-            .expect("rebuild")
+        vec![std::path::PathBuf::from(file)]
     });
     std::fs::write(&page, &text).expect("restore");
 }
 
-/// The dev server's rebuild after the template at `path` changed.
+/// The dev server's rebuild after the template at `path` changed (no content file named).
 fn serve_template_edit(b: &mut criterion::Bencher, root: &Path, path: &Path) {
-    let mut session = Session::new(root.to_path_buf(), false);
-    session.rebuild().expect("first build");
     let text = std::fs::read_to_string(path).expect("template");
-    let mut n = 0u64;
-    b.iter(|| {
-        n += 1;
+    serve_rebuilds(b, root, |n| {
         std::fs::write(path, format!("{text}{{# edit {n} #}}")).expect("edit");
-        session.rebuild_after(Some(Vec::new())).expect("rebuild")
+        Vec::new()
     });
     std::fs::write(path, &text).expect("restore");
 }
 
 /// The dev server's rebuild after a new page was written, or removed again, by turns.
 fn serve_add_remove(b: &mut criterion::Bencher, root: &Path) {
-    let mut session = Session::new(root.to_path_buf(), false);
-    session.rebuild().expect("first build");
     let file = "content/energie/added-by-the-benchmark.nl.md";
     let page = root.join(file);
-    let edited = vec![std::path::PathBuf::from(file)];
-    let mut there = false;
-    b.iter(|| {
-        if there {
-            std::fs::remove_file(&page).expect("remove");
-        } else {
+    serve_rebuilds(b, root, |n| {
+        if n % 2 == 1 {
             let text = "---\ntitle: \"Added\"\ntranslate: false\n---\n\nA new page.\n";
             std::fs::write(&page, text).expect("add");
+        } else {
+            std::fs::remove_file(&page).expect("remove");
         }
-        there = !there;
-        session
-            .rebuild_after(Some(edited.clone()))
-            .expect("rebuild")
+        vec![std::path::PathBuf::from(file)]
     });
-    if there {
+    if page.exists() {
         std::fs::remove_file(&page).expect("remove");
     }
 }
