@@ -357,6 +357,8 @@ mod tests {
         session.rebuild().unwrap();
         let energy = root.join("content/sectors/energy.nl.md");
         let event = root.join("content/calendar/hydrogen-day-2027.nl.md");
+        // Made by a step below (a section within a section), then edited by later ones.
+        let charlie = root.join("content/sectors/sub/charlie.nl.md");
         let edit = |path: &Path, f: &dyn Fn(String) -> String| {
             let text = std::fs::read_to_string(path).unwrap();
             std::fs::write(path, f(text)).unwrap();
@@ -490,18 +492,14 @@ mod tests {
             (
                 "a page's date moved it to the top of its list",
                 Box::new(|| {
-                    edit(&root.join("content/sectors/sub/charlie.nl.md"), &|t| {
+                    edit(&charlie, &|t| {
                         t.replacen("title: Charlie", "title: Charlie\ndate: 2024-01-01", 1)
                     })
                 }),
             ),
             (
                 "the date removed again",
-                Box::new(|| {
-                    edit(&root.join("content/sectors/sub/charlie.nl.md"), &|t| {
-                        t.replacen("date: 2024-01-01\n", "", 1)
-                    })
-                }),
+                Box::new(|| edit(&charlie, &|t| t.replacen("date: 2024-01-01\n", "", 1))),
             ),
             (
                 "a top section's weight moved it in the menu",
@@ -514,18 +512,14 @@ mod tests {
             (
                 "a date after today takes a page out of the site",
                 Box::new(|| {
-                    edit(&root.join("content/sectors/sub/charlie.nl.md"), &|t| {
+                    edit(&charlie, &|t| {
                         t.replacen("title: Charlie", "title: Charlie\ndate: 2999-01-01", 1)
                     })
                 }),
             ),
             (
                 "and back in",
-                Box::new(|| {
-                    edit(&root.join("content/sectors/sub/charlie.nl.md"), &|t| {
-                        t.replacen("date: 2999-01-01\n", "", 1)
-                    })
-                }),
+                Box::new(|| edit(&charlie, &|t| t.replacen("date: 2999-01-01\n", "", 1))),
             ),
             (
                 "the slug changed",
