@@ -122,7 +122,11 @@ pub(super) fn reorder(site: &mut Site, edited: &[usize]) -> Vec<usize> {
     let mut lists = BTreeSet::new();
     for &i in edited.iter().filter(|&&i| !in_place(site, i)) {
         if let Some(p) = site.pages[i].parent {
-            lists.extend([List::Pages(p), List::Subsections(p)]);
+            // Where assembling put it: a section among its parent's subsections.
+            lists.insert(match site.pages[i].kind {
+                Kind::Section => List::Subsections(p),
+                _ => List::Pages(p),
+            });
         }
         lists.extend(site.pages[i].terms.iter().map(|&(t, n)| List::Term(t, n)));
     }
