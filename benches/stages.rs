@@ -266,6 +266,22 @@ fn stages(c: &mut Criterion) {
             .path();
         serve_template_edit(b, &root, &theme.join("templates/section.html"))
     });
+    // The same edit with a section and an article open in a browser: the time until
+    // those two are shown (the rest is rendered next, and not timed here).
+    g.bench_function("serve_rebuild_template_pages_in_view", |b| {
+        let theme = std::fs::read_dir(root.join("themes"))
+            .expect("themes/")
+            .next()
+            .expect("a theme")
+            .expect("a theme")
+            .path();
+        let viewing = [
+            "nl/energie/index.html",
+            "nl/energie/boterdiep-biolabs-opent-nieuwe-vestiging-in-meerstad-0/index.html",
+        ];
+        let viewing = viewing.map(String::from).into();
+        serve_template_edit_in_view(b, &root, &theme.join("templates/section.html"), viewing)
+    });
     // The article text edit again with 100 MB of photos in the site's static/ (a real
     // site's images, which the corpus lacks): they are read, hashed and published too.
     let photos = root.join("static/img");
@@ -324,6 +340,41 @@ fn serve_template_edit(b: &mut criterion::Bencher, root: &Path, path: &Path) {
     serve_rebuilds(b, root, |n| {
         std::fs::write(path, format!("{text}{{# edit {n} #}}")).expect("edit");
         Vec::new()
+    });
+    std::fs::write(path, &text).expect("restore");
+}
+
+/// The dev server's first look after the template at `path` changed, with `viewing`
+/// open: the time until those pages are rendered; the rest is rendered after each
+/// iteration, untimed.
+fn serve_template_edit_in_view(
+    b: &mut criterion::Bencher,
+    root: &Path,
+    path: &Path,
+    viewing: std::collections::HashSet<String>,
+) {
+    let text = std::fs::read_to_string(path).expect("template");
+    let mut session = Session::new(root.to_path_buf(), false);
+    session.rebuild().expect("first build");
+    let mut n = 0u64;
+    b.iter_custom(|iterations| {
+        let mut took = std::time::Duration::ZERO;
+        for _ in 0..iterations {
+            n += 1;
+            std::fs::write(path, format!("{text}{{# edit {n} #}}")).expect("edit");
+            let started = std::time::Instant::now();
+            let look = session.rebuild_viewing(Some(Vec::new()), viewing.clone());
+            took += started.elapsed();
+            let look = look.expect("first look");
+            assert!(
+                viewing.iter().all(|v| look.output.files.contains_key(v)),
+                "a page in view is missing"
+            );
+            assert!(!look.pending.is_empty(), "nothing was left for later");
+            drop(look);
+            session.rebuild_after(Some(Vec::new())).expect("the rest");
+        }
+        took
     });
     std::fs::write(path, &text).expect("restore");
 }

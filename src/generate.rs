@@ -326,9 +326,18 @@ fn render_and_check(
         });
         (output, made, Some(scan))
     };
-    let search = made.add(site, assets, &mut output, cache.assets.as_mut())?;
+    // Pages left for the next build (the dev server's first look after an edit that
+    // reached every page): the output is not whole, so its links wait for that build.
+    let partial = cache.render.as_ref().is_some_and(|m| !m.pending.is_empty());
+    let linked = if partial {
+        publish::assets::Linked::All
+    } else {
+        publish::assets::Linked::Read(cache.assets.as_mut())
+    };
+    let search = made.add(site, assets, &mut output, linked)?;
     clock.lap("publish, link scan");
     let links = match scan {
+        _ if partial => Vec::new(),
         Some(scan) => scan.finish(&output, &site.reported_anchors),
         None => cache
             .links

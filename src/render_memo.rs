@@ -7,8 +7,13 @@
 //! Tera renders the same bytes from the same template, context and functions (the
 //! functions read only messages and static files), so a match is safe to reuse. Rejects
 //! nothing: a miss renders.
+//!
+//! When an edit reaches every page (a template, a message, `site.yaml`), the dev server
+//! can ask for the pages open in a browser first: with [`RenderMemo::defer`] set, a
+//! build renders of those pages only the ones named, and lists the rest as pending
+//! (the next build renders them, since the memo holds nothing for them).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use bytes::Bytes;
@@ -31,6 +36,13 @@ pub struct RenderMemo {
     /// Each language's fingerprint of what all its pages share in their context, in
     /// the last render.
     pub shared: BTreeMap<Lang, u128>,
+    /// Whether this build's site-wide inputs differ from the last build's.
+    changed: bool,
+    /// For the next build: the output paths to render now, when every page must be
+    /// rendered again; the others wait. Taken by that build.
+    pub defer: Option<HashSet<String>>,
+    /// The output paths the last build left to render (see `defer`).
+    pub pending: Vec<String>,
 }
 
 impl RenderMemo {
@@ -38,10 +50,21 @@ impl RenderMemo {
     /// forgets every page when any of them changed.
     pub fn begin(&mut self, sources: &Sources, config: &Config, drafts: bool) {
         let inputs = site_inputs(sources, config, drafts);
-        if inputs != self.inputs {
+        self.changed = inputs != self.inputs;
+        if self.changed {
             self.pages.clear();
             self.inputs = inputs;
         }
+        self.pending.clear();
+    }
+
+    /// Whether the file `out`, of a language whose pages share `shared` in their
+    /// context, waits for the next build: it must be rendered again (the site-wide
+    /// inputs or the language's shared context changed) and `defer` does not name it.
+    pub fn waits(&self, lang: &Lang, out: &str, shared: u128) -> bool {
+        self.defer.as_ref().is_some_and(|now| {
+            (self.changed || self.shared.get(lang) != Some(&shared)) && !now.contains(out)
+        })
     }
 
     /// The bytes rendered last time for `out`, if they came from `fingerprint`.

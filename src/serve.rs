@@ -7,10 +7,11 @@
 //! segments, backslashes or NUL (400), and answers misses with the language's
 //! `404.html`. The only mutable state of the program lives here.
 
+use std::collections::{HashMap, HashSet};
 use std::convert::Infallible;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use axum::Router;
@@ -21,7 +22,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use futures_util::stream::{self, Stream, StreamExt};
 use notify_debouncer_full::notify::{self, RecursiveMode};
-use tokio::sync::broadcast;
+use tokio::sync::{Notify, broadcast};
 
 use crate::diagnostic::{self, Diagnostic};
 use crate::error::{Error, Result};
@@ -55,6 +56,9 @@ struct Shown {
     files: Arc<Output>,
     problems: Option<Arc<Vec<Diagnostic>>>,
     version: u64,
+    /// `files` holds the open pages of an edit that reached every page, and the rest
+    /// is being rendered: a request for a file not there waits for it.
+    settling: bool,
 }
 
 #[derive(Clone)]
@@ -62,6 +66,51 @@ struct Shared {
     shown: Arc<RwLock<Shown>>,
     reload: broadcast::Sender<u64>,
     langs: Arc<Vec<String>>,
+    /// The output files open in a browser (their event streams), each with its count.
+    viewing: Arc<Mutex<HashMap<String, usize>>>,
+    /// Woken when a settling build is done.
+    settled: Arc<Notify>,
+}
+
+impl Shared {
+    /// The output files open in a browser now.
+    fn viewing(&self) -> HashSet<String> {
+        let viewing = self.viewing.lock().unwrap_or_else(|p| p.into_inner());
+        viewing.keys().cloned().collect()
+    }
+
+    fn shown(&self) -> std::sync::RwLockWriteGuard<'_, Shown> {
+        self.shown.write().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// A page counted as open while its event stream is.
+struct Viewer {
+    viewing: Arc<Mutex<HashMap<String, usize>>>,
+    key: String,
+}
+
+impl Viewer {
+    fn new(viewing: &Arc<Mutex<HashMap<String, usize>>>, key: String) -> Viewer {
+        let mut open = viewing.lock().unwrap_or_else(|p| p.into_inner());
+        *open.entry(key.clone()).or_default() += 1;
+        Viewer {
+            viewing: viewing.clone(),
+            key,
+        }
+    }
+}
+
+impl Drop for Viewer {
+    fn drop(&mut self) {
+        let mut open = self.viewing.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = open.get_mut(&self.key) {
+            *n -= 1;
+            if *n == 0 {
+                open.remove(&self.key);
+            }
+        }
+    }
 }
 
 /// Builds, serves and watches until Ctrl-C.
@@ -75,9 +124,12 @@ pub fn serve(opts: ServeOptions) -> Result<()> {
             files: Arc::default(),
             problems: None,
             version: 0,
+            settling: false,
         })),
         reload,
         langs: Arc::new(langs),
+        viewing: Arc::default(),
+        settled: Arc::default(),
     };
     rebuild(&mut session, &shared, None);
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -123,16 +175,60 @@ async fn bind(port: u16) -> Result<tokio::net::TcpListener> {
 
 /// Rebuilds and swaps in the result (or the problems), then tells open pages.
 /// `edited`: the content files the watcher saw change in place, when that is all
-/// that happened in the content folder.
+/// that happened in the content folder. When the change reached every page, the pages
+/// open in a browser are rendered and shown first, then the rest.
 fn rebuild(session: &mut Session, shared: &Shared, edited: Option<Vec<PathBuf>>) {
+    let viewing = shared.viewing();
     let started = Instant::now();
-    let result = session.rebuild_after(edited);
-    let took = started.elapsed();
-    let mut shown = match shared.shown.write() {
-        Ok(s) => s,
-        Err(poisoned) => poisoned.into_inner(),
+    let result = if viewing.is_empty() {
+        session.rebuild_after(edited)
+    } else {
+        session.rebuild_viewing(edited, viewing)
     };
-    shown.version += 1;
+    let look = match result {
+        Ok(look) if !look.pending.is_empty() => look,
+        result => return show(session, shared, result, started.elapsed(), true),
+    };
+    eprintln!(
+        "showed the open page(s) in {} ms ({} rendered); rendering the other {} file(s)",
+        started.elapsed().as_millis(),
+        session.rendered_last_time(),
+        look.pending.len()
+    );
+    let first = Arc::new(look.output);
+    {
+        let mut shown = shared.shown();
+        shown.version += 1;
+        shown.files = first.clone();
+        shown.problems = None;
+        shown.settling = true;
+        let _ = shared.reload.send(shown.version);
+    }
+    let started = Instant::now();
+    let rest = session.rebuild_after(Some(Vec::new()));
+    // The open pages reload once: again only if the rest changed what they show.
+    let same = rest.as_ref().is_ok_and(|r| {
+        let pages = first.files.iter().filter(|(p, _)| p.ends_with(".html"));
+        pages
+            .into_iter()
+            .all(|(p, b)| r.output.files.get(p) == Some(b))
+    });
+    show(session, shared, rest, started.elapsed(), !same);
+}
+
+/// Swaps in a rebuild's result (or its problems) and reports it; `reload`: as a new
+/// version that open pages load.
+fn show(
+    session: &Session,
+    shared: &Shared,
+    result: Result<crate::session::Preview>,
+    took: Duration,
+    reload: bool,
+) {
+    let mut shown = shared.shown();
+    if reload {
+        shown.version += 1;
+    }
     match result {
         Ok(g) => {
             for w in &g.warnings {
@@ -173,7 +269,12 @@ fn rebuild(session: &mut Session, shared: &Shared, edited: Option<Vec<PathBuf>>)
             )]));
         }
     }
-    let _ = shared.reload.send(shown.version);
+    shown.settling = false;
+    if reload {
+        let _ = shared.reload.send(shown.version);
+    }
+    drop(shown);
+    shared.settled.notify_waiters();
 }
 
 /// Watches the site's inputs and rebuilds on change, on its own thread.
@@ -238,15 +339,18 @@ fn start_watcher(
 }
 
 /// Server-sent events: the build version now, then after every rebuild.
+/// The stream's `page` query names the page it was opened from: open while it is.
 async fn events(
     State(shared): State<Shared>,
+    uri: Uri,
 ) -> Sse<impl Stream<Item = std::result::Result<Event, Infallible>>> {
     let now = shared.shown.read().map(|s| s.version).unwrap_or(0);
     let rx = shared.reload.subscribe();
-    let later = stream::unfold(rx, |mut rx| async move {
+    let viewer = pages::viewed_key(uri.query()).map(|key| Viewer::new(&shared.viewing, key));
+    let later = stream::unfold((rx, viewer), |(mut rx, viewer)| async move {
         loop {
             match rx.recv().await {
-                Ok(v) => return Some((v, rx)),
+                Ok(v) => return Some((v, (rx, viewer))),
                 Err(broadcast::error::RecvError::Lagged(_)) => continue,
                 Err(broadcast::error::RecvError::Closed) => return None,
             }
@@ -263,11 +367,20 @@ async fn page(State(shared): State<Shared>, uri: Uri) -> Response {
     let Some(path) = request_path(uri.path()) else {
         return (StatusCode::BAD_REQUEST, "bad path").into_response();
     };
-    let (files, problems, version) = match shared.shown.read() {
-        Ok(s) => (s.files.clone(), s.problems.clone(), s.version),
-        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-    };
     let key = output_key(&path);
+    let (files, problems, version) = loop {
+        // Made before looking, so that a build settling in between still wakes it.
+        let settled = shared.settled.notified();
+        let (files, problems, version, settling) = match shared.shown.read() {
+            Ok(s) => (s.files.clone(), s.problems.clone(), s.version, s.settling),
+            Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        };
+        if settling && !files.files.contains_key(&key) {
+            settled.await;
+            continue;
+        }
+        break (files, problems, version);
+    };
     let found = files.files.get(&key);
     if found.is_none()
         && !path.ends_with('/')
@@ -357,6 +470,16 @@ mod tests {
         assert_eq!(output_key("/"), "index.html");
         assert_eq!(output_key("/nl/x/"), "nl/x/index.html");
         assert_eq!(output_key("/css/site.css"), "css/site.css");
+    }
+
+    #[test]
+    fn an_event_stream_names_the_open_page_by_its_output_file() {
+        let key = |q| pages::viewed_key(Some(q));
+        assert_eq!(key("page=%2Fnl%2Fx%2F").as_deref(), Some("nl/x/index.html"));
+        assert_eq!(key("a=1&page=%2F").as_deref(), Some("index.html"));
+        assert_eq!(key("page=%2F..%2Fetc"), None);
+        assert_eq!(key("other=%2F"), None);
+        assert_eq!(pages::viewed_key(None), None);
     }
 
     #[test]

@@ -156,6 +156,9 @@ pub struct Session {
 pub struct Preview {
     pub output: Output,
     pub warnings: Vec<Diagnostic>,
+    /// Output paths not rendered yet (see [`Session::rebuild_viewing`]): `output` lacks
+    /// them, its links are not checked, and `warnings` lack the link check's.
+    pub pending: Vec<String>,
 }
 
 impl Session {
@@ -191,6 +194,28 @@ impl Session {
     /// (see [`crate::watch::content_edits`]): the content folder is then not listed
     /// again. `None`: it is.
     pub fn rebuild_after(&mut self, edited: Option<Vec<PathBuf>>) -> Result<Preview> {
+        self.rebuild_with(edited, None)
+    }
+
+    /// [`Session::rebuild_after`], putting the pages open in a browser first: when the
+    /// change reaches every page (a template, a message, `site.yaml`), only the output
+    /// files `viewing` are rendered, and the preview lists the others as `pending`,
+    /// without checking links. The next rebuild (call [`Session::rebuild_after`] with
+    /// `Some(vec![])` at once) renders them. A failed first look is replaced by the
+    /// whole build's failure, so that every problem is reported.
+    pub fn rebuild_viewing(
+        &mut self,
+        edited: Option<Vec<PathBuf>>,
+        viewing: std::collections::HashSet<String>,
+    ) -> Result<Preview> {
+        self.rebuild_with(edited, Some(viewing))
+    }
+
+    fn rebuild_with(
+        &mut self,
+        edited: Option<Vec<PathBuf>>,
+        viewing: Option<std::collections::HashSet<String>>,
+    ) -> Result<Preview> {
         self.files.only_changed(edited);
         let mut clock = crate::Stages::start();
         let mut config = Config::load(&self.root)?;
@@ -212,10 +237,34 @@ impl Session {
             self.cache.search = Some(last.take_search());
             replaced = Some(last);
         }
-        let (generated, kept) = generate_kept(&config, &mut sources, self.drafts, &mut self.cache)?;
+        if let Some(memo) = self.cache.render.as_mut() {
+            memo.defer = viewing;
+            memo.pending.clear();
+        }
+        let built = generate_kept(&config, &mut sources, self.drafts, &mut self.cache);
+        let pending = (self.cache.render.as_mut()).map_or_else(Vec::new, |m| {
+            m.defer = None;
+            std::mem::take(&mut m.pending)
+        });
+        if built.is_err() && !pending.is_empty() {
+            return self.rebuild_with(Some(Vec::new()), None);
+        }
+        let (generated, kept) = built?;
         self.patched = false;
         self.parsed = self.cache.parsed;
         self.rendered = self.cache.render.as_ref().map_or(0, |m| m.rendered);
+        if !pending.is_empty() {
+            // Not a whole build: nothing to patch; the next one goes on from its words.
+            self.cache.search = Some(kept.search);
+            if let Some(old) = replaced {
+                std::thread::spawn(move || drop(old));
+            }
+            return Ok(Preview {
+                output: generated.output,
+                warnings: generated.warnings,
+                pending,
+            });
+        }
         let shared = self
             .cache
             .render
@@ -639,6 +688,128 @@ mod tests {
         );
         assert_eq!(session.rebuild().unwrap().output, clean(root));
         assert!(!session.patched_last_time());
+    }
+
+    /// The pages the dev-server tests keep open in a browser.
+    fn in_view() -> std::collections::HashSet<String> {
+        [
+            "nl/kennissectoren/energie/index.html",
+            "en/knowledge-sectors/energy/index.html",
+            "nl/not-a-page/index.html",
+        ]
+        .map(String::from)
+        .into()
+    }
+
+    #[test]
+    fn a_template_edit_renders_the_pages_in_view_first_and_the_rest_next() {
+        let tmp = bundled_site();
+        // A photo that only a page out of view links by its plain name.
+        std::fs::create_dir_all(tmp.path().join("static/img")).unwrap();
+        std::fs::write(tmp.path().join("static/img/plan.svg"), "<svg/>").unwrap();
+        let permits = tmp.path().join("content/welcome/permits.nl.md");
+        let text = std::fs::read_to_string(&permits).unwrap();
+        std::fs::write(&permits, format!("{text}\n![Plan](/img/plan.svg)\n")).unwrap();
+        let mut session = Session::new(tmp.path().to_path_buf(), false);
+        session.rebuild().unwrap();
+        let base = tmp.path().join("themes/groningen/templates/base.html");
+        let text = std::fs::read_to_string(&base).unwrap();
+        let footer = "<footer class=\"site-footer\">";
+        let edited = text.replacen(footer, &format!("{footer}<p>Nieuw</p>"), 1);
+        std::fs::write(&base, edited).unwrap();
+        let look = session.rebuild_viewing(Some(vec![]), in_view()).unwrap();
+        let whole = clean(tmp.path());
+        assert_eq!(session.rendered_last_time(), 2);
+        for page in in_view().iter().filter(|p| whole.files.contains_key(*p)) {
+            assert_eq!(look.output.files.get(page), whole.files.get(page), "{page}");
+            assert!(String::from_utf8_lossy(&look.output.files[page]).contains("<p>Nieuw</p>"));
+        }
+        // Every other page waits; every other file is already what it will be.
+        let pending: std::collections::HashSet<&String> = look.pending.iter().collect();
+        assert!(pending.len() > 40, "{} pending", pending.len());
+        for (path, bytes) in &whole.files {
+            match pending.contains(path) {
+                true => assert!(!look.output.files.contains_key(path), "{path}"),
+                false => assert_eq!(look.output.files.get(path), Some(bytes), "{path}"),
+            }
+        }
+        for path in look.output.files.keys() {
+            assert!(
+                whole.files.contains_key(path) || !path.ends_with(".html"),
+                "{path}"
+            );
+        }
+        let rest = session.rebuild_after(Some(vec![])).unwrap();
+        assert!(rest.pending.is_empty());
+        assert_eq!(session.rendered_last_time(), pending.len());
+        assert_eq!(rest.output, whole);
+        // So does a message (any change of them renders every page again).
+        let messages = tmp.path().join("locales/nl/site.ftl");
+        let text = std::fs::read_to_string(&messages).unwrap();
+        let edited = text.replacen("footer-top = Naar boven", "footer-top = Omhoog", 1);
+        std::fs::write(&messages, edited).unwrap();
+        let look = session.rebuild_viewing(Some(vec![]), in_view()).unwrap();
+        assert!(look.pending.len() > 40, "{} pending", look.pending.len());
+        let energie = &look.output.files["nl/kennissectoren/energie/index.html"];
+        assert!(String::from_utf8_lossy(energie).contains("Omhoog"));
+        let rest = session.rebuild_after(Some(vec![])).unwrap();
+        assert_eq!(rest.output, clean(tmp.path()));
+        // An edit that reaches a few pages renders them all at once.
+        let page = tmp.path().join("content/sectors/energy.nl.md");
+        let text = std::fs::read_to_string(&page).unwrap();
+        std::fs::write(&page, format!("{text}\nEen nieuwe alinea.\n")).unwrap();
+        let named = vec![PathBuf::from("content/sectors/energy.nl.md")];
+        let edit = session.rebuild_viewing(Some(named), in_view()).unwrap();
+        assert!(edit.pending.is_empty());
+        assert_eq!(edit.output, clean(tmp.path()));
+    }
+
+    #[test]
+    fn a_template_mistake_out_of_view_fails_the_rest() {
+        let tmp = bundled_site();
+        let mut session = Session::new(tmp.path().to_path_buf(), false);
+        session.rebuild().unwrap();
+        let term = tmp.path().join("themes/groningen/templates/term.html");
+        let text = std::fs::read_to_string(&term).unwrap();
+        let block = "{% block content %}";
+        let broken = text.replacen(block, &format!("{block}{{{{ no_such_value.x }}}}"), 1);
+        std::fs::write(&term, broken).unwrap();
+        let look = session.rebuild_viewing(Some(vec![]), in_view()).unwrap();
+        assert!(
+            look.pending
+                .iter()
+                .any(|p| p.starts_with("nl/onderwerpen/"))
+        );
+        let Err(crate::error::Error::Content(problems)) = session.rebuild_after(Some(vec![]))
+        else {
+            panic!("the mistake in term.html was not reported");
+        };
+        assert!(
+            problems.iter().any(|d| d.path.ends_with("term.html")),
+            "{problems:?}"
+        );
+        std::fs::write(&term, text).unwrap();
+        // A mistake in view fails the first look, with every page it fails.
+        let page = tmp.path().join("themes/groningen/templates/page.html");
+        let text = std::fs::read_to_string(&page).unwrap();
+        std::fs::write(
+            &page,
+            text.replacen(block, &format!("{block}{{{{ nope }}}}"), 1),
+        )
+        .unwrap();
+        let Err(crate::error::Error::Content(problems)) =
+            session.rebuild_viewing(Some(vec![]), in_view())
+        else {
+            panic!("the mistake in page.html was not reported");
+        };
+        let help = problems.iter().find(|d| d.path.ends_with("page.html"));
+        let help = help.and_then(|d| d.help.as_deref()).unwrap_or_default();
+        assert!(help.contains("other pages"), "{problems:?}");
+        std::fs::write(&page, text).unwrap();
+        let fixed = session.rebuild_viewing(Some(vec![]), in_view()).unwrap();
+        assert!(!fixed.pending.is_empty());
+        let rest = session.rebuild_after(Some(vec![])).unwrap();
+        assert_eq!(rest.output, clean(tmp.path()));
     }
 
     #[test]

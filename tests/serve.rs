@@ -21,13 +21,18 @@ impl Drop for Server {
 }
 
 fn start(root: &std::path::Path, extra: &[&str]) -> Server {
+    start_logging(root, extra, Stdio::null())
+}
+
+/// [`start`], the server's reports going to `log`.
+fn start_logging(root: &std::path::Path, extra: &[&str], log: Stdio) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_diptych"))
         .arg("--root")
         .arg(root)
         .args(["serve", "--port", "0"])
         .args(extra)
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(log)
         .spawn()
         .unwrap();
     let mut line = String::new();
@@ -76,6 +81,89 @@ fn wait_for(port: u16, path: &str, cond: impl Fn(u16, &str) -> bool) -> (u16, St
         }
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// Opens the live-reload event stream as the page `path` does; returns the stream, with
+/// the first event (the build version) read.
+fn open_page_events(port: u16, path: &str) -> BufReader<TcpStream> {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let page = path.replace('/', "%2F");
+    write!(
+        s,
+        "GET /__diptych/events?page={page} HTTP/1.1\r\nHost: localhost\r\n\r\n"
+    )
+    .unwrap();
+    let mut events = BufReader::new(s);
+    next_event(&mut events);
+    events
+}
+
+/// The data of the next server-sent event.
+fn next_event(events: &mut BufReader<TcpStream>) -> String {
+    let mut line = String::new();
+    loop {
+        line.clear();
+        assert!(
+            events.read_line(&mut line).unwrap() > 0,
+            "the event stream closed"
+        );
+        if let Some(data) = line.trim_end().strip_prefix("data:") {
+            return data.trim().to_string();
+        }
+    }
+}
+
+#[test]
+fn a_template_edit_shows_the_open_page_first_and_then_every_page() {
+    let (tmp, root) = common::site("pairing");
+    let log_path = tmp.path().join("serve.log");
+    let log = std::fs::File::create(&log_path).unwrap();
+    let server = start_logging(&root, &[], log.into());
+    let mut events = open_page_events(server.port, "/nl/over-ons/");
+    let base = root.join("themes/plain/templates/base.html");
+    let text = std::fs::read_to_string(&base).unwrap();
+    std::fs::write(&base, text.replace("<main>", "<main><p>Nieuw sjabloon</p>")).unwrap();
+    // One reload, with the open page as a clean build makes it.
+    let version = next_event(&mut events);
+    let (status, body) = get(server.port, "/nl/over-ons/");
+    assert_eq!(status, 200);
+    assert!(body.contains("Nieuw sjabloon"), "{body}");
+    assert!(body.contains(&format!("const v=\"{version}\"")), "{body}");
+    // The others (rendered after it, waited for when asked for sooner) too.
+    for path in ["/en/", "/nl/nieuws/", "/en/about-us/"] {
+        let (_, body) = get(server.port, path);
+        assert!(body.contains("Nieuw sjabloon"), "{path}: {body}");
+        assert!(
+            body.contains(&format!("const v=\"{version}\"")),
+            "{path}: {body}"
+        );
+    }
+    assert_eq!(get(server.port, "/en/nothing-here/").0, 404);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let log = loop {
+        let log = std::fs::read_to_string(&log_path).unwrap();
+        if log.matches("rebuilt in").count() >= 2 || Instant::now() > deadline {
+            break log;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let first = log
+        .find("showed the open page(s)")
+        .unwrap_or_else(|| panic!("{log}"));
+    assert!(log[first..].contains("rebuilt in"), "{log}");
+    // A text edit renders its pages at once.
+    let page = root.join("content/about.nl.md");
+    std::fs::write(
+        &page,
+        "---\ntitle: Over ons\nslug: over-ons\n---\nNu anders.\n",
+    )
+    .unwrap();
+    let later = next_event(&mut events);
+    assert_ne!(later, version);
+    assert!(get(server.port, "/nl/over-ons/").1.contains("Nu anders."));
+    let log = std::fs::read_to_string(&log_path).unwrap();
+    assert_eq!(log.matches("showed the open page(s)").count(), 1, "{log}");
 }
 
 #[test]

@@ -111,6 +111,7 @@ impl Last {
         crate::session::Preview {
             output: self.generated.output.clone(),
             warnings: self.generated.warnings.clone(),
+            pending: Vec::new(),
         }
     }
 

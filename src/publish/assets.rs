@@ -77,17 +77,11 @@ impl Assets {
     }
 
     /// Adds the hashed files, and the originals still needed, to `output`.
-    /// `memo`: what the dev server's last build found, so that unchanged pages are not
-    /// read again.
-    pub fn publish(
-        &self,
-        output: &mut Output,
-        memo: Option<&mut LinkedMemo>,
-    ) -> Result<(), Vec<Diagnostic>> {
-        let linked = if self.files.keys().any(|p| p.contains('/')) {
-            linked_paths(output, self, memo)
-        } else {
-            HashSet::new()
+    pub fn publish(&self, output: &mut Output, linked: Linked) -> Result<(), Vec<Diagnostic>> {
+        let linked = match linked {
+            _ if !self.files.keys().any(|p| p.contains('/')) => HashSet::new(),
+            Linked::Read(memo) => linked_paths(output, self, memo),
+            Linked::All => self.files.keys().map(String::as_str).collect(),
         };
         let mut errors = Vec::new();
         for (path, (hashed, bytes)) in &self.files {
@@ -140,6 +134,17 @@ fn asset(urls: &BTreeMap<String, String>, kwargs: &Kwargs) -> TeraResult<String>
             "asset(): there is no static file `{path}` in the theme's or the site's static/{hint}"
         ))
     })
+}
+
+/// How publishing learns which static files (in a folder) the pages link by their plain
+/// name, and so must be kept under it as well as under their hashed name.
+pub enum Linked<'a> {
+    /// Read the HTML files. With a memo (what the dev server's last build found),
+    /// unchanged pages are not read again.
+    Read(Option<&'a mut LinkedMemo>),
+    /// Keep every one: some pages are still to be rendered (the dev server's first
+    /// look after an edit that reached every page).
+    All,
 }
 
 /// Which static files each built HTML file links by their plain name, kept between

@@ -68,7 +68,7 @@ pub fn publish_with(
     opts: Options,
 ) -> Result<(), Vec<Diagnostic>> {
     make(site, config, locales, opts, None, None)
-        .add(site, assets, output, None)
+        .add(site, assets, output, assets::Linked::Read(None))
         .map(|_| ())
 }
 
@@ -137,7 +137,7 @@ impl Made {
         site: &Site,
         assets: &Assets,
         output: &mut Output,
-        linked: Option<&mut assets::LinkedMemo>,
+        linked: assets::Linked,
     ) -> Result<BTreeMap<Lang, search::Postings>, Vec<Diagnostic>> {
         let Made {
             files,

@@ -95,16 +95,21 @@ impl Output {
         // Each content page's job is made, fingerprinted and done in one go, on both
         // cores; then the others'.
         let done = |job: Job| {
-            let parts = Parts::new(site, config, &job);
-            let key = shared
-                .get(job.lang)
-                .map(|&seed| fingerprint(seed, &(job.template, &parts)));
-            if let Some(bytes) = previous.zip(key).and_then(|(m, k)| m.get(&job.out, k)) {
-                return Ok((job.out, bytes.clone(), key, false));
+            let seed = shared.get(job.lang).copied();
+            if let Some((m, seed)) = previous.zip(seed)
+                && m.waits(job.lang, &job.out, seed)
+            {
+                return Ok(Done::Waits(job.out));
             }
-            render_job(site, theme, &teras, &job, parts).map(|b| (job.out, b, key, true))
+            let parts = Parts::new(site, config, &job);
+            let key = seed.map(|seed| fingerprint(seed, &(job.template, &parts)));
+            if let Some(bytes) = previous.zip(key).and_then(|(m, k)| m.get(&job.out, k)) {
+                return Ok(Done::File((job.out, bytes.clone(), key, false)));
+            }
+            render_job(site, theme, &teras, &job, parts)
+                .map(|b| Done::File((job.out, b, key, true)))
         };
-        let results: Vec<Result<Rendered, Diagnostic>> = (0..site.pages.len())
+        let results: Vec<Result<Done, Diagnostic>> = (0..site.pages.len())
             .into_par_iter()
             .map(|i| done(page_job(site, config, i, &site.pages[i], &places, digests)))
             .chain(generated.into_par_iter().map(done))
@@ -143,30 +148,37 @@ fn missing_templates(
 
 /// The rendered files as an [`Output`], or every failure (each template mistake once);
 /// with a `memo`, this build's files and fingerprints are left in it.
+/// The files left to render go to the memo's `pending`, even when rendering failed.
 fn gather(
-    results: Vec<Result<Rendered, Diagnostic>>,
+    results: Vec<Result<Done, Diagnostic>>,
     memo: Option<&mut RenderMemo>,
     shared: BTreeMap<&Lang, u128>,
 ) -> Result<Output, Vec<Diagnostic>> {
     let mut files = Vec::with_capacity(results.len());
     let mut keys = Vec::with_capacity(results.len());
     let mut errors = Vec::new();
+    let mut pending = Vec::new();
     let mut rendered = 0;
     for r in results {
         match r {
-            Ok((path, bytes, key, fresh)) => {
+            Ok(Done::File((path, bytes, key, fresh))) => {
                 rendered += usize::from(fresh);
                 keys.push(key);
                 files.push((path, bytes));
             }
+            Ok(Done::Waits(path)) => pending.push(path),
             Err(d) => errors.push(d),
         }
     }
-    if let Some(m) = memo.filter(|_| errors.is_empty()) {
-        let shared = shared.into_iter().map(|(l, f)| (l.clone(), f)).collect();
-        let made = files.iter().zip(&keys);
-        let made = made.filter_map(|((p, b), k)| k.map(|k| (p.as_str(), k, b)));
-        m.keep(made, rendered, shared);
+    if let Some(m) = memo {
+        if errors.is_empty() {
+            let shared = shared.into_iter().map(|(l, f)| (l.clone(), f)).collect();
+            let made = files.iter().zip(&keys);
+            let made = made.filter_map(|((p, b), k)| k.map(|k| (p.as_str(), k, b)));
+            m.keep(made, rendered, shared);
+        }
+        m.defer = None;
+        m.pending = pending;
     }
     // Sorted on both cores, the map is built in one pass (from sorted input) instead
     // of one insertion, and its comparisons of long paths, per file.
@@ -281,3 +293,10 @@ fn collapse(errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
 /// One rendered file: path, bytes, the fingerprint it was rendered from (with a memo),
 /// and whether it was rendered now (else it came from the memo).
 type Rendered = (String, Bytes, Option<u128>, bool);
+
+/// What became of one file: rendered (or taken from the memo), or left for the next
+/// build (its path).
+enum Done {
+    File(Rendered),
+    Waits(String),
+}

@@ -64,10 +64,18 @@ pub(super) fn content_type(path: &str) -> &'static str {
     }
 }
 
+/// Reloads the page when the build version changes; the event stream's request names
+/// the page, so that the server knows which pages are open.
 fn reload_script(version: u64) -> String {
     format!(
-        "<script>(()=>{{const v=\"{version}\";new EventSource(\"{EVENTS}\").onmessage=e=>{{if(e.data!==v)location.reload()}}}})()</script>"
+        "<script>(()=>{{const v=\"{version}\";new EventSource(\"{EVENTS}?page=\"+encodeURIComponent(location.pathname)).onmessage=e=>{{if(e.data!==v)location.reload()}}}})()</script>"
     )
+}
+
+/// The output file of the page an event stream's query (`page=%2Fnl%2Fx%2F`) names.
+pub(super) fn viewed_key(query: Option<&str>) -> Option<String> {
+    let value = query?.split('&').find_map(|p| p.strip_prefix("page="))?;
+    request_path(value).map(|path| output_key(&path))
 }
 
 /// The page with the live-reload script before `</body>` (or at the end).
