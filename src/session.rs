@@ -237,28 +237,16 @@ impl Session {
             self.cache.search = Some(last.take_search());
             replaced = Some(last);
         }
-        if let Some(memo) = self.cache.render.as_mut() {
-            memo.defer = viewing;
-            memo.pending.clear();
+        let built = self.build_in_full(&config, &mut sources, viewing);
+        // The build this one replaces is freed on a thread of its own, once this one is
+        // done (freeing ten thousand pages takes a few milliseconds).
+        if let Some(old) = replaced {
+            std::thread::spawn(move || drop(old));
         }
-        let built = generate_kept(&config, &mut sources, self.drafts, &mut self.cache);
-        let pending = (self.cache.render.as_mut()).map_or_else(Vec::new, |m| {
-            m.defer = None;
-            std::mem::take(&mut m.pending)
-        });
-        if built.is_err() && !pending.is_empty() {
-            return self.rebuild_with(Some(Vec::new()), None);
-        }
-        let (generated, kept) = built?;
-        self.patched = false;
-        self.parsed = self.cache.parsed;
-        self.rendered = self.cache.render.as_ref().map_or(0, |m| m.rendered);
+        let (generated, kept, pending) = built?;
         if !pending.is_empty() {
             // Not a whole build: nothing to patch; the next one goes on from its words.
             self.cache.search = Some(kept.search);
-            if let Some(old) = replaced {
-                std::thread::spawn(move || drop(old));
-            }
             return Ok(Preview {
                 output: generated.output,
                 warnings: generated.warnings,
@@ -274,12 +262,35 @@ impl Session {
         let last = Last::new(inputs, sources, (generated, kept), shared);
         let preview = last.preview();
         self.last = Some(last);
-        // The build this one replaces is freed on a thread of its own, once this one is
-        // done (freeing ten thousand pages takes a few milliseconds).
-        if let Some(old) = replaced {
-            std::thread::spawn(move || drop(old));
-        }
         Ok(preview)
+    }
+
+    /// Builds `sources` in full, from what the cache kept. With `viewing`, when every
+    /// page must be rendered again, renders of them only those output files and hands
+    /// back the others' paths (else none); a failed first look builds everything, so
+    /// that every problem is reported.
+    fn build_in_full(
+        &mut self,
+        config: &Config,
+        sources: &mut Sources,
+        viewing: Option<std::collections::HashSet<String>>,
+    ) -> Result<(crate::Generated, crate::generate::Kept, Vec<String>)> {
+        if let Some(memo) = self.cache.render.as_mut() {
+            memo.defer = viewing;
+            memo.pending.clear();
+        }
+        let built = generate_kept(config, sources, self.drafts, &mut self.cache);
+        let pending = (self.cache.render.as_mut()).map_or_else(Vec::new, |m| {
+            m.defer = None;
+            std::mem::take(&mut m.pending)
+        });
+        self.patched = false;
+        self.parsed = self.cache.parsed;
+        self.rendered = self.cache.render.as_ref().map_or(0, |m| m.rendered);
+        match built {
+            Err(_) if !pending.is_empty() => self.build_in_full(config, sources, None),
+            built => built.map(|(generated, kept)| (generated, kept, pending)),
+        }
     }
 
     /// Whether the last rebuild patched the build before it (only page texts changed).
