@@ -477,6 +477,12 @@ mod tests {
         let key = |q| pages::viewed_key(Some(q));
         assert_eq!(key("page=%2Fnl%2Fx%2F").as_deref(), Some("nl/x/index.html"));
         assert_eq!(key("a=1&page=%2F").as_deref(), Some("index.html"));
+        // encodeURIComponent("/nl/co%C3%B6peratie/"), as the browser's pathname is.
+        assert_eq!(
+            key("page=%2Fnl%2Fco%25C3%25B6peratie%2F").as_deref(),
+            Some("nl/coöperatie/index.html")
+        );
+        assert_eq!(key("page=%2Fnl%2F%252e%252e%2Fx"), None);
         assert_eq!(key("page=%2F..%2Fetc"), None);
         assert_eq!(key("other=%2F"), None);
         assert_eq!(pages::viewed_key(None), None);

@@ -72,10 +72,12 @@ fn reload_script(version: u64) -> String {
     )
 }
 
-/// The output file of the page an event stream's query (`page=%2Fnl%2Fx%2F`) names.
+/// The output file of the page an event stream's query (`page=%2Fnl%2Fx%2F`) names: the
+/// value is the page's `location.pathname` (itself percent-encoded) encoded again.
 pub(super) fn viewed_key(query: Option<&str>) -> Option<String> {
     let value = query?.split('&').find_map(|p| p.strip_prefix("page="))?;
-    request_path(value).map(|path| output_key(&path))
+    let pathname = request_path(value)?;
+    request_path(&pathname).map(|path| output_key(&path))
 }
 
 /// The page with the live-reload script before `</body>` (or at the end).
