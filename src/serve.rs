@@ -3,16 +3,17 @@
 //! Takes the site root and serving options; serves the last good build's files from
 //! memory (never from disk, never writing `public/`), and after a failed rebuild an
 //! overlay with every diagnostic on every page until a good build clears it. Pages get a
-//! small live-reload script (server-sent events). Rejects request paths with `..`
+//! small live-reload script (server-sent events, whose request names the page, so that
+//! the pages open are known); while the pages not open are still being rendered after
+//! an edit that reached every page, a request for one waits for it. Rejects request
+//! paths with `..`
 //! segments, backslashes or NUL (400), and answers misses with the language's
 //! `404.html`. The only mutable state of the program lives here.
 
-use std::collections::{HashMap, HashSet};
 use std::convert::Infallible;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, RwLock};
-use std::time::{Duration, Instant};
+use std::sync::{Arc, RwLock};
 
 use axum::Router;
 use axum::extract::State;
@@ -21,21 +22,23 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use futures_util::stream::{self, Stream, StreamExt};
-use notify_debouncer_full::notify::{self, RecursiveMode};
 use tokio::sync::{Notify, broadcast};
 
-use crate::diagnostic::{self, Diagnostic};
+use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
 use crate::render::Output;
 use crate::session::Session;
-use crate::watch::{self, Change};
 
-/// Where the live-reload events are served.
+mod builds;
+mod open;
 mod pages;
 
+use builds::{rebuild, start_watcher};
+use open::OpenPages;
 pub use pages::request_path;
 use pages::{content_type, output_key, overlay, with_reload};
 
+/// Where the live-reload events are served.
 const EVENTS: &str = "/__diptych/events";
 
 /// How `diptych serve` was asked to run.
@@ -66,50 +69,15 @@ struct Shared {
     shown: Arc<RwLock<Shown>>,
     reload: broadcast::Sender<u64>,
     langs: Arc<Vec<String>>,
-    /// The output files open in a browser (their event streams), each with its count.
-    viewing: Arc<Mutex<HashMap<String, usize>>>,
+    /// The pages open in a browser.
+    open: OpenPages,
     /// Woken when a settling build is done.
     settled: Arc<Notify>,
 }
 
 impl Shared {
-    /// The output files open in a browser now.
-    fn viewing(&self) -> HashSet<String> {
-        let viewing = self.viewing.lock().unwrap_or_else(|p| p.into_inner());
-        viewing.keys().cloned().collect()
-    }
-
     fn shown(&self) -> std::sync::RwLockWriteGuard<'_, Shown> {
         self.shown.write().unwrap_or_else(|p| p.into_inner())
-    }
-}
-
-/// A page counted as open while its event stream is.
-struct Viewer {
-    viewing: Arc<Mutex<HashMap<String, usize>>>,
-    key: String,
-}
-
-impl Viewer {
-    fn new(viewing: &Arc<Mutex<HashMap<String, usize>>>, key: String) -> Viewer {
-        let mut open = viewing.lock().unwrap_or_else(|p| p.into_inner());
-        *open.entry(key.clone()).or_default() += 1;
-        Viewer {
-            viewing: viewing.clone(),
-            key,
-        }
-    }
-}
-
-impl Drop for Viewer {
-    fn drop(&mut self) {
-        let mut open = self.viewing.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(n) = open.get_mut(&self.key) {
-            *n -= 1;
-            if *n == 0 {
-                open.remove(&self.key);
-            }
-        }
     }
 }
 
@@ -128,7 +96,7 @@ pub fn serve(opts: ServeOptions) -> Result<()> {
         })),
         reload,
         langs: Arc::new(langs),
-        viewing: Arc::default(),
+        open: OpenPages::default(),
         settled: Arc::default(),
     };
     rebuild(&mut session, &shared, None);
@@ -173,171 +141,6 @@ async fn bind(port: u16) -> Result<tokio::net::TcpListener> {
     )))
 }
 
-/// Rebuilds and swaps in the result (or the problems), then tells open pages.
-/// `edited`: the content files the watcher saw change in place, when that is all
-/// that happened in the content folder. When the change reached every page, the pages
-/// open in a browser are rendered and shown first, then the rest.
-fn rebuild(session: &mut Session, shared: &Shared, edited: Option<Vec<PathBuf>>) {
-    let viewing = shared.viewing();
-    let started = Instant::now();
-    let result = if viewing.is_empty() {
-        session.rebuild_after(edited)
-    } else {
-        session.rebuild_viewing(edited, viewing)
-    };
-    let look = match result {
-        Ok(look) if !look.pending.is_empty() => look,
-        result => return show(session, shared, result, started.elapsed(), true),
-    };
-    eprintln!(
-        "showed the open page(s) in {} ms ({} rendered); rendering the other {} file(s)",
-        started.elapsed().as_millis(),
-        session.rendered_last_time(),
-        look.pending.len()
-    );
-    let first = Arc::new(look.output);
-    {
-        let mut shown = shared.shown();
-        shown.version += 1;
-        shown.files = first.clone();
-        shown.problems = None;
-        shown.settling = true;
-        let _ = shared.reload.send(shown.version);
-    }
-    let started = Instant::now();
-    let rest = session.rebuild_after(Some(Vec::new()));
-    // The open pages reload once: again only if the rest changed what they show.
-    let same = rest.as_ref().is_ok_and(|r| {
-        let pages = first.files.iter().filter(|(p, _)| p.ends_with(".html"));
-        pages
-            .into_iter()
-            .all(|(p, b)| r.output.files.get(p) == Some(b))
-    });
-    show(session, shared, rest, started.elapsed(), !same);
-}
-
-/// Swaps in a rebuild's result (or its problems) and reports it; `reload`: as a new
-/// version that open pages load.
-fn show(
-    session: &Session,
-    shared: &Shared,
-    result: Result<crate::session::Preview>,
-    took: Duration,
-    reload: bool,
-) {
-    let mut shown = shared.shown();
-    if reload {
-        shown.version += 1;
-    }
-    match result {
-        Ok(g) => {
-            for w in &g.warnings {
-                eprint!("{w}");
-            }
-            eprintln!(
-                "rebuilt in {} ms ({} file(s) parsed, {} rendered{}, {} warning(s))",
-                took.as_millis(),
-                session.parsed_last_time(),
-                session.rendered_last_time(),
-                if session.patched_last_time() {
-                    ", the rest kept"
-                } else {
-                    ""
-                },
-                g.warnings.len()
-            );
-            shown.files = Arc::new(g.output);
-            shown.problems = None;
-        }
-        Err(Error::Content(mut diags)) => {
-            diagnostic::sort(&mut diags);
-            for d in &diags {
-                eprint!("{d}");
-            }
-            eprintln!(
-                "build failed: {} problem(s); the browser shows them until the next good build",
-                diags.len()
-            );
-            shown.problems = Some(Arc::new(diags));
-        }
-        Err(other) => {
-            eprintln!("error: {other}");
-            shown.problems = Some(Arc::new(vec![Diagnostic::error(
-                "site",
-                "",
-                other.to_string(),
-            )]));
-        }
-    }
-    shown.settling = false;
-    if reload {
-        let _ = shared.reload.send(shown.version);
-    }
-    drop(shown);
-    shared.settled.notify_waiters();
-}
-
-/// Watches the site's inputs and rebuilds on change, on its own thread.
-fn start_watcher(
-    opts: &ServeOptions,
-    mut session: Session,
-    shared: Shared,
-) -> Result<Box<dyn std::any::Any + Send>> {
-    let root = std::path::absolute(&opts.root).map_err(Error::read(&opts.root))?;
-    let (tx, rx) = std::sync::mpsc::channel();
-    let delay = Duration::from_millis(50);
-    let fail = |e: notify::Error| Error::Usage(format!("cannot watch {}: {e}", root.display()));
-    let mut paths = vec![(root.clone(), RecursiveMode::NonRecursive)];
-    for dir in watch::INPUT_DIRS {
-        if root.join(dir).is_dir() {
-            paths.push((root.join(dir), RecursiveMode::Recursive));
-        }
-    }
-    let watcher: Box<dyn std::any::Any + Send> = if opts.poll {
-        let config = notify::Config::default()
-            .with_poll_interval(Duration::from_millis(300))
-            .with_compare_contents(true);
-        let mut d = notify_debouncer_full::new_debouncer_opt::<
-            _,
-            notify::PollWatcher,
-            notify_debouncer_full::NoCache,
-        >(delay, None, tx, notify_debouncer_full::NoCache, config)
-        .map_err(fail)?;
-        for (p, mode) in &paths {
-            d.watch(p, *mode).map_err(fail)?;
-        }
-        Box::new(d)
-    } else {
-        let mut d = notify_debouncer_full::new_debouncer(delay, None, tx).map_err(fail)?;
-        for (p, mode) in &paths {
-            d.watch(p, *mode).map_err(fail)?;
-        }
-        Box::new(d)
-    };
-    std::thread::spawn(move || {
-        for batch in rx {
-            // The watcher lost track of something: build again from a fresh listing.
-            let Ok(events) = batch else {
-                rebuild(&mut session, &shared, None);
-                continue;
-            };
-            let changed = events
-                .iter()
-                .filter(|e| !e.kind.is_access())
-                .flat_map(|e| e.paths.iter().map(PathBuf::as_path));
-            match watch::classify_all(&root, changed) {
-                Change::Nothing => {}
-                Change::Rebuild | Change::Reconfigure => {
-                    let events: Vec<notify::Event> = events.into_iter().map(|e| e.event).collect();
-                    let edited = watch::content_edits(&root, &events);
-                    rebuild(&mut session, &shared, edited)
-                }
-            }
-        }
-    });
-    Ok(watcher)
-}
-
 /// Server-sent events: the build version now, then after every rebuild.
 /// The stream's `page` query names the page it was opened from: open while it is.
 async fn events(
@@ -346,7 +149,7 @@ async fn events(
 ) -> Sse<impl Stream<Item = std::result::Result<Event, Infallible>>> {
     let now = shared.shown.read().map(|s| s.version).unwrap_or(0);
     let rx = shared.reload.subscribe();
-    let viewer = pages::viewed_key(uri.query()).map(|key| Viewer::new(&shared.viewing, key));
+    let viewer = pages::viewed_key(uri.query()).map(|key| shared.open.open(key));
     let later = stream::unfold((rx, viewer), |(mut rx, viewer)| async move {
         loop {
             match rx.recv().await {
