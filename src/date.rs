@@ -13,7 +13,7 @@ pub struct DateTime {
     pub month: u8,
     pub day: u8,
     /// Hour, minute, second.
-    pub time: Option<(u8, u8, u8)>,
+    pub time: Option<Clock>,
     /// `Z` or `+01:00` as written.
     pub offset: Option<String>,
 }
@@ -37,27 +37,20 @@ impl DateTime {
     /// Parses an ISO 8601 date or date-time; the error says what is wrong in words.
     pub fn parse(s: &str) -> Result<DateTime, String> {
         let s = s.trim();
-        let shape = || format!("`{s}` is not a date (expected `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM`)");
         let (date, rest) = if s.len() > 10 {
             // Byte 10 inside a multi-byte character: not a date either.
-            s.split_at_checked(10).ok_or_else(shape)?
+            s.split_at_checked(10).ok_or_else(|| not_a_date(s))?
         } else {
             (s, "")
         };
-        let num = |t: &str| -> Result<u32, String> {
-            if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(shape());
-            }
-            t.parse().map_err(|_| shape())
-        };
         let parts: Vec<&str> = date.split('-').collect();
         let [y, m, d] = parts[..] else {
-            return Err(shape());
+            return Err(not_a_date(s));
         };
         if y.len() != 4 || m.len() != 2 || d.len() != 2 {
-            return Err(shape());
+            return Err(not_a_date(s));
         }
-        let (year, month, day) = (num(y)? as i32, num(m)?, num(d)?);
+        let (year, month, day) = (number(y, s)? as i32, number(m, s)?, number(d, s)?);
         if !(1..=12).contains(&month) {
             return Err(format!("`{s}` has month {month}; months are 01 to 12"));
         }
@@ -68,37 +61,17 @@ impl DateTime {
                 MONTHS[month as usize - 1]
             ));
         }
-        let mut dt = DateTime {
+        let (time, offset) = match rest {
+            "" => (None, None),
+            rest => time_of_day(rest, s).map(|(t, o)| (Some(t), o))?,
+        };
+        Ok(DateTime {
             year,
             month: month as u8,
             day: day as u8,
-            time: None,
-            offset: None,
-        };
-        if !rest.is_empty() {
-            let rest = rest.strip_prefix(['T', ' ']).ok_or_else(shape)?;
-            let (clock, offset) = match rest.find(['Z', '+', '-']) {
-                Some(i) => (&rest[..i], Some(&rest[i..])),
-                None => (rest, None),
-            };
-            let hms: Vec<&str> = clock.split(':').collect();
-            if !(2..=3).contains(&hms.len()) || hms.iter().any(|p| p.len() != 2) {
-                return Err(shape());
-            }
-            let (h, mi) = (num(hms[0])?, num(hms[1])?);
-            let sec = if hms.len() == 3 { num(hms[2])? } else { 0 };
-            if h > 23 || mi > 59 || sec > 59 {
-                return Err(format!("`{s}` has an impossible time of day"));
-            }
-            if let Some(o) = offset
-                && !is_offset(o)
-            {
-                return Err(format!("`{s}` has an offset `{o}`; write `Z` or `+01:00`"));
-            }
-            dt.time = Some((h as u8, mi as u8, sec as u8));
-            dt.offset = offset.map(str::to_string);
-        }
-        Ok(dt)
+            time,
+            offset,
+        })
     }
 
     /// The UTC calendar date `secs` seconds after 1970-01-01.
@@ -139,6 +112,51 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
     let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
     (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// Hour, minute, second.
+pub type Clock = (u8, u8, u8);
+
+/// What is said of `s` when it has not the shape of a date.
+fn not_a_date(s: &str) -> String {
+    format!("`{s}` is not a date (expected `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM`)")
+}
+
+/// The digits `t` (of the date `s`) as a number.
+fn number(t: &str, s: &str) -> Result<u32, String> {
+    if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(not_a_date(s));
+    }
+    t.parse().map_err(|_| not_a_date(s))
+}
+
+/// The time of day and offset after the date in `s`: `rest` is `T14:30`, `T14:30:05Z`,
+/// ` 14:30+01:00` and the like.
+fn time_of_day(rest: &str, s: &str) -> Result<(Clock, Option<String>), String> {
+    let rest = rest.strip_prefix(['T', ' ']).ok_or_else(|| not_a_date(s))?;
+    let (clock, offset) = match rest.find(['Z', '+', '-']) {
+        Some(i) => (&rest[..i], Some(&rest[i..])),
+        None => (rest, None),
+    };
+    let hms: Vec<&str> = clock.split(':').collect();
+    if !(2..=3).contains(&hms.len()) || hms.iter().any(|p| p.len() != 2) {
+        return Err(not_a_date(s));
+    }
+    let (h, mi) = (number(hms[0], s)?, number(hms[1], s)?);
+    let sec = if hms.len() == 3 {
+        number(hms[2], s)?
+    } else {
+        0
+    };
+    if h > 23 || mi > 59 || sec > 59 {
+        return Err(format!("`{s}` has an impossible time of day"));
+    }
+    if let Some(o) = offset
+        && !is_offset(o)
+    {
+        return Err(format!("`{s}` has an offset `{o}`; write `Z` or `+01:00`"));
+    }
+    Ok(((h as u8, mi as u8, sec as u8), offset.map(str::to_string)))
 }
 
 fn is_offset(o: &str) -> bool {

@@ -67,6 +67,34 @@ pub(crate) struct Kept {
     pub search: BTreeMap<Lang, publish::search::Postings>,
 }
 
+impl Kept {
+    fn new(
+        config: &Config,
+        ready: Ready,
+        base_warnings: Vec<Diagnostic>,
+        link_warnings: Vec<Diagnostic>,
+        search: BTreeMap<Lang, publish::search::Postings>,
+    ) -> Kept {
+        let Ready {
+            data,
+            lock,
+            locales,
+            theme,
+            ..
+        } = ready;
+        Kept {
+            config: config.clone(),
+            theme,
+            locales,
+            data,
+            lock,
+            base_warnings,
+            link_warnings,
+            search,
+        }
+    }
+}
+
 /// [`generate_with`], also handing back what the build made on the way.
 pub(crate) fn generate_kept(
     config: &Config,
@@ -105,23 +133,13 @@ pub(crate) fn generate_kept(
     if !built.broken_links.is_empty() {
         return Err(fail(built.broken_links, &warnings));
     }
-    let Ready {
-        data,
-        lock,
-        locales,
-        theme,
-        ..
-    } = ready;
-    let kept = Kept {
-        config: config.clone(),
-        theme,
-        locales,
-        data,
-        lock,
+    let kept = Kept::new(
+        config,
+        ready,
         base_warnings,
-        link_warnings: built.link_warnings,
-        search: built.search,
-    };
+        built.link_warnings,
+        built.search,
+    );
     let generated = Generated {
         output: built.output,
         site,

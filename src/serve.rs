@@ -6,9 +6,8 @@
 //! small live-reload script (server-sent events, whose request names the page, so that
 //! the pages open are known); while the pages not open are still being rendered after
 //! an edit that reached every page, a request for one waits for it. Rejects request
-//! paths with `..`
-//! segments, backslashes or NUL (400), and answers misses with the language's
-//! `404.html`. The only mutable state of the program lives here.
+//! paths with `..` segments, backslashes or NUL (400), and answers misses with the
+//! language's `404.html`. The only mutable state of the program lives here.
 
 use std::convert::Infallible;
 use std::net::{Ipv4Addr, SocketAddr};

@@ -306,29 +306,8 @@ impl Status {
                 s.stale += 1;
             }
         }
-        let list = |ls: &[Lang]| ls.iter().map(Lang::as_str).collect::<Vec<_>>().join(", ");
-        let (message, file) = if behind.is_empty() {
-            (
-                format!("every language of `{key}` changed since they were marked in sync"),
-                versions[&changed[0]],
-            )
-        } else {
-            (
-                format!(
-                    "{} changed since the {} translation was synced",
-                    list(&changed),
-                    list(&behind)
-                ),
-                versions[&behind[0]],
-            )
-        };
-        let help =
-            format!("bring the translations up to date, then run `diptych mark-synced {key}`");
-        self.warnings.push(
-            Diagnostic::warning("stale", &site.pages[file].doc.path, message)
-                .with_help(help)
-                .about(key.as_str()),
-        );
+        self.warnings
+            .push(stale_warning(site, key, versions, &changed, &behind));
         self.stale.push(Stale {
             key: key.to_string(),
             changed,
@@ -365,6 +344,37 @@ impl Status {
             .into_iter()
             .collect()
     }
+}
+
+/// The warning for page `key`, whose versions in `changed` changed since they were
+/// marked in sync and those in `behind` did not.
+fn stale_warning(
+    site: &Site,
+    key: &PageKey,
+    versions: &BTreeMap<Lang, usize>,
+    changed: &[Lang],
+    behind: &[Lang],
+) -> Diagnostic {
+    let list = |ls: &[Lang]| ls.iter().map(Lang::as_str).collect::<Vec<_>>().join(", ");
+    let (message, file) = if behind.is_empty() {
+        (
+            format!("every language of `{key}` changed since they were marked in sync"),
+            versions[&changed[0]],
+        )
+    } else {
+        (
+            format!(
+                "{} changed since the {} translation was synced",
+                list(changed),
+                list(behind)
+            ),
+            versions[&behind[0]],
+        )
+    };
+    let help = format!("bring the translations up to date, then run `diptych mark-synced {key}`");
+    Diagnostic::warning("stale", &site.pages[file].doc.path, message)
+        .with_help(help)
+        .about(key.as_str())
 }
 
 #[cfg(test)]

@@ -65,6 +65,36 @@ pub(crate) struct Patched {
     pub rendered: usize,
 }
 
+/// Checks the links of the patched build again: `None` when one is broken (the full
+/// build that follows reports it); else the build's warnings are made again, with the
+/// translation `status` of the patched site.
+fn check_again(
+    generated: &mut Generated,
+    kept: &mut Kept,
+    links: &mut LinkMemo,
+    status: crate::translations::Status,
+) -> Option<()> {
+    let site = &generated.site;
+    let (broken, anchors): (Vec<_>, Vec<_>) = links
+        .check(&generated.output, &site.reported_anchors)
+        .into_iter()
+        .partition(Diagnostic::is_error);
+    if !broken.is_empty() {
+        return None;
+    }
+    kept.link_warnings = anchors;
+    generated.warnings = kept
+        .base_warnings
+        .iter()
+        .chain(&site.warnings)
+        .chain(&status.warnings)
+        .chain(&kept.link_warnings)
+        .cloned()
+        .collect();
+    generated.status = status;
+    Some(())
+}
+
 impl Last {
     /// The search words of this build (as patches left them), for a full build to
     /// update; the rest of the build is handed back to be freed.
@@ -158,23 +188,7 @@ impl Last {
         }
         output.files.extend(files);
         republish(site, kept, output, &before, !moved.is_empty())?;
-        let (broken, anchors): (Vec<_>, Vec<_>) = links
-            .check(output, &site.reported_anchors)
-            .into_iter()
-            .partition(Diagnostic::is_error);
-        if !broken.is_empty() {
-            return None;
-        }
-        kept.link_warnings = anchors;
-        generated.warnings = kept
-            .base_warnings
-            .iter()
-            .chain(&site.warnings)
-            .chain(&status.warnings)
-            .chain(&kept.link_warnings)
-            .cloned()
-            .collect();
-        generated.status = status;
+        check_again(generated, kept, links, status)?;
         for &k in &edited {
             self.pages[k].1 = sources.pages[k].text.clone();
         }

@@ -225,32 +225,12 @@ pub(crate) fn teras(
         g.insert("lang", lang);
         g.insert("site", &site_ctx);
         g.insert("today", &config.today);
-        let taxonomies: Vec<TermLink> = site
-            .taxonomies
-            .iter()
-            .filter(|t| &t.lang == lang)
-            .map(|t| TermLink {
-                name: &t.name,
-                url: &t.url,
-            })
-            .collect();
+        let taxonomies = taxonomy_links(site, lang);
         g.insert("taxonomies", &taxonomies);
         g.insert("data", data);
         let x_default = format!("{}/", config.base_url);
         g.insert("x_default", &x_default);
-        let menu: Vec<Link> = home(site, lang)
-            .map(|h| {
-                site.pages[h]
-                    .subsections
-                    .iter()
-                    .map(|&i| Link {
-                        title: &site.pages[i].doc.front.title,
-                        url: &site.pages[i].url,
-                        active: false,
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        let menu = menu(site, lang);
         g.insert("menu", &menu);
         // publish: the search page's URLs, and every event of the language by start.
         let search = crate::publish::search::context(lang);
@@ -274,6 +254,34 @@ pub(crate) fn teras(
         out.insert(lang.clone(), (tera, fingerprint(0, &all)));
     }
     out
+}
+
+/// The language's taxonomies, for every page's `taxonomies`.
+fn taxonomy_links<'a>(site: &'a Site, lang: &Lang) -> Vec<TermLink<'a>> {
+    site.taxonomies
+        .iter()
+        .filter(|t| &t.lang == lang)
+        .map(|t| TermLink {
+            name: &t.name,
+            url: &t.url,
+        })
+        .collect()
+}
+
+/// The language's home page's sections, for every page's `menu`.
+fn menu<'a>(site: &'a Site, lang: &Lang) -> Vec<Link<'a>> {
+    let Some(h) = home(site, lang) else {
+        return Vec::new();
+    };
+    site.pages[h]
+        .subsections
+        .iter()
+        .map(|&i| Link {
+            title: &site.pages[i].doc.front.title,
+            url: &site.pages[i].url,
+            active: false,
+        })
+        .collect()
 }
 
 pub(super) fn site_ctx<'a>(config: &'a Config, lang: &Lang) -> SiteCtx<'a> {

@@ -123,18 +123,7 @@ impl Site {
                     .push(missing_anchor(page, span.clone(), f, "this page"));
             }
         }
-        r.digest = page.doc.digest.map(|d| {
-            if urls.is_empty() {
-                return d;
-            }
-            let mut h = xxhash_rust::xxh3::Xxh3::new();
-            h.update(&d.to_le_bytes());
-            for u in &urls {
-                h.update(&(u.len() as u64).to_le_bytes());
-                h.update(u.as_bytes());
-            }
-            h.digest128()
-        });
+        r.digest = page.doc.digest.map(|d| with_urls(d, &urls));
         // Without links there is nothing to resolve: the page keeps the parsed body.
         if !body.links.is_empty() {
             let summary = page
@@ -224,4 +213,18 @@ fn missing_anchor(
     )
     .at(&page.doc.text, span)
     .with_help("use the id of a heading there (shown in the page's HTML), or drop the `#…`")
+}
+/// A page's digest with where its links go: its document's digest `own`, and the URLs
+/// its links were resolved to.
+fn with_urls(own: u128, urls: &[String]) -> u128 {
+    if urls.is_empty() {
+        return own;
+    }
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.update(&own.to_le_bytes());
+    for u in urls {
+        h.update(&(u.len() as u64).to_le_bytes());
+        h.update(u.as_bytes());
+    }
+    h.digest128()
 }
