@@ -324,12 +324,11 @@ fn render_and_check(
         locales,
         assets,
     } = *inputs;
-    let search_before = cache.keep.then(|| cache.search.take().unwrap_or_default());
-    let sitemap = cache.keep.then(|| cache.sitemap.get_or_insert_default());
-    let publish = || {
-        let opts = publish::Options::default();
-        publish::make(site, config, Some(locales), opts, search_before, sitemap)
+    let lent = publish::Lent {
+        search: cache.keep.then(|| cache.search.take().unwrap_or_default()),
+        sitemap: cache.keep.then(|| cache.sitemap.get_or_insert_default()),
     };
+    let publish = || publish::make(site, config, Some(locales), Default::default(), lent);
     let memo = cache.render.as_mut();
     let (mut output, made, scan) = if cache.keep {
         let render = || Output::render_with(site, theme, config, data, memo);

@@ -57,10 +57,8 @@ fn compare_languages(locales: &Locales, sources: &Sources) -> Vec<Diagnostic> {
                 Some(base) => out.extend(shape_difference(
                     sources,
                     id,
-                    base,
-                    info,
-                    default.as_str(),
-                    lang.as_str(),
+                    (base, default.as_str()),
+                    (info, lang.as_str()),
                 )),
             }
         }
@@ -114,13 +112,13 @@ fn unused_messages(locales: &Locales, sources: &Sources, calls: &[Call]) -> Vec<
         .collect()
 }
 
+/// How message `id` in language `lang` differs in shape (variables, attributes) from the
+/// default language's, if it does.
 fn shape_difference(
     sources: &Sources,
     id: &str,
-    base: &MessageInfo,
-    info: &MessageInfo,
-    default: &str,
-    lang: &str,
+    (base, default): (&MessageInfo, &str),
+    (info, lang): (&MessageInfo, &str),
 ) -> Option<Diagnostic> {
     let names = |s: &BTreeSet<String>| {
         s.iter()

@@ -55,21 +55,17 @@ pub fn publish(
     assets: &Assets,
     output: &mut Output,
 ) -> Result<(), Vec<Diagnostic>> {
-    publish_with(site, config, locales, assets, output, Options::default())
-}
-
-/// [`publish`] with explicit limits.
-pub fn publish_with(
-    site: &Site,
-    config: &Config,
-    locales: Option<&Locales>,
-    assets: &Assets,
-    output: &mut Output,
-    opts: Options,
-) -> Result<(), Vec<Diagnostic>> {
-    make(site, config, locales, opts, None, None)
+    make(site, config, locales, Options::default(), Lent::default())
         .add(site, assets, output, assets::Linked::Read(None))
         .map(|_| ())
+}
+
+/// What the dev server's last build lends the next one's publishing: its search words,
+/// to update, and its sitemap entries, to reuse where unchanged.
+#[derive(Default)]
+pub struct Lent<'a> {
+    pub search: Option<BTreeMap<Lang, search::Postings>>,
+    pub sitemap: Option<&'a mut sitemap::SitemapMemo>,
 }
 
 /// The publishing outputs of a site, made from the site alone (so they can be made
@@ -80,15 +76,19 @@ pub struct Made {
     search: BTreeMap<Lang, search::Postings>,
 }
 
-/// Makes the sitemap, feeds, calendars, search indexes, redirects and `robots.txt`.
+/// Makes the sitemap, feeds, calendars, search indexes, redirects and `robots.txt`;
+/// with what the dev server's last build `lent`.
 pub fn make(
     site: &Site,
     config: &Config,
     locales: Option<&Locales>,
     opts: Options,
-    search_before: Option<BTreeMap<Lang, search::Postings>>,
-    sitemap_memo: Option<&mut sitemap::SitemapMemo>,
+    lent: Lent,
 ) -> Made {
+    let Lent {
+        search: search_before,
+        sitemap: sitemap_memo,
+    } = lent;
     let mut errors = check_reserved(site, config);
     // The outputs are independent: the sequential ones (sitemap, feeds, calendars) run
     // beside the search index, which is parallel inside.

@@ -158,10 +158,10 @@ pub(super) fn page_job<'a>(
     site: &'a Site,
     config: &'a Config,
     i: usize,
-    p: &'a Page,
     places: &[Option<usize>],
     digests: Option<&[u128]>,
 ) -> Job<'a> {
+    let p = &site.pages[i];
     let fm = &p.doc.front;
     let (previous, next) = neighbours(site, p, places[i]);
     let listed_all = |list: &[usize]| list.iter().map(|&c| listed(site, c, digests)).collect();

@@ -111,7 +111,7 @@ impl Output {
         };
         let results: Vec<Result<Done, Diagnostic>> = (0..site.pages.len())
             .into_par_iter()
-            .map(|i| done(page_job(site, config, i, &site.pages[i], &places, digests)))
+            .map(|i| done(page_job(site, config, i, &places, digests)))
             .chain(generated.into_par_iter().map(done))
             .collect();
         gather(results, memo, shared)
@@ -209,7 +209,7 @@ pub(crate) fn render_some(
     let places = places(site);
     let mut jobs: Vec<Job> = pages
         .iter()
-        .map(|&i| page_job(site, config, i, &site.pages[i], &places, None))
+        .map(|&i| page_job(site, config, i, &places, None))
         .collect();
     for &(t, n) in terms {
         jobs.push(term_job(
