@@ -51,7 +51,7 @@ pub fn generate_with(
 }
 
 /// What a build made besides its [`Generated`] result, for the dev server to patch
-/// the next build from (see [`patch`]).
+/// the next build from (see [`crate::patch`]).
 pub(crate) struct Kept {
     /// The configuration the site rendered with (site titles filled in).
     pub config: Config,
