@@ -17,6 +17,7 @@ use tera::{Error, Kwargs, Number, State, Tera, TeraResult, Value};
 use crate::format::{DateStyle, Formatter, NumberOptions, NumberStyle};
 use crate::lang::Lang;
 use crate::locales::{ArgValue, Locales};
+use crate::publish::search::FastHash;
 
 /// Registers `t`, `number` and `date` on `tera`.
 pub fn register(tera: &mut Tera, locales: Arc<Locales>) {
@@ -46,7 +47,7 @@ fn plain_messages(locales: &Locales) -> Plain {
             ids.extend(info.attributes.keys().map(|a| format!("{id}.{a}")));
         }
     }
-    let mut plain = Plain::new();
+    let mut plain = Plain::default();
     for lang in locales.langs() {
         let texts = plain.entry(lang.clone()).or_default();
         for id in &ids {
@@ -61,7 +62,7 @@ fn plain_messages(locales: &Locales) -> Plain {
 
 /// Texts of messages without arguments, by language and id, as the template values
 /// `t()` returns (a clone shares the text).
-type Plain = HashMap<Lang, HashMap<String, Value>>;
+type Plain = HashMap<Lang, HashMap<String, Value, FastHash>, FastHash>;
 
 /// The page's language: the context's top-level `lang`.
 fn page_lang<'l>(locales: &'l Locales, state: &State, caller: &str) -> TeraResult<&'l Lang> {
@@ -118,11 +119,12 @@ fn translate(
     let id = id.as_ref();
     let mut args = Vec::new();
     for (key, value) in kwargs.iter() {
-        let name = key.to_string();
-        if name != "id" && name != "for_lang" {
-            let value = arg_value(id, &name, value)?;
-            args.push((name, value));
+        if matches!(key.as_str(), Some("id" | "for_lang")) {
+            continue;
         }
+        let name = key.to_string();
+        let value = arg_value(id, &name, value)?;
+        args.push((name, value));
     }
     if args.is_empty()
         && let Some(text) = plain.get(lang).and_then(|m| m.get(id))
