@@ -49,10 +49,8 @@ pub(super) fn rebuild(session: &mut Session, shared: &Shared, edited: Option<Vec
     let rest = session.rebuild_after(Some(Vec::new()));
     // The open pages reload once: again only if the rest changed what they show.
     let same = rest.as_ref().is_ok_and(|r| {
-        let pages = first.files.iter().filter(|(p, _)| p.ends_with(".html"));
-        pages
-            .into_iter()
-            .all(|(p, b)| r.output.files.get(p) == Some(b))
+        let mut pages = first.files.iter().filter(|(p, _)| p.ends_with(".html"));
+        pages.all(|(p, b)| r.output.files.get(p) == Some(b))
     });
     show(session, shared, rest, started.elapsed(), !same);
 }
