@@ -7,7 +7,7 @@
 //! changed is [`super::LinkMemo`].
 
 use std::borrow::Cow;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -118,17 +118,19 @@ impl<'a, F: Fn(&str, bool) -> Option<&'a [u8]>> Links<'a, F> {
     /// What is wrong with the links of one UTF-8 HTML file, in their order.
     pub(super) fn scan(&self, path: &str, text: &[u8]) -> Vec<Seen> {
         let mut scratch = String::new();
+        let page = OwnIds::of(text);
         link_ranges(text)
-            .filter_map(|range| self.check(path, text, range, &mut scratch))
+            .filter_map(|range| self.check(path, &page, range, &mut scratch))
             .collect()
     }
 
     /// The problems among what a scan of `path` saw, its pending links checked again.
     pub(super) fn problems(&self, path: &str, text: &[u8], seen: Vec<Seen>) -> Vec<Diagnostic> {
         let mut scratch = String::new();
+        let page = OwnIds::of(text);
         seen.into_iter()
             .filter_map(|s| match s {
-                Seen::Pending(a, z) => self.check(path, text, (a, z), &mut scratch),
+                Seen::Pending(a, z) => self.check(path, &page, (a, z), &mut scratch),
                 problem => Some(problem),
             })
             .filter_map(|s| match s {
@@ -142,14 +144,14 @@ impl<'a, F: Fn(&str, bool) -> Option<&'a [u8]>> Links<'a, F> {
     fn check(
         &self,
         from: &str,
-        text: &[u8],
+        page: &OwnIds,
         (a, z): (usize, usize),
         scratch: &mut String,
     ) -> Option<Seen> {
         // Links end at a quote, so they are whole characters of a UTF-8 file.
-        let url = std::str::from_utf8(&text[a..z]).ok()?;
+        let url = std::str::from_utf8(&page.text[a..z]).ok()?;
         // Links to an id of the same page (`#main`) need no lookup.
-        if own_id_found(text, url) {
+        if own_id_found(page, url) {
             return None;
         }
         let problem = match broken(&self.file, from, url, scratch)? {
@@ -177,9 +179,38 @@ impl<'a, F: Fn(&str, bool) -> Option<&'a [u8]>> Links<'a, F> {
     }
 }
 
-/// Whether `url` is a link to an `id` of the page `html` itself (`#main`, `?x#main`)
-/// that the page has: a link [`broken`] would find nothing wrong with.
-fn own_id_found(html: &[u8], url: &str) -> bool {
+/// A page being checked, with the values of its `id` attributes, read once on the
+/// first link to one of them (a page links to its own headings, `#main` and `#top`).
+struct OwnIds<'h> {
+    text: &'h [u8],
+    ids: std::cell::OnceCell<HashSet<&'h [u8], FastHash>>,
+}
+
+impl<'h> OwnIds<'h> {
+    fn of(text: &'h [u8]) -> OwnIds<'h> {
+        OwnIds {
+            text,
+            ids: Default::default(),
+        }
+    }
+
+    /// [`has_id`] of the page, from one pass over it for all of its links.
+    fn has(&self, fragment: &str) -> bool {
+        // A quote in the fragment could end an attribute value inside it.
+        if fragment.contains(['"', '\'']) {
+            return has_id(self.text, fragment);
+        }
+        let ids = self.ids.get_or_init(|| {
+            let values = attribute_ranges(self.text, "id=");
+            values.map(|(a, z)| &self.text[a..z]).collect()
+        });
+        ids.contains(fragment.as_bytes())
+    }
+}
+
+/// Whether `url` is a link to an `id` of the page itself (`#main`, `?x#main`) that the
+/// page has: a link [`broken`] would find nothing wrong with.
+fn own_id_found(page: &OwnIds, url: &str) -> bool {
     let url: Cow<str> = if url.contains("&amp;") {
         Cow::Owned(url.replace("&amp;", "&"))
     } else {
@@ -188,9 +219,7 @@ fn own_id_found(html: &[u8], url: &str) -> bool {
     let Some((path, fragment)) = url.split_once('#') else {
         return false;
     };
-    path.split('?').next().unwrap_or("").is_empty()
-        && !fragment.is_empty()
-        && has_id(html, fragment)
+    path.split('?').next().unwrap_or("").is_empty() && !fragment.is_empty() && page.has(fragment)
 }
 
 /// What is wrong with a link: no such file, or no such `id` in it.
@@ -343,6 +372,22 @@ mod tests {
                 "the built page links to `#top`, but nl/index.html has no element with id `top`",
             ]
         );
+    }
+
+    #[test]
+    fn a_page_has_the_ids_a_search_for_each_would_find() {
+        let html = "<body id=\"top\"><main\tid='main'><h2 id=\"a'b\">x</h2><p data-id=\"no\"> id=\"loose\" <h3 id=\"zo\u{e9}\">";
+        let page = OwnIds::of(html.as_bytes());
+        for fragment in [
+            "top", "main", "a'b", "no", "loose", "zoé", "zo", "", "ma", "a",
+        ] {
+            assert_eq!(
+                page.has(fragment),
+                has_id(html.as_bytes(), fragment),
+                "{fragment}"
+            );
+        }
+        assert!(page.has("main") && page.has("a'b") && !page.has("no"));
     }
 
     #[test]
