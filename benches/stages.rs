@@ -257,30 +257,24 @@ fn stages(c: &mut Criterion) {
     });
     // A theme's template edited: every page that uses one is rendered again (a change
     // of any template does that; the watcher names no content file).
+    let theme = std::fs::read_dir(root.join("themes"))
+        .expect("themes/")
+        .next()
+        .expect("a theme")
+        .expect("a theme")
+        .path();
+    let section = theme.join("templates/section.html");
     g.bench_function("serve_rebuild_template", |b| {
-        let theme = std::fs::read_dir(root.join("themes"))
-            .expect("themes/")
-            .next()
-            .expect("a theme")
-            .expect("a theme")
-            .path();
-        serve_template_edit(b, &root, &theme.join("templates/section.html"))
+        serve_template_edit(b, &root, &section)
     });
     // The same edit with a section and an article open in a browser: the time until
     // those two are shown (the rest is rendered next, and not timed here).
     g.bench_function("serve_rebuild_template_pages_in_view", |b| {
-        let theme = std::fs::read_dir(root.join("themes"))
-            .expect("themes/")
-            .next()
-            .expect("a theme")
-            .expect("a theme")
-            .path();
         let viewing = [
             "nl/energie/index.html",
             "nl/energie/boterdiep-biolabs-opent-nieuwe-vestiging-in-meerstad-0/index.html",
         ];
-        let viewing = viewing.map(String::from).into();
-        serve_template_edit_in_view(b, &root, &theme.join("templates/section.html"), viewing)
+        serve_template_edit_in_view(b, &root, &section, viewing.map(String::from).into())
     });
     // The article text edit again with 100 MB of photos in the site's static/ (a real
     // site's images, which the corpus lacks): they are read, hashed and published too.
@@ -338,10 +332,15 @@ fn serve_edit(b: &mut criterion::Bencher, root: &Path, file: &str, edit: fn(&str
 fn serve_template_edit(b: &mut criterion::Bencher, root: &Path, path: &Path) {
     let text = std::fs::read_to_string(path).expect("template");
     serve_rebuilds(b, root, |n| {
-        std::fs::write(path, format!("{text}{{# edit {n} #}}")).expect("edit");
+        std::fs::write(path, template_edit(&text, n)).expect("edit");
         Vec::new()
     });
     std::fs::write(path, &text).expect("restore");
+}
+
+/// Template `text`, edited for the `n`th time (a comment: the output stays the same).
+fn template_edit(text: &str, n: u64) -> String {
+    format!("{text}{{# edit {n} #}}")
 }
 
 /// The dev server's first look after the template at `path` changed, with `viewing`
@@ -361,7 +360,7 @@ fn serve_template_edit_in_view(
         let mut took = std::time::Duration::ZERO;
         for _ in 0..iterations {
             n += 1;
-            std::fs::write(path, format!("{text}{{# edit {n} #}}")).expect("edit");
+            std::fs::write(path, template_edit(&text, n)).expect("edit");
             let started = std::time::Instant::now();
             let look = session.rebuild_viewing(Some(Vec::new()), viewing.clone());
             took += started.elapsed();

@@ -39,7 +39,8 @@ pub struct RenderMemo {
     /// Whether this build's site-wide inputs differ from the last build's.
     changed: bool,
     /// For the next build: the output paths to render now, when every page must be
-    /// rendered again; the others wait. Taken by that build.
+    /// rendered again; the others wait. The dev server sets it for one build, and
+    /// takes `pending` after it.
     pub defer: Option<HashSet<String>>,
     /// The output paths the last build left to render (see `defer`).
     pub pending: Vec<String>,
@@ -55,7 +56,6 @@ impl RenderMemo {
             self.pages.clear();
             self.inputs = inputs;
         }
-        self.pending.clear();
     }
 
     /// Whether the file `out`, of a language whose pages share `shared` in their

@@ -277,7 +277,6 @@ impl Session {
     ) -> Result<(crate::Generated, crate::generate::Kept, Vec<String>)> {
         if let Some(memo) = self.cache.render.as_mut() {
             memo.defer = viewing;
-            memo.pending.clear();
         }
         let built = generate_kept(config, sources, self.drafts, &mut self.cache);
         let pending = (self.cache.render.as_mut()).map_or_else(Vec::new, |m| {

@@ -177,7 +177,6 @@ fn gather(
             let made = made.filter_map(|((p, b), k)| k.map(|k| (p.as_str(), k, b)));
             m.keep(made, rendered, shared);
         }
-        m.defer = None;
         m.pending = pending;
     }
     // Sorted on both cores, the map is built in one pass (from sorted input) instead
