@@ -255,26 +255,33 @@ fn stages(c: &mut Criterion) {
     g.bench_function("serve_rebuild_page_added_or_removed", |b| {
         serve_add_remove(b, &root)
     });
-    // A theme's template edited: every page that uses one is rendered again (a change
-    // of any template does that; the watcher names no content file).
+    // A theme's template edited (the watcher names no content file): the files whose
+    // template reads it are rendered again. `section.html` is read by the sections'
+    // pages only, `base.html` by every page.
     let theme = std::fs::read_dir(root.join("themes"))
         .expect("themes/")
         .next()
         .expect("a theme")
         .expect("a theme")
         .path();
-    let section = theme.join("templates/section.html");
-    g.bench_function("serve_rebuild_template", |b| {
+    let (section, base) = (
+        theme.join("templates/section.html"),
+        theme.join("templates/base.html"),
+    );
+    g.bench_function("serve_rebuild_template_section", |b| {
         serve_template_edit(b, &root, &section)
     });
-    // The same edit with a section and an article open in a browser: the time until
-    // those two are shown (the rest is rendered next, and not timed here).
-    g.bench_function("serve_rebuild_template_pages_in_view", |b| {
+    g.bench_function("serve_rebuild_template_base", |b| {
+        serve_template_edit(b, &root, &base)
+    });
+    // The edit of `base.html` with a section and an article open in a browser: the time
+    // until those two are shown (the rest is rendered next, and not timed here).
+    g.bench_function("serve_rebuild_template_base_pages_in_view", |b| {
         let viewing = [
             "nl/energie/index.html",
             "nl/energie/boterdiep-biolabs-opent-nieuwe-vestiging-in-meerstad-0/index.html",
         ];
-        serve_template_edit_in_view(b, &root, &section, viewing.map(String::from).into())
+        serve_template_edit_in_view(b, &root, &base, viewing.map(String::from).into())
     });
     // The article text edit again with 100 MB of photos in the site's static/ (a real
     // site's images, which the corpus lacks): they are read, hashed and published too.

@@ -1,12 +1,14 @@
 //! Rendered pages kept between the dev server's builds, so a rebuild renders again only
 //! the pages whose inputs changed.
 //!
-//! Takes a fingerprint of everything all pages share (templates, messages, static files,
-//! data, configuration and each language's global template context) and, per output
-//! file, a fingerprint of its own context; produces the previous bytes when both match.
-//! Tera renders the same bytes from the same template, context and functions (the
-//! functions read only messages and static files), so a match is safe to reuse. Rejects
-//! nothing: a miss renders.
+//! Takes a fingerprint of everything all pages share (messages, static files, data,
+//! configuration and each language's global template context) and, per output file, a
+//! fingerprint of its own context and of the templates its template can read (see
+//! [`crate::theme::Theme::reach`]); produces the previous bytes when both match. Tera
+//! renders the same bytes from the same templates, context and functions (the
+//! functions read only messages and static files), so a match is safe to reuse. An
+//! edit of one template thus renders again only the files whose template reads it.
+//! Rejects nothing: a miss renders.
 //!
 //! When an edit reaches every page (a template, a message, `site.yaml`), the dev server
 //! can ask for the pages open in a browser first: with [`RenderMemo::defer`] set, a
@@ -38,6 +40,8 @@ pub struct RenderMemo {
     pub shared: BTreeMap<Lang, u128>,
     /// Whether this build's site-wide inputs differ from the last build's.
     changed: bool,
+    /// Each template's reach ([`crate::theme::Theme::reach`]) in the last render.
+    reach: BTreeMap<String, u128>,
     /// For the next build: the output paths to render now, when every page must be
     /// rendered again; the others wait. The dev server sets it for one build, and
     /// takes `pending` after it.
@@ -58,13 +62,21 @@ impl RenderMemo {
         }
     }
 
-    /// Whether the file `out`, of a language whose pages share `shared` in their
-    /// context, waits for the next build: it must be rendered again (the site-wide
-    /// inputs or the language's shared context changed) and `defer` does not name it.
-    pub fn waits(&self, lang: &Lang, out: &str, shared: u128) -> bool {
-        self.defer.as_ref().is_some_and(|now| {
-            (self.changed || self.shared.get(lang) != Some(&shared)) && !now.contains(out)
-        })
+    /// Whether a file of a language whose pages share `shared` in their context, made
+    /// with a template whose reach is `reach`, must be rendered again: the site-wide
+    /// inputs, the language's shared context or the templates it reads changed.
+    pub fn stale(&self, lang: &Lang, shared: u128, template: &str, reach: u128) -> bool {
+        self.changed
+            || self.shared.get(lang) != Some(&shared)
+            || self.reach.get(template) != Some(&reach)
+    }
+
+    /// Whether the file `out` waits for the next build: `defer` is set and does not
+    /// name it, and it is `stale` (see [`RenderMemo::stale`]).
+    pub fn waits(&self, out: &str, stale: impl FnOnce() -> bool) -> bool {
+        self.defer
+            .as_ref()
+            .is_some_and(|now| !now.contains(out) && stale())
     }
 
     /// The bytes rendered last time for `out`, if they came from `fingerprint`.
@@ -76,12 +88,13 @@ impl RenderMemo {
     }
 
     /// Makes the memo this build's files (path, fingerprint, bytes), rendered with
-    /// `shared`: updated in place, so that a path already there costs no new key.
+    /// `shared` and templates of `reach`: updated in place, so that a path already
+    /// there costs no new key.
     pub(crate) fn keep<'a>(
         &mut self,
         files: impl Iterator<Item = (&'a str, u128, &'a Bytes)>,
         rendered: usize,
-        shared: BTreeMap<Lang, u128>,
+        (shared, reach): (BTreeMap<Lang, u128>, BTreeMap<String, u128>),
     ) {
         let mut now = Vec::new();
         for (path, fingerprint, bytes) in files {
@@ -101,16 +114,15 @@ impl RenderMemo {
         }
         self.rendered = rendered;
         self.shared = shared;
+        self.reach = reach;
     }
 }
 
-/// A fingerprint of the site-wide inputs of a build: templates, messages, data, static
-/// files, configuration (with the build's today) and whether drafts are in.
+/// A fingerprint of the site-wide inputs of a build but the templates (each file's
+/// fingerprint takes in those its template reads): messages, data, static files,
+/// configuration (with the build's today) and whether drafts are in.
 pub fn site_inputs(sources: &Sources, config: &Config, drafts: bool) -> u64 {
     let mut h = DefaultHasher::new();
-    for t in &sources.templates {
-        (&t.name, &t.text).hash(&mut h);
-    }
     for (lang, f) in &sources.ftl {
         (lang.as_str(), &f.path, &f.text).hash(&mut h);
     }
@@ -131,7 +143,11 @@ mod tests {
     fn returns_bytes_only_for_the_same_fingerprint() {
         let mut memo = RenderMemo::default();
         let x = Bytes::from_static(b"x");
-        memo.keep([("nl/index.html", 7, &x)].into_iter(), 1, BTreeMap::new());
+        memo.keep(
+            [("nl/index.html", 7, &x)].into_iter(),
+            1,
+            Default::default(),
+        );
         assert_eq!(
             memo.get("nl/index.html", 7).map(|b| &b[..]),
             Some(&b"x"[..])
@@ -143,9 +159,13 @@ mod tests {
         memo.keep(
             [("nl/index.html", 9, &y), ("en/index.html", 7, &x)].into_iter(),
             2,
-            BTreeMap::new(),
+            Default::default(),
         );
-        memo.keep([("en/index.html", 7, &x)].into_iter(), 0, BTreeMap::new());
+        memo.keep(
+            [("en/index.html", 7, &x)].into_iter(),
+            0,
+            Default::default(),
+        );
         assert_eq!(memo.get("nl/index.html", 9), None);
         assert_eq!(
             memo.get("en/index.html", 7).map(|b| &b[..]),

@@ -775,6 +775,64 @@ mod tests {
     }
 
     #[test]
+    fn a_template_edit_renders_again_only_the_files_whose_template_reads_it() {
+        let tmp = bundled_site();
+        let mut session = Session::new(tmp.path().to_path_buf(), false);
+        session.rebuild().unwrap();
+        let mut config = Config::load(tmp.path()).unwrap();
+        config.today = Some(preview_today());
+        let site = crate::generate(&config, Sources::load(&config).unwrap(), false)
+            .unwrap()
+            .site;
+        let of_kind = |kinds: &[crate::site::Kind]| {
+            let pages = site.pages.iter().filter(|p| kinds.contains(&p.kind));
+            pages.filter(|p| p.doc.front.template.is_none()).count()
+        };
+        use crate::site::Kind::{Home, Page, Section};
+        let templates = tmp.path().join("themes/groningen/templates");
+        let mut edit = |name: &str, from: &str, to: &str| {
+            let path = templates.join(name);
+            let text = std::fs::read_to_string(&path).unwrap();
+            assert!(text.contains(from), "{name}");
+            std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+            let rebuilt = session.rebuild_after(Some(vec![])).unwrap();
+            assert!(!session.patched_last_time());
+            assert_eq!(rebuilt.output, clean(tmp.path()), "{name}");
+            assert!(rebuilt.pending.is_empty());
+            session.rendered_last_time()
+        };
+        // Included by the home page's and the sections' templates only.
+        let n = edit("event-item.html", "<li", "<li data-edited");
+        assert_eq!(n, of_kind(&[Home, Section]));
+        assert!(n > 2);
+        // What extends nothing else's.
+        assert_eq!(
+            edit("page.html", "</article>", "</article>\n"),
+            of_kind(&[Page])
+        );
+        // The 404 pages of both languages and of the root.
+        assert_eq!(edit("404.html", "</h1>", "</h1>\n"), 3);
+        // Read by every page.
+        let all = edit("logo.html", "<svg", "<svg data-edited");
+        assert_eq!(
+            all,
+            clean(tmp.path())
+                .files
+                .keys()
+                .filter(|p| p.ends_with(".html"))
+                .count()
+        );
+        // An edit of a few files renders them at once, also with pages open.
+        let path = templates.join("404.html");
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, format!("{text}\n")).unwrap();
+        let look = session.rebuild_viewing(Some(vec![]), in_view()).unwrap();
+        assert!(look.pending.is_empty());
+        assert_eq!(session.rendered_last_time(), 3);
+        assert_eq!(look.output, clean(tmp.path()));
+    }
+
+    #[test]
     fn a_template_mistake_out_of_view_fails_the_rest() {
         let tmp = bundled_site();
         let mut session = Session::new(tmp.path().to_path_buf(), false);

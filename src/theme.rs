@@ -17,6 +17,9 @@ use crate::sources::{Sources, TextFile};
 pub struct Theme {
     pub tera: Tera,
     files: BTreeMap<String, TextFile>,
+    /// Each template's fingerprint of every template its rendering can read (see
+    /// [`reaches`]).
+    reach: BTreeMap<String, u128>,
 }
 
 impl Theme {
@@ -46,8 +49,8 @@ impl Theme {
         if !problems.is_empty() {
             return Err(problems);
         }
-        let theme = Theme { tera, files };
-        let mut theme = theme;
+        let reach = reaches(&files);
+        let mut theme = Theme { tera, files, reach };
         let pairs: Vec<(String, String)> = theme
             .files
             .values()
@@ -58,6 +61,18 @@ impl Theme {
             .add_raw_templates(pairs)
             .map_err(|e| vec![theme.diagnostic(&e, None)])?;
         Ok(theme)
+    }
+
+    /// A fingerprint of the text of template `name` and of every template rendering it
+    /// can read: two builds whose templates give the same fingerprint render the same
+    /// context to the same bytes with it. 0 for a name the theme lacks.
+    pub fn reach(&self, name: &str) -> u128 {
+        self.reach.get(name).copied().unwrap_or(0)
+    }
+
+    /// Every template's [`Theme::reach`], by name.
+    pub fn reaches(&self) -> BTreeMap<String, u128> {
+        self.reach.clone()
     }
 
     /// Whether the theme has a template of this name.
@@ -124,6 +139,67 @@ impl Theme {
     }
 }
 
+/// Each template's [`Theme::reach`]. Rendering a template reads its parents
+/// (`extends`), what it includes and the components it calls, and so on from those; all
+/// of them are named in its text. So a template is taken to read every template whose
+/// name, or the name of a component defined there, occurs anywhere in its text, and
+/// then what those read. That may take in more than it needs (a name in a comment),
+/// never less: a string escape could hide a name (`\/`), so a template with a
+/// backslash is taken to read them all.
+fn reaches(files: &BTreeMap<String, TextFile>) -> BTreeMap<String, u128> {
+    let names: Vec<(&str, Vec<&str>)> = files
+        .values()
+        .map(|f| (f.name.as_str(), components_defined(&f.text)))
+        .collect();
+    let reads = |f: &TextFile| -> Vec<&str> {
+        let all = f.text.contains('\\');
+        let named = |(name, components): &&(&str, Vec<&str>)| {
+            all || f.text.contains(*name) || components.iter().any(|c| f.text.contains(c))
+        };
+        names.iter().filter(named).map(|(name, _)| *name).collect()
+    };
+    let direct: BTreeMap<&str, Vec<&str>> = files
+        .values()
+        .map(|f| (f.name.as_str(), reads(f)))
+        .collect();
+    direct
+        .keys()
+        .map(|&root| {
+            let mut seen = std::collections::BTreeSet::from([root]);
+            let mut next = vec![root];
+            while let Some(t) = next.pop() {
+                for &u in &direct[t] {
+                    if seen.insert(u) {
+                        next.push(u);
+                    }
+                }
+            }
+            let texts: Vec<(&str, &str)> =
+                seen.iter().map(|&t| (t, files[t].text.as_str())).collect();
+            (root.to_string(), crate::fingerprint::fingerprint(0, &texts))
+        })
+        .collect()
+}
+
+/// The names of the components that `text` may define: every word after `component`
+/// (with the dots of a dotted name). More than it defines (`endcomponent X`, prose) is
+/// harmless.
+fn components_defined(text: &str) -> Vec<&str> {
+    let word = |c: char| c.is_alphanumeric() || c == '_' || c == '.';
+    text.match_indices("component")
+        .filter_map(|(at, k)| {
+            let rest = &text[at + k.len()..];
+            let name = rest.trim_start();
+            if name.len() == rest.len() {
+                return None;
+            }
+            let end = name.find(|c: char| !word(c)).unwrap_or(name.len());
+            let name = name[..end].trim_end_matches('.');
+            (!name.is_empty()).then_some(name)
+        })
+        .collect()
+}
+
 fn syntax_only(err: &tera::Error, file: &TextFile) -> Option<Diagnostic> {
     let ErrorKind::SyntaxError(r) = err.kind() else {
         return None;
@@ -136,4 +212,108 @@ fn syntax_only(err: &tera::Error, file: &TextFile) -> Option<Diagnostic> {
 
 fn first_line(s: &str) -> String {
     s.lines().next().unwrap_or(s).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn theme(files: &[(&str, &str)]) -> Theme {
+        let templates = files
+            .iter()
+            .map(|(name, text)| TextFile {
+                path: PathBuf::from("templates").join(name),
+                name: name.to_string(),
+                text: text.to_string(),
+            })
+            .collect();
+        let sources = Sources {
+            templates,
+            ..Sources::default()
+        };
+        Theme::load(&sources, |_| {}).unwrap_or_else(|e| panic!("{e:?}"))
+    }
+
+    /// Which of `names` have a reach that differs between `a` and `b`.
+    fn moved(a: &Theme, b: &Theme, names: &[&'static str]) -> Vec<&'static str> {
+        let differs = |n: &&str| a.reach(n) != b.reach(n);
+        names.iter().copied().filter(differs).collect()
+    }
+
+    #[test]
+    fn a_template_reaches_its_parents_includes_and_components() {
+        let files = [
+            (
+                "base.html",
+                "<main>{% block main %}{% endblock main %}</main>",
+            ),
+            (
+                "page.html",
+                "{% extends \"base.html\" %}{% block main %}{% include \"nav.html\" %}{% endblock main %}",
+            ),
+            ("nav.html", "<nav>{{ <Link href=\"/\" /> }}</nav>"),
+            (
+                "ui.html",
+                "{% component Link(href) %}<a href=\"{{ href }}\">x</a>{% endcomponent Link %}",
+            ),
+            ("section.html", "{% extends \"base.html\" %}"),
+            ("other.html", "<p>alone</p>"),
+        ];
+        let all = [
+            "base.html",
+            "page.html",
+            "nav.html",
+            "ui.html",
+            "section.html",
+            "other.html",
+        ];
+        let before = theme(&files);
+        let edit = |name: &str, text: &str| {
+            let mut edited = files;
+            edited.iter_mut().find(|(n, _)| *n == name).unwrap().1 = text;
+            moved(&before, &theme(&edited), &all)
+        };
+        assert_eq!(edit("other.html", "<p>edited</p>"), ["other.html"]);
+        // A component's template reaches whoever calls it, also through an include.
+        let link = "{% component Link(href) %}<a href=\"{{ href }}\">y</a>{% endcomponent Link %}";
+        assert_eq!(edit("ui.html", link), ["page.html", "nav.html", "ui.html"]);
+        assert_eq!(edit("nav.html", "<nav></nav>"), ["page.html", "nav.html"]);
+        assert_eq!(
+            edit(
+                "base.html",
+                "<main>{% block main %}{% endblock main %}</main>\n"
+            ),
+            ["base.html", "page.html", "section.html"]
+        );
+        // A backslash could hide a name in a string: such a template reads them all.
+        let escaped = "{% extends \"base.html\" %}{# \\ #}";
+        let after = theme(&[
+            files[0],
+            files[1],
+            files[2],
+            files[3],
+            ("section.html", escaped),
+            files[5],
+        ]);
+        let mut edited = [
+            files[0],
+            files[1],
+            files[2],
+            files[3],
+            ("section.html", escaped),
+            files[5],
+        ];
+        edited[5].1 = "<p>edited</p>";
+        assert_eq!(
+            moved(&after, &theme(&edited), &all),
+            ["section.html", "other.html"]
+        );
+    }
+
+    #[test]
+    fn component_names_are_read_with_their_dots() {
+        let text =
+            "{%- component ui.Card(title) -%}{{ title }}{% endcomponent ui.Card %} component.";
+        assert_eq!(components_defined(text), ["ui.Card", "ui.Card"]);
+    }
 }

@@ -248,12 +248,16 @@ impl Last {
     }
 }
 
-/// The inputs a patch needs unchanged: everything the render memo watches, and the
-/// lock file (it decides which translations are stale). Found once per rebuild.
+/// The inputs a patch needs unchanged: the site-wide inputs the render memo watches,
+/// the templates, and the lock file (it decides which translations are stale). Found
+/// once per rebuild.
 pub(crate) fn inputs(sources: &Sources, config: &Config, drafts: bool) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::hash::DefaultHasher::new();
     site_inputs(sources, config, drafts).hash(&mut h);
+    for t in &sources.templates {
+        (&t.name, &t.text).hash(&mut h);
+    }
     sources.lock.hash(&mut h);
     h.finish()
 }

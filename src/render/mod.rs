@@ -91,18 +91,28 @@ impl Output {
             return Err(missing);
         }
         let previous = memo.as_deref();
+        let stale = |m: &RenderMemo, lang: &Lang, template: &str| {
+            let seed = shared.get(lang).copied().unwrap_or_default();
+            m.stale(lang, seed, template, theme.reach(template))
+        };
+        let defer = previous.and_then(|m| {
+            let now = m.defer.as_ref()?;
+            worth_deferring(site, &generated, |lang, t| stale(m, lang, t)).then_some((m, now))
+        });
         let places = places(site);
         // Each content page's job is made, fingerprinted and done in one go, on both
         // cores; then the others'.
         let done = |job: Job| {
-            let seed = shared.get(job.lang).copied();
-            if let Some((m, seed)) = previous.zip(seed)
-                && m.waits(job.lang, &job.out, seed)
+            if let Some((m, now)) = defer
+                && !now.contains(&job.out)
+                && stale(m, job.lang, job.template)
             {
                 return Ok(Done::Waits(job.out));
             }
+            let seed = shared.get(job.lang).copied();
             let parts = Parts::new(site, config, &job);
-            let key = seed.map(|seed| fingerprint(seed, &(job.template, &parts)));
+            let template = (job.template, theme.reach(job.template));
+            let key = seed.map(|seed| fingerprint(seed, &(template, &parts)));
             if let Some(bytes) = previous.zip(key).and_then(|(m, k)| m.get(&job.out, k)) {
                 return Ok(Done::File((job.out, bytes.clone(), key, false)));
             }
@@ -114,8 +124,22 @@ impl Output {
             .map(|i| done(page_job(site, config, i, &places, digests)))
             .chain(generated.into_par_iter().map(done))
             .collect();
-        gather(results, memo, shared)
+        gather(results, memo, (shared, theme))
     }
+}
+
+/// Whether rendering only the open pages first pays: more than a tenth of the files
+/// are `stale` (by language and template) and must be rendered again. Else rendering
+/// them now costs less than the second build that deferring them would take.
+fn worth_deferring(site: &Site, generated: &[Job], stale: impl Fn(&Lang, &str) -> bool) -> bool {
+    let pages = site.pages.iter().map(|p| (&p.doc.lang, jobs::template(p)));
+    let all = pages.chain(generated.iter().map(|j| (j.lang, j.template)));
+    let (mut files, mut again) = (0, 0);
+    for (lang, template) in all {
+        files += 1;
+        again += usize::from(stale(lang, template));
+    }
+    again * 10 > files
 }
 
 /// Every template that a page or a generated file names and the theme lacks, each
@@ -152,7 +176,7 @@ fn missing_templates(
 fn gather(
     results: Vec<Result<Done, Diagnostic>>,
     memo: Option<&mut RenderMemo>,
-    shared: BTreeMap<&Lang, u128>,
+    (shared, theme): (BTreeMap<&Lang, u128>, &Theme),
 ) -> Result<Output, Vec<Diagnostic>> {
     let mut files = Vec::with_capacity(results.len());
     let mut keys = Vec::with_capacity(results.len());
@@ -175,7 +199,7 @@ fn gather(
             let shared = shared.into_iter().map(|(l, f)| (l.clone(), f)).collect();
             let made = files.iter().zip(&keys);
             let made = made.filter_map(|((p, b), k)| k.map(|k| (p.as_str(), k, b)));
-            m.keep(made, rendered, shared);
+            m.keep(made, rendered, (shared, theme.reaches()));
         }
         m.pending = pending;
     }
