@@ -790,38 +790,64 @@ mod tests {
         };
         use crate::site::Kind::{Home, Page, Section};
         let templates = tmp.path().join("themes/groningen/templates");
-        let mut edit = |name: &str, from: &str, to: &str| {
+        let edit = |session: &mut Session, name: &str, from: &str, to: &str| {
             let path = templates.join(name);
             let text = std::fs::read_to_string(&path).unwrap();
             assert!(text.contains(from), "{name}");
             std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
             let rebuilt = session.rebuild_after(Some(vec![])).unwrap();
-            assert!(!session.patched_last_time());
             assert_eq!(rebuilt.output, clean(tmp.path()), "{name}");
             assert!(rebuilt.pending.is_empty());
-            session.rendered_last_time()
+            (session.rendered_last_time(), session.patched_last_time())
         };
         // Included by the home page's and the sections' templates only.
-        let n = edit("event-item.html", "<li", "<li data-edited");
+        let (n, _) = edit(&mut session, "event-item.html", "<li", "<li data-edited");
         assert_eq!(n, of_kind(&[Home, Section]));
         assert!(n > 2);
         // What extends nothing else's.
+        let (n, _) = edit(&mut session, "page.html", "</article>", "</article>\n");
+        assert_eq!(n, of_kind(&[Page]));
+        // The 404 pages of both languages and of the root: few enough to patch the
+        // last build.
         assert_eq!(
-            edit("page.html", "</article>", "</article>\n"),
-            of_kind(&[Page])
+            edit(&mut session, "404.html", "</h1>", "</h1>\n"),
+            (3, true)
         );
-        // The 404 pages of both languages and of the root.
-        assert_eq!(edit("404.html", "</h1>", "</h1>\n"), 3);
         // Read by every page.
-        let all = edit("logo.html", "<svg", "<svg data-edited");
-        assert_eq!(
-            all,
-            clean(tmp.path())
-                .files
-                .keys()
-                .filter(|p| p.ends_with(".html"))
-                .count()
-        );
+        let (all, patched) = edit(&mut session, "logo.html", "<svg", "<svg data-edited");
+        let html = clean(tmp.path()).files.into_keys();
+        assert_eq!(all, html.filter(|p| p.ends_with(".html")).count());
+        assert!(!patched);
+        // What a patch cannot do, a full build does: publish a photo by its plain name
+        // while a page links it so (and only then), report a mistake or a broken link.
+        std::fs::create_dir_all(tmp.path().join("static/img")).unwrap();
+        std::fs::write(tmp.path().join("static/img/plan.svg"), "<svg/>").unwrap();
+        session.rebuild().unwrap();
+        let photo = "<img src=\"/img/plan.svg\" alt=\"\"></h1>";
+        assert_eq!(edit(&mut session, "404.html", "</h1>", photo), (3, false));
+        assert!(clean(tmp.path()).files.contains_key("img/plan.svg"));
+        assert_eq!(edit(&mut session, "404.html", photo, "</h1>"), (3, false));
+        assert!(!clean(tmp.path()).files.contains_key("img/plan.svg"));
+        let path = templates.join("404.html");
+        let good = std::fs::read_to_string(&path).unwrap();
+        for (mistake, names) in [
+            ("{{ page.nothing.here }}", "404.html"),
+            ("<a href=\"/nl/bestaat-niet/\">x</a>", "bestaat-niet"),
+        ] {
+            let bad = good.replacen("</h1>", &format!("</h1>{mistake}"), 1);
+            std::fs::write(&path, bad).unwrap();
+            let Err(crate::error::Error::Content(problems)) = session.rebuild_after(Some(vec![]))
+            else {
+                panic!("{mistake} was not reported");
+            };
+            assert!(
+                problems.iter().any(|d| format!("{d:?}").contains(names)),
+                "{problems:?}"
+            );
+            std::fs::write(&path, &good).unwrap();
+            let fixed = session.rebuild_after(Some(vec![])).unwrap();
+            assert_eq!(fixed.output, clean(tmp.path()));
+        }
         // An edit of a few files renders them at once, also with pages open.
         let path = templates.join("404.html");
         let text = std::fs::read_to_string(&path).unwrap();

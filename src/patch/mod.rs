@@ -46,8 +46,11 @@ use republish::republish;
 
 /// A good build, kept to patch the next one from.
 pub(crate) struct Last {
-    /// Fingerprint of every input but the content pages (and the lock file).
+    /// Fingerprint of every input but the content pages and the templates (see
+    /// [`inputs`]).
     inputs: u64,
+    /// Fingerprint of the templates (see [`templates`]).
+    templates: u64,
     /// The content pages the build read, in order.
     pages: Vec<(PathBuf, Arc<str>)>,
     pub generated: Generated,
@@ -113,6 +116,7 @@ impl Last {
     ) -> Last {
         Last {
             inputs,
+            templates: templates(&sources),
             pages: sources
                 .pages
                 .into_iter()
@@ -158,6 +162,16 @@ impl Last {
         links: &mut LinkMemo,
     ) -> Option<Patched> {
         let edited = self.edited(sources, inputs)?;
+        let templates = templates(sources);
+        if templates != self.templates {
+            // Templates and pages edited at once: a full build.
+            if !edited.is_empty() {
+                return None;
+            }
+            let done = self.patch_templates(sources, links)?;
+            self.templates = templates;
+            return Some(done);
+        }
         if edited.is_empty() {
             return Some(Patched {
                 parsed: 0,
@@ -194,6 +208,49 @@ impl Last {
         }
         Some(Patched {
             parsed: edited.len(),
+            rendered,
+        })
+    }
+
+    /// Makes this the build of `sources`, whose templates alone changed: renders again
+    /// the files whose template reads an edited one ([`crate::theme::Theme::reach`]),
+    /// and checks their links again. `None` when the templates fail to load, more
+    /// than a tenth of the files are reached (a full build can show the pages open in
+    /// a browser first), one fails to render or links other static files by their
+    /// plain name than before (publishing reads them): the full build then reports
+    /// the problems.
+    fn patch_templates(&mut self, sources: &Sources, links: &mut LinkMemo) -> Option<Patched> {
+        let Last {
+            generated, kept, ..
+        } = self;
+        let assets = crate::publish::Assets::new(&sources.statics);
+        let templates = crate::publish::with_builtin_templates(sources);
+        let theme = crate::theme::Theme::load(&templates, |tera| {
+            crate::template_fns::register(tera, kept.locales.clone());
+            assets.register(tera);
+        })
+        .ok()?;
+        let site = &generated.site;
+        let teras = render::teras(&theme, site, &kept.config, &kept.data);
+        if fingerprints(&teras) != self.shared {
+            return None;
+        }
+        let stale = |t: &str| theme.reach(t) != kept.theme.reach(t);
+        let files = render::render_stale(site, &theme, &kept.config, &teras, stale)?;
+        let output = &mut generated.output;
+        for (path, bytes) in &files {
+            let was = output.files.get(path)?;
+            if assets.linked_by(was) != assets.linked_by(bytes) {
+                return None;
+            }
+        }
+        let rendered = files.len();
+        output.files.extend(files);
+        let status = std::mem::take(&mut generated.status);
+        check_again(generated, kept, links, status)?;
+        kept.theme = theme;
+        Some(Patched {
+            parsed: 0,
             rendered,
         })
     }
@@ -249,16 +306,24 @@ impl Last {
 }
 
 /// The inputs a patch needs unchanged: the site-wide inputs the render memo watches,
-/// the templates, and the lock file (it decides which translations are stale). Found
-/// once per rebuild.
+/// and the lock file (it decides which translations are stale). Found once per
+/// rebuild. The templates are apart (see [`templates`]): an edit of them alone has a
+/// patch of its own.
 pub(crate) fn inputs(sources: &Sources, config: &Config, drafts: bool) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::hash::DefaultHasher::new();
     site_inputs(sources, config, drafts).hash(&mut h);
+    sources.lock.hash(&mut h);
+    h.finish()
+}
+
+/// A fingerprint of the templates of `sources`, names and texts.
+fn templates(sources: &Sources) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
     for t in &sources.templates {
         (&t.name, &t.text).hash(&mut h);
     }
-    sources.lock.hash(&mut h);
     h.finish()
 }
 

@@ -63,6 +63,16 @@ impl Assets {
         self.files.get(path).map(|(h, _)| format!("/{h}"))
     }
 
+    /// The static files (in a folder) that the HTML file `html` links by their plain
+    /// name.
+    pub fn linked_by(&self, html: &[u8]) -> Vec<&str> {
+        let in_folders = self.files.keys().filter(|p| p.contains('/'));
+        in_folders
+            .map(String::as_str)
+            .filter(|p| links(html, p))
+            .collect()
+    }
+
     /// Registers `asset(path="…")` with Tera.
     pub fn register(&self, tera: &mut Tera) {
         let urls: Arc<BTreeMap<String, String>> = Arc::new(

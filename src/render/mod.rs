@@ -77,15 +77,8 @@ impl Output {
             .is_some()
             .then(|| site.pages.par_iter().map(jobs::digest).collect());
         let digests = digests.as_deref();
-        let mut generated = generated_jobs(site, config, digests);
-        // publish: the search page per language, when the theme (or diptych's default) has one.
-        let search_urls: Vec<(&Lang, UrlPath)> = config
-            .langs()
-            .map(|l| (l, crate::publish::search::page_url(l)))
-            .collect();
-        if theme.has("search.html") {
-            generated.extend(search_jobs(config, &search_urls));
-        }
+        let search_urls = search_urls(config);
+        let generated = others(site, theme, config, digests, &search_urls);
         let missing = missing_templates(site, theme, config, &generated);
         if !missing.is_empty() {
             return Err(missing);
@@ -140,6 +133,30 @@ fn worth_deferring(site: &Site, generated: &[Job], stale: impl Fn(&Lang, &str) -
         again += usize::from(stale(lang, template));
     }
     again * 10 > files
+}
+
+/// Each language's search page URL.
+fn search_urls(config: &Config) -> Vec<(&Lang, UrlPath)> {
+    config
+        .langs()
+        .map(|l| (l, crate::publish::search::page_url(l)))
+        .collect()
+}
+
+/// The jobs of the files that are not content pages: [`generated_jobs`], and the search
+/// page per language (at `search_urls`) when the theme (or diptych's default) has one.
+fn others<'a>(
+    site: &'a Site,
+    theme: &Theme,
+    config: &'a Config,
+    digests: Option<&[u128]>,
+    search_urls: &'a [(&'a Lang, UrlPath)],
+) -> Vec<Job<'a>> {
+    let mut generated = generated_jobs(site, config, digests);
+    if theme.has("search.html") {
+        generated.extend(search_jobs(config, search_urls));
+    }
+    generated
 }
 
 /// Every template that a page or a generated file names and the theme lacks, each
@@ -243,6 +260,49 @@ pub(crate) fn render_some(
             None,
         ));
     }
+    render_jobs(site, theme, config, teras, jobs)
+}
+
+/// Renders again, with `theme` and `teras` made for this site, every file whose
+/// template is `stale`: the dev server's rebuild after an edit of templates alone.
+/// `None` when more than a tenth of the files are (a full build, which can show the
+/// pages open in a browser first, serves better) or one fails (the full build reports
+/// it).
+pub(crate) fn render_stale(
+    site: &Site,
+    theme: &Theme,
+    config: &Config,
+    teras: &Teras,
+    stale: impl Fn(&str) -> bool,
+) -> Option<Vec<(String, Bytes)>> {
+    let search_urls = search_urls(config);
+    let generated = others(site, theme, config, None, &search_urls);
+    let pages: Vec<usize> = (0..site.pages.len())
+        .filter(|&i| stale(jobs::template(&site.pages[i])))
+        .collect();
+    let generated: Vec<Job> = generated
+        .into_iter()
+        .filter(|j| stale(j.template))
+        .collect();
+    let files = site.pages.len() + generated.len();
+    if (pages.len() + generated.len()) * 10 > files {
+        return None;
+    }
+    let places = places(site);
+    let pages = pages
+        .iter()
+        .map(|&i| page_job(site, config, i, &places, None));
+    render_jobs(site, theme, config, teras, pages.chain(generated).collect()).ok()
+}
+
+/// Renders `jobs` on both cores: every file, or every failure.
+fn render_jobs(
+    site: &Site,
+    theme: &Theme,
+    config: &Config,
+    teras: &Teras,
+    jobs: Vec<Job>,
+) -> Result<Vec<(String, Bytes)>, Vec<Diagnostic>> {
     let (files, errors): (Vec<_>, Vec<_>) = jobs
         .into_par_iter()
         .map(|job| {
