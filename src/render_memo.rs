@@ -62,21 +62,17 @@ impl RenderMemo {
         }
     }
 
-    /// Whether a file of a language whose pages share `shared` in their context, made
-    /// with a template whose reach is `reach`, must be rendered again: the site-wide
-    /// inputs, the language's shared context or the templates it reads changed.
-    pub fn stale(&self, lang: &Lang, shared: u128, template: &str, reach: u128) -> bool {
-        self.changed
-            || self.shared.get(lang) != Some(&shared)
-            || self.reach.get(template) != Some(&reach)
+    /// Whether a file of a language whose pages share `shared` in their context must be
+    /// rendered again: the site-wide inputs or the language's shared context changed, or
+    /// `template` (the templates its template reads changed; see
+    /// [`crate::theme::Theme::stale_since`] and [`RenderMemo::reach`]).
+    pub fn stale(&self, lang: &Lang, shared: u128, template: bool) -> bool {
+        self.changed || self.shared.get(lang) != Some(&shared) || template
     }
 
-    /// Whether the file `out` waits for the next build: `defer` is set and does not
-    /// name it, and it is `stale` (see [`RenderMemo::stale`]).
-    pub fn waits(&self, out: &str, stale: impl FnOnce() -> bool) -> bool {
-        self.defer
-            .as_ref()
-            .is_some_and(|now| !now.contains(out) && stale())
+    /// Each template's reach ([`crate::theme::Theme::reach`]) in the last render.
+    pub fn reach(&self) -> &BTreeMap<String, u128> {
+        &self.reach
     }
 
     /// The bytes rendered last time for `out`, if they came from `fingerprint`.

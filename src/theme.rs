@@ -49,7 +49,7 @@ impl Theme {
         if !problems.is_empty() {
             return Err(problems);
         }
-        let reach = reaches(&files);
+        let reach = reaches(&files.values().map(|f| (f.name.as_str(), f)).collect());
         let mut theme = Theme { tera, files, reach };
         let pairs: Vec<(String, String)> = theme
             .files
@@ -68,6 +68,20 @@ impl Theme {
     /// context to the same bytes with it. 0 for a name the theme lacks.
     pub fn reach(&self, name: &str) -> u128 {
         self.reach.get(name).copied().unwrap_or(0)
+    }
+
+    /// The templates whose [`Theme::reach`] differs from what `before` gives (each
+    /// template's reach, by name, in another build): those that render differently.
+    pub fn stale_since(&self, before: &BTreeMap<String, u128>) -> Vec<String> {
+        stale(&self.reach, before)
+    }
+
+    /// [`Theme::stale_since`] for the theme that the templates of `sources` would
+    /// make (the later of two of a name, as [`Theme::load`] takes them), without
+    /// compiling them.
+    pub fn stale_in(sources: &Sources, before: &BTreeMap<String, u128>) -> Vec<String> {
+        let files = sources.templates.iter().map(|f| (f.name.as_str(), f));
+        stale(&reaches(&files.collect()), before)
     }
 
     /// Every template's [`Theme::reach`], by name.
@@ -146,7 +160,7 @@ impl Theme {
 /// then what those read. That may take in more than it needs (a name in a comment),
 /// never less: a string escape could hide a name (`\/`), so a template with a
 /// backslash is taken to read them all.
-fn reaches(files: &BTreeMap<String, TextFile>) -> BTreeMap<String, u128> {
+fn reaches(files: &BTreeMap<&str, &TextFile>) -> BTreeMap<String, u128> {
     let names: Vec<(&str, Vec<&str>)> = files
         .values()
         .map(|f| (f.name.as_str(), components_defined(&f.text)))
@@ -179,6 +193,12 @@ fn reaches(files: &BTreeMap<String, TextFile>) -> BTreeMap<String, u128> {
             (root.to_string(), crate::fingerprint::fingerprint(0, &texts))
         })
         .collect()
+}
+
+/// The names in `now` whose reach is not the one in `before`.
+fn stale(now: &BTreeMap<String, u128>, before: &BTreeMap<String, u128>) -> Vec<String> {
+    let differs = |(name, reach): &(&String, &u128)| before.get(*name) != Some(*reach);
+    now.iter().filter(differs).map(|(n, _)| n.clone()).collect()
 }
 
 /// The names of the components that `text` may define: every word after `component`

@@ -221,22 +221,30 @@ impl Last {
     /// the problems.
     fn patch_templates(&mut self, sources: &Sources, links: &mut LinkMemo) -> Option<Patched> {
         let Last {
-            generated, kept, ..
+            generated,
+            kept,
+            shared,
+            ..
         } = self;
-        let assets = crate::publish::Assets::new(&sources.statics);
         let templates = crate::publish::with_builtin_templates(sources);
+        let edited = crate::theme::Theme::stale_in(&templates, &kept.theme.reaches());
+        let stale = |t: &str| edited.iter().any(|e| e == t);
+        // Most files are content pages: when many are reached, decline before compiling.
+        let site = &generated.site;
+        if render::many(render::pages_reached(site, stale), site.pages.len()) {
+            return None;
+        }
+        let assets = crate::publish::Assets::new(&sources.statics);
         let theme = crate::theme::Theme::load(&templates, |tera| {
             crate::template_fns::register(tera, kept.locales.clone());
             assets.register(tera);
         })
         .ok()?;
-        let site = &generated.site;
-        let teras = render::teras(&theme, site, &kept.config, &kept.data);
-        if fingerprints(&teras) != self.shared {
-            return None;
-        }
-        let stale = |t: &str| theme.reach(t) != kept.theme.reach(t);
-        let files = render::render_stale(site, &theme, &kept.config, &teras, stale)?;
+        let teras = || {
+            let teras = render::teras(&theme, site, &kept.config, &kept.data);
+            (fingerprints(&teras) == *shared).then_some(teras)
+        };
+        let files = render::render_stale(site, &theme, &kept.config, teras, stale)?;
         let output = &mut generated.output;
         for (path, bytes) in &files {
             let was = output.files.get(path)?;

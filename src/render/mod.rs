@@ -84,9 +84,11 @@ impl Output {
             return Err(missing);
         }
         let previous = memo.as_deref();
+        let templates = previous.map(|m| theme.stale_since(m.reach()));
         let stale = |m: &RenderMemo, lang: &Lang, template: &str| {
             let seed = shared.get(lang).copied().unwrap_or_default();
-            m.stale(lang, seed, template, theme.reach(template))
+            let template = templates.iter().flatten().any(|t| t == template);
+            m.stale(lang, seed, template)
         };
         let defer = previous.and_then(|m| {
             let now = m.defer.as_ref()?;
@@ -121,9 +123,24 @@ impl Output {
     }
 }
 
-/// Whether rendering only the open pages first pays: more than a tenth of the files
-/// are `stale` (by language and template) and must be rendered again. Else rendering
-/// them now costs less than the second build that deferring them would take.
+/// Whether `reached` files of `files` are many: more than a tenth. Rendering many files
+/// again costs more than a build that takes the others from the last, so the dev
+/// server then shows the pages open in a browser first (and renders the rest in a
+/// second build); few are rendered at once.
+pub(crate) fn many(reached: usize, files: usize) -> bool {
+    reached * 10 > files
+}
+
+/// The number of content pages whose template is `stale`.
+pub(crate) fn pages_reached(site: &Site, stale: impl Fn(&str) -> bool) -> usize {
+    site.pages
+        .iter()
+        .filter(|p| stale(jobs::template(p)))
+        .count()
+}
+
+/// Whether rendering only the open pages first pays: [`many`] files are `stale` (by
+/// language and template) and must be rendered again.
 fn worth_deferring(site: &Site, generated: &[Job], stale: impl Fn(&Lang, &str) -> bool) -> bool {
     let pages = site.pages.iter().map(|p| (&p.doc.lang, jobs::template(p)));
     let all = pages.chain(generated.iter().map(|j| (j.lang, j.template)));
@@ -132,7 +149,7 @@ fn worth_deferring(site: &Site, generated: &[Job], stale: impl Fn(&Lang, &str) -
         files += 1;
         again += usize::from(stale(lang, template));
     }
-    again * 10 > files
+    many(again, files)
 }
 
 /// Each language's search page URL.
@@ -263,36 +280,42 @@ pub(crate) fn render_some(
     render_jobs(site, theme, config, teras, jobs)
 }
 
-/// Renders again, with `theme` and `teras` made for this site, every file whose
-/// template is `stale`: the dev server's rebuild after an edit of templates alone.
-/// `None` when more than a tenth of the files are (a full build, which can show the
-/// pages open in a browser first, serves better) or one fails (the full build reports
-/// it).
+/// Renders again, with `theme` and the `teras` it makes for this site, every file
+/// whose template is `stale`: the dev server's rebuild after an edit of templates
+/// alone. `None` when more than a tenth of the files are (a full build, which can show
+/// the pages open in a browser first, serves better; most files are content pages, so
+/// they are counted first), when `teras` gives none, or when a file fails (the full
+/// build reports it).
 pub(crate) fn render_stale(
     site: &Site,
     theme: &Theme,
     config: &Config,
-    teras: &Teras,
+    teras: impl FnOnce() -> Option<Teras>,
     stale: impl Fn(&str) -> bool,
 ) -> Option<Vec<(String, Bytes)>> {
-    let search_urls = search_urls(config);
-    let generated = others(site, theme, config, None, &search_urls);
     let pages: Vec<usize> = (0..site.pages.len())
         .filter(|&i| stale(jobs::template(&site.pages[i])))
         .collect();
+    if many(pages.len(), site.pages.len()) {
+        return None;
+    }
+    let search_urls = search_urls(config);
+    let generated = others(site, theme, config, None, &search_urls);
+    let files = site.pages.len() + generated.len();
     let generated: Vec<Job> = generated
         .into_iter()
         .filter(|j| stale(j.template))
         .collect();
-    let files = site.pages.len() + generated.len();
-    if (pages.len() + generated.len()) * 10 > files {
+    if many(pages.len() + generated.len(), files) {
         return None;
     }
+    let teras = teras()?;
     let places = places(site);
     let pages = pages
         .iter()
         .map(|&i| page_job(site, config, i, &places, None));
-    render_jobs(site, theme, config, teras, pages.chain(generated).collect()).ok()
+    let jobs = pages.chain(generated).collect();
+    render_jobs(site, theme, config, &teras, jobs).ok()
 }
 
 /// Renders `jobs` on both cores: every file, or every failure.
