@@ -1,12 +1,12 @@
 //! A site kept in memory between builds, for the dev server.
 //!
 //! Takes the site root; produces a fresh [`crate::Generated`] on every
-//! [`Session::rebuild`]. A rebuild patches the last build when only page texts changed;
-//! else it builds in full, re-parsing only the content files whose text changed,
-//! rendering again only the files whose template context changed, checking again only
-//! the links that could have changed, and updating the search words of the changed
-//! pages (the parse cache is dropped when `site.yaml` changes what parsing depends
-//! on). Rejects nothing itself: build problems come back as errors, and the next
+//! [`Session::rebuild`]. A rebuild patches the last build when only page texts changed,
+//! or only templates that few files read; else it builds in full, re-parsing only the
+//! content files whose text changed, rendering again only the files whose template
+//! context or templates changed, checking again only the links that could have
+//! changed, and updating the search words of the changed pages (the parse cache is
+//! dropped when `site.yaml` changes what parsing depends on). Rejects nothing itself: build problems come back as errors, and the next
 //! rebuild starts over.
 
 use std::collections::BTreeMap;

@@ -1,5 +1,10 @@
 //! The dev server's quick rebuild: the last build patched, when only the text of
-//! content pages changed.
+//! content pages changed, or only templates.
+//!
+//! An edit of templates alone renders again the files whose template reads an edited
+//! one (see [`crate::theme::Theme::reach`]) and checks their links again, when those
+//! are at most a tenth of the files ([`render::many`]); it declines when a template
+//! fails or a file links other static files by plain name than before.
 //!
 //! Takes the last build (its site, output and warnings, and what it was made with) and
 //! the inputs read again. When every input but some content pages is as it was, and
