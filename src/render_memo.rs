@@ -10,10 +10,12 @@
 //! edit of one template thus renders again only the files whose template reads it.
 //! Rejects nothing: a miss renders.
 //!
-//! When an edit reaches every page (a template, a message, `site.yaml`), the dev server
-//! can ask for the pages open in a browser first: with [`RenderMemo::defer`] set, a
-//! build renders of those pages only the ones named, and lists the rest as pending
-//! (the next build renders them, since the memo holds nothing for them).
+//! When an edit reaches many pages (a template most pages read, a message,
+//! `site.yaml`), the dev server can ask for the pages open in a browser first: with
+//! [`RenderMemo::defer`] set, a build that must render more than a tenth of the files
+//! again, an open one among them, renders of those only the ones named, and lists the
+//! rest as pending (the next build renders them, since the memo holds nothing for
+//! them).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -42,8 +44,8 @@ pub struct RenderMemo {
     changed: bool,
     /// Each template's reach ([`crate::theme::Theme::reach`]) in the last render.
     reach: BTreeMap<String, u128>,
-    /// For the next build: the output paths to render now, when every page must be
-    /// rendered again; the others wait. The dev server sets it for one build, and
+    /// For the next build: the output paths to render now, when many files must be
+    /// rendered again (see the module's notes); the others wait. The dev server sets it for one build, and
     /// takes `pending` after it.
     pub defer: Option<HashSet<String>>,
     /// The output paths the last build left to render (see `defer`).

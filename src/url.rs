@@ -47,6 +47,16 @@ impl UrlPath {
         &self.0
     }
 
+    /// Whether [`UrlPath::output_file`] is `file` (without making it).
+    pub fn writes(&self, file: &str) -> bool {
+        let rel = self.0.trim_start_matches('/');
+        if rel.is_empty() || rel.ends_with('/') {
+            file.strip_suffix("index.html") == Some(rel)
+        } else {
+            file == rel
+        }
+    }
+
     /// The file this URL is written to, relative to the output directory:
     /// `/nl/x/` → `nl/x/index.html`, `/nl/atom.xml` → `nl/atom.xml`.
     pub fn output_file(&self) -> String {
@@ -111,6 +121,23 @@ pub fn slugify(title: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn writes_names_its_output_file_only() {
+        let urls = [
+            UrlPath::dir(["nl", "sectoren", "energie"]),
+            UrlPath::dir([]),
+            UrlPath::file("/nl/atom.xml"),
+            UrlPath::dir(["nl"]),
+        ];
+        let files = urls.iter().map(UrlPath::output_file).collect::<Vec<_>>();
+        for (u, url) in urls.iter().enumerate() {
+            for (f, file) in files.iter().enumerate() {
+                assert_eq!(url.writes(file), u == f, "{url} {file}");
+            }
+            assert!(!url.writes("nl/sectoren/energie/"), "{url}");
+        }
+    }
 
     #[test]
     fn builds_directory_and_file_urls() {

@@ -162,7 +162,23 @@ fn a_template_edit_shows_the_open_page_first_and_then_every_page() {
     let later = next_event(&mut events);
     assert_ne!(later, version);
     assert!(get(server.port, "/nl/over-ons/").1.contains("Nu anders."));
-    let log = std::fs::read_to_string(&log_path).unwrap();
+    // A template that few files read (the 404 pages) renders just those, at once.
+    let not_found = root.join("themes/plain/templates/404.html");
+    let text = std::fs::read_to_string(&not_found).unwrap();
+    std::fs::write(&not_found, text.replace("home</a>", "home</a><p>Weg</p>")).unwrap();
+    let (status, body) = wait_for(server.port, "/en/nothing-here/", |_, b| b.contains("Weg"));
+    assert_eq!(status, 404);
+    assert!(body.contains("<p>Weg</p>"), "{body}");
+    assert!(!get(server.port, "/nl/over-ons/").1.contains("Weg"));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let log = loop {
+        let log = std::fs::read_to_string(&log_path).unwrap();
+        if log.contains("3 rendered") || Instant::now() > deadline {
+            break log;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(log.contains("(0 file(s) parsed, 3 rendered"), "{log}");
     assert_eq!(log.matches("showed the open page(s)").count(), 1, "{log}");
 }
 

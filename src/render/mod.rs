@@ -9,7 +9,7 @@ mod context;
 mod jobs;
 mod versions;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use bytes::Bytes;
 use rayon::prelude::*;
@@ -92,7 +92,8 @@ impl Output {
         };
         let defer = previous.and_then(|m| {
             let now = m.defer.as_ref()?;
-            worth_deferring(site, &generated, |lang, t| stale(m, lang, t)).then_some((m, now))
+            let worth = worth_deferring(site, &generated, now, |lang, t| stale(m, lang, t));
+            worth.then_some((m, now))
         });
         let places = places(site);
         // Each content page's job is made, fingerprinted and done in one go, on both
@@ -139,17 +140,31 @@ pub(crate) fn pages_reached(site: &Site, stale: impl Fn(&str) -> bool) -> usize 
         .count()
 }
 
-/// Whether rendering only the open pages first pays: [`many`] files are `stale` (by
-/// language and template) and must be rendered again.
-fn worth_deferring(site: &Site, generated: &[Job], stale: impl Fn(&Lang, &str) -> bool) -> bool {
-    let pages = site.pages.iter().map(|p| (&p.doc.lang, jobs::template(p)));
-    let all = pages.chain(generated.iter().map(|j| (j.lang, j.template)));
-    let (mut files, mut again) = (0, 0);
-    for (lang, template) in all {
+/// Whether rendering only the open pages (output files `open`) first pays: [`many`]
+/// files are `stale` (by language and template) and must be rendered again, one of
+/// them open (else there is nothing new to show first).
+fn worth_deferring(
+    site: &Site,
+    generated: &[Job],
+    open: &HashSet<String>,
+    stale: impl Fn(&Lang, &str) -> bool,
+) -> bool {
+    let (mut files, mut again, mut shown) = (0, 0, false);
+    for p in &site.pages {
         files += 1;
-        again += usize::from(stale(lang, template));
+        if stale(&p.doc.lang, jobs::template(p)) {
+            again += 1;
+            shown = shown || open.iter().any(|o| p.url.writes(o));
+        }
     }
-    many(again, files)
+    for j in generated {
+        files += 1;
+        if stale(j.lang, j.template) {
+            again += 1;
+            shown = shown || open.contains(&j.out);
+        }
+    }
+    shown && many(again, files)
 }
 
 /// Each language's search page URL.
