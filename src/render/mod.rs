@@ -84,24 +84,15 @@ impl Output {
             return Err(missing);
         }
         let previous = memo.as_deref();
-        let templates = previous.map(|m| theme.stale_since(m.reach()));
-        let stale = |m: &RenderMemo, lang: &Lang, template: &str| {
-            let seed = shared.get(lang).copied().unwrap_or_default();
-            let template = templates.iter().flatten().any(|t| t == template);
-            m.stale(lang, seed, template)
-        };
-        let defer = previous.and_then(|m| {
-            let now = m.defer.as_ref()?;
-            let worth = worth_deferring(site, &generated, now, |lang, t| stale(m, lang, t));
-            worth.then_some((m, now))
-        });
+        let stale = previous.map(|memo| Stale::new(memo, theme, &shared));
+        let defer = stale.as_ref().and_then(|s| s.defer(site, &generated));
         let places = places(site);
         // Each content page's job is made, fingerprinted and done in one go, on both
         // cores; then the others'.
         let done = |job: Job| {
-            if let Some((m, now)) = defer
+            if let (Some(now), Some(s)) = (defer, &stale)
                 && !now.contains(&job.out)
-                && stale(m, job.lang, job.template)
+                && s.of(job.lang, job.template)
             {
                 return Ok(Done::Waits(job.out));
             }
@@ -140,31 +131,54 @@ pub(crate) fn pages_reached(site: &Site, stale: impl Fn(&str) -> bool) -> usize 
         .count()
 }
 
-/// Whether rendering only the open pages (output files `open`) first pays: [`many`]
-/// files are `stale` (by language and template) and must be rendered again, one of
-/// them open (else there is nothing new to show first).
-fn worth_deferring(
-    site: &Site,
-    generated: &[Job],
-    open: &HashSet<String>,
-    stale: impl Fn(&Lang, &str) -> bool,
-) -> bool {
-    let (mut files, mut again, mut shown) = (0, 0, false);
-    for p in &site.pages {
-        files += 1;
-        if stale(&p.doc.lang, jobs::template(p)) {
-            again += 1;
-            shown = shown || open.iter().any(|o| p.url.writes(o));
+/// Which files a build with a memo must render again, by language and template.
+struct Stale<'a> {
+    memo: &'a RenderMemo,
+    /// The templates whose reach changed since the memo's build.
+    templates: Vec<String>,
+    /// Each language's fingerprint of what its pages share in their context.
+    shared: &'a BTreeMap<&'a Lang, u128>,
+}
+
+impl<'a> Stale<'a> {
+    fn new(memo: &'a RenderMemo, theme: &Theme, shared: &'a BTreeMap<&'a Lang, u128>) -> Self {
+        let templates = theme.stale_since(memo.reach());
+        Stale {
+            memo,
+            templates,
+            shared,
         }
     }
-    for j in generated {
-        files += 1;
-        if stale(j.lang, j.template) {
-            again += 1;
-            shown = shown || open.contains(&j.out);
-        }
+
+    /// Whether a file of language `lang` made with `template` must be rendered again.
+    fn of(&self, lang: &Lang, template: &str) -> bool {
+        let seed = self.shared.get(lang).copied().unwrap_or_default();
+        let template = self.templates.iter().any(|t| t == template);
+        self.memo.stale(lang, seed, template)
     }
-    shown && many(again, files)
+
+    /// The open pages to render first ([`RenderMemo::defer`]), when that pays: [`many`]
+    /// files must be rendered again, an open one among them (else there is nothing new
+    /// to show first).
+    fn defer(&self, site: &Site, generated: &[Job]) -> Option<&'a HashSet<String>> {
+        let open = self.memo.defer.as_ref()?;
+        let (mut files, mut again, mut shown) = (0, 0, false);
+        for p in &site.pages {
+            files += 1;
+            if self.of(&p.doc.lang, jobs::template(p)) {
+                again += 1;
+                shown = shown || open.iter().any(|o| p.url.writes(o));
+            }
+        }
+        for j in generated {
+            files += 1;
+            if self.of(j.lang, j.template) {
+                again += 1;
+                shown = shown || open.contains(&j.out);
+            }
+        }
+        (shown && many(again, files)).then_some(open)
+    }
 }
 
 /// Each language's search page URL.
