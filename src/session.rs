@@ -848,6 +848,22 @@ mod tests {
             let fixed = session.rebuild_after(Some(vec![])).unwrap();
             assert_eq!(fixed.output, clean(tmp.path()));
         }
+        // A template removed that files are made with: the full build names it.
+        std::fs::remove_file(&path).unwrap();
+        let Err(crate::error::Error::Content(problems)) = session.rebuild_after(None) else {
+            panic!("the removed 404.html was not reported");
+        };
+        assert!(
+            problems
+                .iter()
+                .any(|d| d.message.contains("no template `404.html`")),
+            "{problems:?}"
+        );
+        std::fs::write(&path, &good).unwrap();
+        assert_eq!(
+            session.rebuild_after(None).unwrap().output,
+            clean(tmp.path())
+        );
         // An edit of a few files renders them at once, also with pages open.
         let path = templates.join("404.html");
         let text = std::fs::read_to_string(&path).unwrap();

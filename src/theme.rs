@@ -71,7 +71,8 @@ impl Theme {
     }
 
     /// The templates whose [`Theme::reach`] differs from what `before` gives (each
-    /// template's reach, by name, in another build): those that render differently.
+    /// template's reach, by name, in another build): those that render differently,
+    /// and those that are gone.
     pub fn stale_since(&self, before: &BTreeMap<String, u128>) -> Vec<String> {
         stale(&self.reach, before)
     }
@@ -195,10 +196,12 @@ fn reaches(files: &BTreeMap<&str, &TextFile>) -> BTreeMap<String, u128> {
         .collect()
 }
 
-/// The names in `now` whose reach is not the one in `before`.
+/// The names in `now` whose reach is not the one in `before`, and those gone from it.
 fn stale(now: &BTreeMap<String, u128>, before: &BTreeMap<String, u128>) -> Vec<String> {
     let differs = |(name, reach): &(&String, &u128)| before.get(*name) != Some(*reach);
-    now.iter().filter(differs).map(|(n, _)| n.clone()).collect()
+    let gone = before.keys().filter(|name| !now.contains_key(*name));
+    let changed = now.iter().filter(differs).map(|(n, _)| n);
+    changed.chain(gone).cloned().collect()
 }
 
 /// The names of the components that `text` may define: every word after `component`
