@@ -117,7 +117,7 @@ pub(crate) fn generate_kept(
     clock.lap("translations");
     let config = &with_site_titles(config, &site, &ready.locales);
     if let Some(memo) = cache.render.as_mut() {
-        memo.begin(sources, config, drafts);
+        memo.begin(sources, config, drafts, &ready.locales);
     }
     let inputs = Inputs {
         theme: &ready.theme,

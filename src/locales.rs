@@ -77,6 +77,10 @@ impl From<i64> for ArgValue {
 pub struct Locales {
     languages: Vec<LangBundle>,
     default: usize,
+    /// Every message id of every language, sorted, with its number (what the dev
+    /// server's render records of the messages a page used).
+    ids: Vec<String>,
+    numbers: HashMap<String, usize, crate::publish::search::FastHash>,
 }
 
 struct LangBundle {
@@ -159,9 +163,19 @@ impl Locales {
         if problems.iter().any(Diagnostic::is_error) {
             return Err(problems);
         }
+        let ids: std::collections::BTreeSet<&String> =
+            languages.iter().flat_map(|b| b.messages.keys()).collect();
+        let ids: Vec<String> = ids.into_iter().cloned().collect();
+        let numbers = ids
+            .iter()
+            .enumerate()
+            .map(|(n, id)| (id.clone(), n))
+            .collect();
         let locales = Locales {
             languages,
             default: config.default,
+            ids,
+            numbers,
         };
         problems.extend(locales.missing_messages());
         Ok((locales, problems))
@@ -217,6 +231,42 @@ impl Locales {
     /// Every message defined in `lang`'s own files (not the fallback), by id.
     pub fn messages(&self, lang: &Lang) -> Option<&BTreeMap<String, MessageInfo>> {
         self.get(lang).map(|b| &b.messages)
+    }
+
+    /// Every message id of every language, sorted: [`Locales::slot`] numbers them.
+    pub fn ids(&self) -> &[String] {
+        &self.ids
+    }
+
+    /// The place of message `id` (without an attribute) in `lang` among the
+    /// [`Locales::slots`]: its number in [`Locales::ids`] times the number of
+    /// languages, plus the language's.
+    pub fn slot(&self, lang: &Lang, id: &str) -> Option<usize> {
+        let l = self.languages.iter().position(|b| &b.lang == lang)?;
+        Some(self.numbers.get(id)? * self.languages.len() + l)
+    }
+
+    /// Whether message `id` in `lang` has the value and every attribute that the
+    /// default language's has (else those are formatted from the default's).
+    pub fn covers(&self, lang: &Lang, id: &str) -> bool {
+        let default = self.languages[self.default].messages.get(id);
+        let own = self.get(lang).and_then(|b| b.messages.get(id));
+        match (own, default) {
+            (Some(own), Some(default)) => {
+                (own.has_value || !default.has_value)
+                    && default
+                        .attributes
+                        .keys()
+                        .all(|a| own.attributes.contains_key(a))
+            }
+            (_, None) => true,
+            (None, Some(_)) => false,
+        }
+    }
+
+    /// How many (message, language) places there are: see [`Locales::slot`].
+    pub fn slots(&self) -> usize {
+        self.ids.len() * self.languages.len()
     }
 
     /// The number and date formatter for `lang`'s locale.

@@ -753,13 +753,15 @@ mod tests {
         assert!(rest.pending.is_empty());
         assert_eq!(session.rendered_last_time(), pending.len());
         assert_eq!(rest.output, whole);
-        // So does a message (any change of them renders every page again).
+        // So does a message that every Dutch page shows: the other Dutch pages wait.
         let messages = tmp.path().join("locales/nl/site.ftl");
         let text = std::fs::read_to_string(&messages).unwrap();
         let edited = text.replacen("footer-top = Naar boven", "footer-top = Omhoog", 1);
         std::fs::write(&messages, edited).unwrap();
         let look = session.rebuild_viewing(Some(vec![]), in_view()).unwrap();
-        assert!(look.pending.len() > 40, "{} pending", look.pending.len());
+        assert!(look.pending.len() > 30, "{} pending", look.pending.len());
+        let dutch = |p: &&String| p.starts_with("nl/") || !p.contains('/');
+        assert!(look.pending.iter().all(|p| dutch(&p)), "{:?}", look.pending);
         let energie = &look.output.files["nl/kennissectoren/energie/index.html"];
         assert!(String::from_utf8_lossy(energie).contains("Omhoog"));
         let rest = session.rebuild_after(Some(vec![])).unwrap();
@@ -872,6 +874,62 @@ mod tests {
         assert!(look.pending.is_empty());
         assert_eq!(session.rendered_last_time(), 3);
         assert_eq!(look.output, clean(tmp.path()));
+    }
+
+    #[test]
+    fn a_message_edit_renders_again_only_the_files_that_show_it() {
+        let tmp = bundled_site();
+        let mut session = Session::new(tmp.path().to_path_buf(), false);
+        session.rebuild().unwrap();
+        let edit = |session: &mut Session, lang: &str, from: &str, to: &str| {
+            let path = tmp.path().join(format!("locales/{lang}/site.ftl"));
+            let text = std::fs::read_to_string(&path).unwrap();
+            assert!(text.contains(from), "{from}");
+            std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+            let rebuilt = session.rebuild_after(Some(vec![])).unwrap();
+            assert_eq!(rebuilt.output, clean(tmp.path()), "{from}");
+            session.rendered_last_time()
+        };
+        // The Dutch 404 pages (the root's is Dutch too), then the English one.
+        assert_eq!(edit(&mut session, "nl", "Misschien is", "Wellicht is"), 2);
+        assert_eq!(
+            edit(
+                &mut session,
+                "en",
+                "not-found-title = ",
+                "not-found-title = Oops: "
+            ),
+            1
+        );
+        assert_eq!(
+            edit(
+                &mut session,
+                "nl",
+                "search-title = Zoeken",
+                "search-title = Zoek"
+            ),
+            1
+        );
+        // On every Dutch page.
+        let html = clean(tmp.path()).files.into_keys();
+        let dutch = html
+            .filter(|p| p.starts_with("nl/") && p.ends_with(".html"))
+            .count();
+        let n = edit(
+            &mut session,
+            "nl",
+            "footer-top = Naar boven",
+            "footer-top = Omhoog",
+        );
+        assert!(n >= dutch && n <= dutch + 2, "{n} of {dutch}");
+        // A new message: every file again.
+        let all = edit(
+            &mut session,
+            "en",
+            "\nfooter-top",
+            "\nextra-new = New\nfooter-top",
+        );
+        assert!(all > 2 * dutch, "{all}");
     }
 
     #[test]

@@ -37,6 +37,36 @@ pub fn register(tera: &mut Tera, locales: Arc<Locales>) {
     );
 }
 
+thread_local! {
+    /// While [`recording`]: one bit per message in a language ([`Locales::slot`]) that
+    /// `t()` was asked for on this thread.
+    static USED: std::cell::RefCell<Option<Vec<u64>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `render` (one file's render, on this thread), recording which messages in
+/// which language `t()` is asked for: one bit each of `slots`, by [`Locales::slot`].
+/// The dev server keeps them with the file, to render it again when one changes.
+pub fn recording<T>(slots: usize, render: impl FnOnce() -> T) -> (T, Vec<u64>) {
+    USED.with(|u| *u.borrow_mut() = Some(vec![0; slots.div_ceil(64)]));
+    let done = render();
+    let used = USED.with(|u| u.borrow_mut().take()).unwrap_or_default();
+    (done, used)
+}
+
+/// Notes that message `id` (or `id.attribute`) was asked for in `lang`, when recording.
+fn record(locales: &Locales, lang: &Lang, id: &str) {
+    USED.with(|u| {
+        if let Some(bits) = u.borrow_mut().as_mut() {
+            let message = id.split_once('.').map_or(id, |(m, _)| m);
+            if let Some(n) = locales.slot(lang, message)
+                && let Some(word) = bits.get_mut(n / 64)
+            {
+                *word |= 1 << (n % 64);
+            }
+        }
+    });
+}
+
 /// Every message (and attribute) that takes no arguments, formatted once per language:
 /// pages ask for the same few dozen texts thousands of times.
 fn plain_messages(locales: &Locales) -> Plain {
@@ -117,6 +147,7 @@ fn translate(
         None => kwargs.must_get::<String>("id")?.into(),
     };
     let id = id.as_ref();
+    record(locales, lang, id);
     let mut args = Vec::new();
     for (key, value) in kwargs.iter() {
         if matches!(key.as_str(), Some("id" | "for_lang")) {

@@ -319,13 +319,16 @@ impl Last {
 }
 
 /// The inputs a patch needs unchanged: the site-wide inputs the render memo watches,
-/// and the lock file (it decides which translations are stale). Found once per
-/// rebuild. The templates are apart (see [`templates`]): an edit of them alone has a
-/// patch of its own.
+/// the messages, and the lock file (it decides which translations are stale). Found
+/// once per rebuild. The templates are apart (see [`templates`]): an edit of them
+/// alone has a patch of its own.
 pub(crate) fn inputs(sources: &Sources, config: &Config, drafts: bool) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::hash::DefaultHasher::new();
     site_inputs(sources, config, drafts).hash(&mut h);
+    for (lang, f) in &sources.ftl {
+        (lang.as_str(), &f.path, &f.text).hash(&mut h);
+    }
     sources.lock.hash(&mut h);
     h.finish()
 }

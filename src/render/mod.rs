@@ -92,7 +92,7 @@ impl Output {
         let done = |job: Job| {
             if let (Some(now), Some(s)) = (defer, &stale)
                 && !now.contains(&job.out)
-                && s.of(job.lang, job.template)
+                && s.of(job.lang, job.template, || job.out.clone())
             {
                 return Ok(Done::Waits(job.out));
             }
@@ -100,11 +100,18 @@ impl Output {
             let parts = Parts::new(site, config, &job);
             let template = (job.template, theme.reach(job.template));
             let key = seed.map(|seed| fingerprint(seed, &(template, &parts)));
-            if let Some(bytes) = previous.zip(key).and_then(|(m, k)| m.get(&job.out, k)) {
-                return Ok(Done::File((job.out, bytes.clone(), key, false)));
+            if let Some((bytes, used)) = previous.zip(key).and_then(|(m, k)| m.get(&job.out, k)) {
+                let kept = key.map(|k| (k, used.into()));
+                return Ok(Done::File((job.out, bytes.clone(), kept, false)));
             }
-            render_job(site, theme, &teras, &job, parts)
-                .map(|b| Done::File((job.out, b, key, true)))
+            // With a memo, the messages the render asks for are kept with it.
+            let render = || render_job(site, theme, &teras, &job, parts);
+            let (bytes, used) = match previous {
+                Some(m) => crate::template_fns::recording(m.messages(), render),
+                None => (render(), Vec::new()),
+            };
+            let kept = key.map(|k| (k, used.into_boxed_slice()));
+            bytes.map(|b| Done::File((job.out, b, kept, true)))
         };
         let results: Vec<Result<Done, Diagnostic>> = (0..site.pages.len())
             .into_par_iter()
@@ -150,11 +157,13 @@ impl<'a> Stale<'a> {
         }
     }
 
-    /// Whether a file of language `lang` made with `template` must be rendered again.
-    fn of(&self, lang: &Lang, template: &str) -> bool {
+    /// Whether a file of language `lang` made with `template` must be rendered again;
+    /// `out` gives its output path, asked for only when a message changed.
+    fn of(&self, lang: &Lang, template: &str, out: impl FnOnce() -> String) -> bool {
         let seed = self.shared.get(lang).copied().unwrap_or_default();
         let template = self.templates.iter().any(|t| t == template);
         self.memo.stale(lang, seed, template)
+            || (self.memo.any_message_changed() && self.memo.messages_changed(&out()))
     }
 
     /// The open pages to render first ([`RenderMemo::defer`]), when that pays: [`many`]
@@ -165,14 +174,14 @@ impl<'a> Stale<'a> {
         let (mut files, mut again, mut shown) = (0, 0, false);
         for p in &site.pages {
             files += 1;
-            if self.of(&p.doc.lang, jobs::template(p)) {
+            if self.of(&p.doc.lang, jobs::template(p), || p.url.output_file()) {
                 again += 1;
                 shown = shown || open.iter().any(|o| p.url.writes(o));
             }
         }
         for j in generated {
             files += 1;
-            if self.of(j.lang, j.template) {
+            if self.of(j.lang, j.template, || j.out.clone()) {
                 again += 1;
                 shown = shown || open.contains(&j.out);
             }
@@ -260,8 +269,8 @@ fn gather(
     if let Some(m) = memo {
         if errors.is_empty() {
             let shared = shared.into_iter().map(|(l, f)| (l.clone(), f)).collect();
-            let made = files.iter().zip(&keys);
-            let made = made.filter_map(|((p, b), k)| k.map(|k| (p.as_str(), k, b)));
+            let made = files.iter().zip(keys);
+            let made = made.filter_map(|((p, b), k)| k.map(|(k, used)| (p.as_str(), k, b, used)));
             m.keep(made, rendered, (shared, theme.reaches()));
         }
         m.pending = pending;
@@ -425,9 +434,10 @@ fn collapse(errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// One rendered file: path, bytes, the fingerprint it was rendered from (with a memo),
-/// and whether it was rendered now (else it came from the memo).
-type Rendered = (String, Bytes, Option<u128>, bool);
+/// One rendered file: path, bytes, with a memo the fingerprint it was rendered from
+/// and the messages it asked for (see [`crate::template_fns::recording`]), and whether
+/// it was rendered now (else it came from the memo).
+type Rendered = (String, Bytes, Option<(u128, Box<[u64]>)>, bool);
 
 /// What became of one file: rendered (or taken from the memo), or left for the next
 /// build (its path).
