@@ -283,6 +283,16 @@ fn stages(c: &mut Criterion) {
         ];
         serve_template_edit_in_view(b, &root, &base, viewing.map(String::from).into())
     });
+    // A Fluent message edited: the files that showed it in its language are rendered
+    // again. `not-found-text` is on the two Dutch 404 pages, `footer-top` on every
+    // Dutch page.
+    let messages = root.join("locales/nl/site.ftl");
+    for (name, id) in [
+        ("serve_rebuild_message_few_pages", "not-found-text = "),
+        ("serve_rebuild_message_every_dutch_page", "footer-top = "),
+    ] {
+        g.bench_function(name, |b| serve_message_edit(b, &root, &messages, id));
+    }
     // The article text edit again with 100 MB of photos in the site's static/ (a real
     // site's images, which the corpus lacks): they are read, hashed and published too.
     let photos = root.join("static/img");
@@ -340,6 +350,18 @@ fn serve_template_edit(b: &mut criterion::Bencher, root: &Path, path: &Path) {
     let text = std::fs::read_to_string(path).expect("template");
     serve_rebuilds(b, root, |n| {
         std::fs::write(path, template_edit(&text, n)).expect("edit");
+        Vec::new()
+    });
+    std::fs::write(path, &text).expect("restore");
+}
+
+/// The dev server's rebuild after the message `id` (as `id = `) in the Fluent file at
+/// `path` changed (no content file named).
+fn serve_message_edit(b: &mut criterion::Bencher, root: &Path, path: &Path, id: &str) {
+    let text = std::fs::read_to_string(path).expect("messages");
+    assert!(text.contains(id), "{id} is not in {}", path.display());
+    serve_rebuilds(b, root, |n| {
+        std::fs::write(path, text.replacen(id, &format!("{id}{n} "), 1)).expect("edit");
         Vec::new()
     });
     std::fs::write(path, &text).expect("restore");
