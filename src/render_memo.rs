@@ -1,17 +1,19 @@
 //! Rendered pages kept between the dev server's builds, so a rebuild renders again only
 //! the pages whose inputs changed.
 //!
-//! Takes a fingerprint of everything all pages share (messages, static files, data,
-//! configuration and each language's global template context) and, per output file, a
+//! Takes a fingerprint of everything all pages share (static files, data,
+//! configuration and each language's global template context); per output file, a
 //! fingerprint of its own context and of the templates its template can read (see
-//! [`crate::theme::Theme::reach`]); produces the previous bytes when both match. Tera
-//! renders the same bytes from the same templates, context and functions (the
-//! functions read only messages and static files), so a match is safe to reuse. An
-//! edit of one template thus renders again only the files whose template reads it.
-//! Rejects nothing: a miss renders.
+//! [`crate::theme::Theme::reach`]); and per file the Fluent messages its render asked
+//! `t()` for, in which language (see [`crate::template_fns::recording`]), with each
+//! message's fingerprint ([`messages`]). Produces the previous bytes when the
+//! fingerprints match and none of those messages changed. Tera renders the same bytes
+//! from the same templates, context and functions (the functions read only messages
+//! and static files), so a match is safe to reuse. An edit of one template or message
+//! thus renders again only the files that read it. Rejects nothing: a miss renders.
 //!
-//! When an edit reaches many pages (a template most pages read, a message,
-//! `site.yaml`), the dev server can ask for the pages open in a browser first: with
+//! When an edit reaches many pages (a template most pages read, a message in the
+//! footer, `site.yaml`), the dev server can ask for the pages open in a browser first: with
 //! [`RenderMemo::defer`] set, a build that must render more than a tenth of the files
 //! again, an open one among them, renders of those only the ones named, and lists the
 //! rest as pending (the next build renders them, since the memo holds nothing for
