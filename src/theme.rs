@@ -310,22 +310,10 @@ mod tests {
         );
         // A backslash could hide a name in a string: such a template reads them all.
         let escaped = "{% extends \"base.html\" %}{# \\ #}";
-        let after = theme(&[
-            files[0],
-            files[1],
-            files[2],
-            files[3],
-            ("section.html", escaped),
-            files[5],
-        ]);
-        let mut edited = [
-            files[0],
-            files[1],
-            files[2],
-            files[3],
-            ("section.html", escaped),
-            files[5],
-        ];
+        let mut with_escape = files;
+        with_escape[4].1 = escaped;
+        let after = theme(&with_escape);
+        let mut edited = with_escape;
         edited[5].1 = "<p>edited</p>";
         assert_eq!(
             moved(&after, &theme(&edited), &all),
