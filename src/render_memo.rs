@@ -13,11 +13,11 @@
 //! thus renders again only the files that read it. Rejects nothing: a miss renders.
 //!
 //! When an edit reaches many pages (a template most pages read, a message in the
-//! footer, `site.yaml`), the dev server can ask for the pages open in a browser first: with
-//! [`RenderMemo::defer`] set, a build that must render more than a tenth of the files
-//! again, an open one among them, renders of those only the ones named, and lists the
-//! rest as pending (the next build renders them, since the memo holds nothing for
-//! them).
+//! footer, `site.yaml`), the dev server can ask for the pages open in a browser first:
+//! with [`RenderMemo::defer`] set, a build that must render more than a tenth of the
+//! files again, an open one among them, renders of those only the ones named, and
+//! lists the rest as pending (the next build renders them, since the memo holds
+//! nothing for them).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -30,7 +30,7 @@ use crate::locales::Locales;
 use crate::sources::Sources;
 
 /// Output path → the fingerprint a file was rendered from, its bytes, and the messages
-/// its render asked for (one bit each, by [`Locales::number`]).
+/// its render asked for (one bit each, by [`Locales::slot`]).
 pub(crate) type Pages =
     HashMap<String, (u128, Bytes, Box<[u64]>), crate::publish::search::FastHash>;
 
@@ -58,8 +58,8 @@ pub struct RenderMemo {
     /// One bit per slot whose message changed since the last render.
     changed_messages: Vec<u64>,
     /// For the next build: the output paths to render now, when many files must be
-    /// rendered again (see the module's notes); the others wait. The dev server sets it for one build, and
-    /// takes `pending` after it.
+    /// rendered again (see the module's notes); the others wait. The dev server sets
+    /// it for one build, and takes `pending` after it.
     pub defer: Option<HashSet<String>>,
     /// The output paths the last build left to render (see `defer`).
     pub pending: Vec<String>,
@@ -141,9 +141,9 @@ impl RenderMemo {
         (*f == fingerprint && !self.any_changed(used)).then_some((bytes, &used[..]))
     }
 
-    /// Makes the memo this build's files (path, fingerprint, bytes), rendered with
-    /// `shared` and templates of `reach`: updated in place, so that a path already
-    /// there costs no new key.
+    /// Makes the memo this build's files (path, fingerprint, bytes, messages used),
+    /// rendered with `shared` and templates of `reach`: updated in place, so that a
+    /// path already there costs no new key.
     pub(crate) fn keep<'a>(
         &mut self,
         files: impl Iterator<Item = (&'a str, u128, &'a Bytes, Box<[u64]>)>,
@@ -197,9 +197,9 @@ pub type Messages = BTreeMap<(Lang, String), u128>;
 /// them up in the same language); a language that lacks it gets the `default`
 /// language's (whose text it shows), and one whose message there lacks a value or an
 /// attribute the default's has (where `complete` says no) gets both. A message may
-/// name another in a placeable
-/// (`{ other }`, `{ -term }`, `{ other.attribute }`); every word of its text that is an
-/// id is taken to be one, which may take in more than it needs, never less.
+/// name another in a placeable (`{ other }`, `{ -term }`, `{ other.attribute }`);
+/// every word of its text that is an id is taken to be one, which may take in more
+/// than it needs, never less.
 pub fn messages(
     sources: &Sources,
     langs: &[&Lang],
