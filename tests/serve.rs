@@ -182,6 +182,71 @@ fn a_template_edit_shows_the_open_page_first_and_then_every_page() {
     assert_eq!(log.matches("showed the open page(s)").count(), 1, "{log}");
 }
 
+/// Waits until the server's log at `path` holds `count` lines containing `what`.
+fn log_with(path: &std::path::Path, what: &str, count: usize) -> String {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let log = std::fs::read_to_string(path).unwrap();
+        if log.matches(what).count() >= count || Instant::now() > deadline {
+            return log;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn a_message_edit_renders_the_files_that_show_it_in_its_language() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for part in [
+        "site.yaml",
+        "content",
+        "data",
+        "locales",
+        "themes",
+        "translations.lock",
+    ] {
+        let (from, to) = (repo.join(part), tmp.path().join(part));
+        if from.is_dir() {
+            common::copy_dir(&from, &to);
+        } else {
+            std::fs::copy(&from, &to).unwrap();
+        }
+    }
+    let log_path = tmp.path().join("serve.log");
+    let log = std::fs::File::create(&log_path).unwrap();
+    let server = start_logging(tmp.path(), &[], log.into());
+    let messages = tmp.path().join("locales/nl/site.ftl");
+    let text = std::fs::read_to_string(&messages).unwrap();
+    // On the two Dutch 404 pages only: those are rendered at once.
+    let edited = text.replacen("not-found-text = ", "not-found-text = Helaas. ", 1);
+    std::fs::write(&messages, &edited).unwrap();
+    let (status, body) = wait_for(server.port, "/nl/bestaat-niet/", |_, b| {
+        b.contains("Helaas.")
+    });
+    assert_eq!(status, 404);
+    assert!(body.contains("Helaas."), "{body}");
+    let log = log_with(&log_path, "rebuilt in", 2);
+    assert!(log.contains("(0 file(s) parsed, 2 rendered"), "{log}");
+    // On every Dutch page, one of them open: it is shown first, the English pages
+    // are not rendered again.
+    let mut events = open_page_events(server.port, "/nl/");
+    let english = get(server.port, "/en/").1;
+    let edited = edited.replacen("footer-top = Naar boven", "footer-top = Omhoog", 1);
+    std::fs::write(&messages, &edited).unwrap();
+    let version = next_event(&mut events);
+    let home = get(server.port, "/nl/").1;
+    assert!(home.contains("Omhoog"), "{home}");
+    assert!(home.contains(&format!("const v=\"{version}\"")), "{home}");
+    let log = log_with(&log_path, "rebuilt in", 3);
+    assert!(log.contains("showed the open page(s)"), "{log}");
+    let rest = get(server.port, "/nl/agenda/").1;
+    assert!(rest.contains("Omhoog"), "{rest}");
+    // The English home page is the same but for the build version it reloads to.
+    let strip = |page: &str| page.split("const v=").next().unwrap_or(page).to_string();
+    assert_eq!(strip(&get(server.port, "/en/").1), strip(&english));
+}
+
 #[test]
 fn serves_rebuilds_shows_errors_and_recovers() {
     let (_tmp, root) = common::site("pairing");
