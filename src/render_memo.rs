@@ -21,12 +21,15 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::Arc;
 
 use bytes::Bytes;
 
 use crate::config::Config;
+use crate::document::Document;
 use crate::lang::Lang;
 use crate::locales::Locales;
+use crate::site::Site;
 use crate::sources::Sources;
 
 /// Output path → the fingerprint a file was rendered from, its bytes, and the messages
@@ -57,6 +60,9 @@ pub struct RenderMemo {
     next_messages: Messages,
     /// One bit per slot whose message changed since the last render.
     changed_messages: Vec<u64>,
+    /// The last render's site, as what determines every file's context beside the
+    /// site-wide inputs: each page's parsed document and newer translations.
+    site: Vec<(Arc<Document>, Vec<Lang>)>,
     /// For the next build: the output paths to render now, when many files must be
     /// rendered again (see the module's notes); the others wait. The dev server sets
     /// it for one build, and takes `pending` after it.
@@ -134,6 +140,26 @@ impl RenderMemo {
         &self.reach
     }
 
+    /// Whether `site` is the site of the last render: the same parsed documents (the
+    /// parse cache hands out the very same), the same newer translations, and the same
+    /// site-wide inputs. Its files' contexts are then the same too, and a file that is
+    /// not stale needs no fingerprint to be taken from the memo ([`RenderMemo::kept`]).
+    pub fn same_site(&self, site: &Site) -> bool {
+        let same = |((doc, newer), page): (&(Arc<Document>, Vec<Lang>), &crate::site::Page)| {
+            Arc::ptr_eq(doc, &page.doc) && *newer == page.newer
+        };
+        !self.changed
+            && self.site.len() == site.pages.len()
+            && self.site.iter().zip(&site.pages).all(same)
+    }
+
+    /// The fingerprint, bytes and messages rendered last time for `out`, if no message
+    /// they used changed.
+    pub fn kept(&self, out: &str) -> Option<(u128, &Bytes, &[u64])> {
+        let (f, bytes, used) = self.pages.get(out)?;
+        (!self.any_changed(used)).then_some((*f, bytes, &used[..]))
+    }
+
     /// The bytes rendered last time for `out`, if they came from `fingerprint` and no
     /// message they used changed; with those messages.
     pub fn get(&self, out: &str, fingerprint: u128) -> Option<(&Bytes, &[u64])> {
@@ -148,7 +174,7 @@ impl RenderMemo {
         &mut self,
         files: impl Iterator<Item = (&'a str, u128, &'a Bytes, Box<[u64]>)>,
         rendered: usize,
-        (shared, reach): (BTreeMap<Lang, u128>, BTreeMap<String, u128>),
+        (shared, reach, site): (BTreeMap<Lang, u128>, BTreeMap<String, u128>, &Site),
     ) {
         let mut now = Vec::new();
         for (path, fingerprint, bytes, used) in files {
@@ -171,6 +197,10 @@ impl RenderMemo {
         self.reach = reach;
         self.messages = std::mem::take(&mut self.next_messages);
         self.changed_messages.fill(0);
+        let pages = site.pages.iter();
+        self.site = pages
+            .map(|p| (Arc::clone(&p.doc), p.newer.clone()))
+            .collect();
     }
 }
 
@@ -277,13 +307,14 @@ mod tests {
     #[test]
     fn returns_bytes_only_for_the_same_fingerprint() {
         let mut memo = RenderMemo::default();
+        let site = Site::default();
         let x = Bytes::from_static(b"x");
         let used = || Box::from([0b10u64]);
         let bytes = |got: Option<(&Bytes, &[u64])>| got.map(|(b, u)| (b.to_vec(), u.to_vec()));
         memo.keep(
             [("nl/index.html", 7, &x, used())].into_iter(),
             1,
-            Default::default(),
+            (Default::default(), Default::default(), &site),
         );
         assert_eq!(
             bytes(memo.get("nl/index.html", 7)),
@@ -297,11 +328,15 @@ mod tests {
             ("nl/index.html", 9, &y, used()),
             ("en/index.html", 7, &x, used()),
         ];
-        memo.keep(files.into_iter(), 2, Default::default());
+        memo.keep(
+            files.into_iter(),
+            2,
+            (Default::default(), Default::default(), &site),
+        );
         memo.keep(
             [("en/index.html", 7, &x, used())].into_iter(),
             0,
-            Default::default(),
+            (Default::default(), Default::default(), &site),
         );
         assert_eq!(memo.get("nl/index.html", 9), None);
         assert_eq!(bytes(memo.get("en/index.html", 7)).unwrap().0, b"x");

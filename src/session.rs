@@ -933,6 +933,34 @@ mod tests {
     }
 
     #[test]
+    fn a_lock_edit_renders_again_the_pages_whose_notice_changed() {
+        let tmp = bundled_site();
+        let mut session = Session::new(tmp.path().to_path_buf(), false);
+        session.rebuild().unwrap();
+        // The Dutch home page no longer as it was synced: the English one says so.
+        let lock = tmp.path().join("translations.lock");
+        let text = std::fs::read_to_string(&lock).unwrap();
+        let synced = "_index:\n  en: efa298e7a4d9e732\n  nl: 3589ceef906269a9";
+        assert!(text.contains(synced));
+        let edited = text.replacen(
+            synced,
+            "_index:\n  en: efa298e7a4d9e732\n  nl: 0000000000000000",
+            1,
+        );
+        std::fs::write(&lock, edited).unwrap();
+        let rebuilt = session.rebuild_after(Some(vec![])).unwrap();
+        assert_eq!(rebuilt.output, clean(tmp.path()));
+        let home = String::from_utf8_lossy(&rebuilt.output.files["en/index.html"]).to_string();
+        std::fs::write(&lock, text).unwrap();
+        let back = session.rebuild_after(Some(vec![])).unwrap();
+        assert_eq!(back.output, clean(tmp.path()));
+        assert_ne!(
+            String::from_utf8_lossy(&back.output.files["en/index.html"]),
+            home
+        );
+    }
+
+    #[test]
     fn a_template_mistake_out_of_view_fails_the_rest() {
         let tmp = bundled_site();
         let mut session = Session::new(tmp.path().to_path_buf(), false);

@@ -89,12 +89,22 @@ impl Output {
         let places = places(site);
         // Each content page's job is made, fingerprinted and done in one go, on both
         // cores; then the others'.
+        // The site of the memo's render: a file that is not stale is taken as it was.
+        let same = previous.filter(|m| m.same_site(site));
         let done = |job: Job| {
-            if let (Some(now), Some(s)) = (defer, &stale)
+            let stale = stale
+                .as_ref()
+                .map(|s| s.of(job.lang, job.template, || job.out.clone()));
+            if let (Some(now), Some(true)) = (defer, stale)
                 && !now.contains(&job.out)
-                && s.of(job.lang, job.template, || job.out.clone())
             {
                 return Ok(Done::Waits(job.out));
+            }
+            if let (Some(m), Some(false)) = (same, stale)
+                && let Some((key, bytes, used)) = m.kept(&job.out)
+            {
+                let kept = Some((key, used.into()));
+                return Ok(Done::File((job.out, bytes.clone(), kept, false)));
             }
             let seed = shared.get(job.lang).copied();
             let parts = Parts::new(site, config, &job);
@@ -118,7 +128,7 @@ impl Output {
             .map(|i| done(page_job(site, config, i, &places, digests)))
             .chain(generated.into_par_iter().map(done))
             .collect();
-        gather(results, memo, (shared, theme))
+        gather(results, memo, (shared, theme, site))
     }
 }
 
@@ -248,7 +258,7 @@ fn missing_templates(
 fn gather(
     results: Vec<Result<Done, Diagnostic>>,
     memo: Option<&mut RenderMemo>,
-    (shared, theme): (BTreeMap<&Lang, u128>, &Theme),
+    (shared, theme, site): (BTreeMap<&Lang, u128>, &Theme, &Site),
 ) -> Result<Output, Vec<Diagnostic>> {
     let mut files = Vec::with_capacity(results.len());
     let mut keys = Vec::with_capacity(results.len());
@@ -271,7 +281,7 @@ fn gather(
             let shared = shared.into_iter().map(|(l, f)| (l.clone(), f)).collect();
             let made = files.iter().zip(keys);
             let made = made.filter_map(|((p, b), k)| k.map(|(k, used)| (p.as_str(), k, b, used)));
-            m.keep(made, rendered, (shared, theme.reaches()));
+            m.keep(made, rendered, (shared, theme.reaches(), site));
         }
         m.pending = pending;
     }

@@ -48,7 +48,7 @@ pub struct TaxonomyIndex {
 }
 
 /// The whole site, ready to render.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Site {
     pub pages: Vec<Page>,
     /// Page indices by key and language (each key's map shared with its pages).
