@@ -51,6 +51,13 @@ pub struct ParseCache {
     pub assets: Option<LinkedMemo>,
     /// The content pages' sitemap entries of the last build.
     pub sitemap: Option<crate::publish::sitemap::SitemapMemo>,
+    /// What the last build assembled its site from: a fingerprint of the configuration
+    /// (and drafts), and the parsed documents.
+    pub assembled_from: Option<(u64, Vec<Arc<Document>>)>,
+    /// The last build's site, when nothing changed it since it was assembled (see
+    /// `assembled_from`): the next build takes it again if its own documents are the
+    /// very same.
+    pub last_site: Option<crate::site::Site>,
     /// Keep parsed pages for the next call (the dev server). A one-off build leaves
     /// the cache empty and hands its documents over unshared.
     pub keep: bool,
@@ -235,6 +242,7 @@ impl Session {
                 return Ok(preview);
             }
             self.cache.search = Some(last.take_search());
+            self.cache.last_site = last.take_site();
             replaced = Some(last);
         }
         let built = self.build_in_full(&config, &mut sources, viewing);
@@ -958,6 +966,33 @@ mod tests {
             String::from_utf8_lossy(&back.output.files["en/index.html"]),
             home
         );
+    }
+
+    #[test]
+    fn the_last_site_is_taken_again_only_for_the_same_documents_and_configuration() {
+        let tmp = bundled_site();
+        let mut cache = ParseCache {
+            keep: true,
+            ..ParseCache::default()
+        };
+        let build = |today: &str, cache: &mut ParseCache| {
+            let mut config = Config::load(tmp.path()).unwrap();
+            config.today = Some(crate::date::DateTime::parse(today).unwrap());
+            let mut sources = Sources::load(&config).unwrap();
+            crate::generate_kept(&config, &mut sources, false, cache)
+                .unwrap()
+                .0
+        };
+        // A later today brings in the pages dated between: the site is assembled again.
+        let early = build("2026-10-01", &mut cache);
+        cache.last_site = Some(early.site.clone());
+        let late = build("2026-12-01", &mut cache);
+        assert!(late.site.pages.len() > early.site.pages.len());
+        // The same inputs: the site is taken again, and builds the same.
+        cache.last_site = Some(late.site.clone());
+        let again = build("2026-12-01", &mut cache);
+        assert!(cache.last_site.is_none());
+        assert_eq!(again.output, late.output);
     }
 
     #[test]

@@ -62,6 +62,8 @@ pub(crate) struct Last {
     kept: Kept,
     /// Each language's fingerprint of what all its pages share in their context.
     shared: BTreeMap<Lang, u128>,
+    /// Whether the site is still as the build assembled it (no text patch began).
+    as_assembled: bool,
     /// Each page's index in the site by its file (a patch moves no page): made when a
     /// patch first needs it.
     index: std::sync::OnceLock<crate::sources::ByPath<usize>>,
@@ -104,6 +106,13 @@ fn check_again(
 }
 
 impl Last {
+    /// The site, if it is still as the build assembled it (no text patch began), for
+    /// a full build to take again when its documents are the same.
+    pub fn take_site(&mut self) -> Option<Site> {
+        self.as_assembled
+            .then(|| std::mem::take(&mut self.generated.site))
+    }
+
     /// The search words of this build (as patches left them), for a full build to
     /// update; the rest of the build is handed back to be freed.
     pub fn take_search(&mut self) -> BTreeMap<Lang, search::Postings> {
@@ -128,6 +137,7 @@ impl Last {
                 .map(|s| (s.path, s.text))
                 .collect(),
             shared,
+            as_assembled: true,
             index: std::sync::OnceLock::new(),
             generated,
             kept,
@@ -184,6 +194,8 @@ impl Last {
             });
         }
         let docs = self.parse(config, sources, &edited)?;
+        // From here the site changes (or is half changed, when the patch declines).
+        self.as_assembled = false;
         let Last {
             generated, kept, ..
         } = self;
