@@ -84,28 +84,18 @@ impl Output {
             return Err(missing);
         }
         let previous = memo.as_deref();
-        let stale = previous.map(|memo| Stale::new(memo, theme, &shared));
-        let defer = stale.as_ref().and_then(|s| s.defer(site, &generated));
+        let stale = previous.map(|memo| Stale::new(memo, (theme, &shared), site, &generated));
         let places = places(site);
         // Each content page's job is made, fingerprinted and done in one go, on both
         // cores; then the others'.
-        // The site of the memo's render: a file that is not stale is taken as it was.
-        let same = previous.filter(|m| m.same_site(site));
         let done = |job: Job| {
-            let stale = stale
-                .as_ref()
-                .map(|s| s.of(job.lang, job.template, || job.out.clone()));
-            if let (Some(now), Some(true)) = (defer, stale)
-                && !now.contains(&job.out)
-            {
-                return Ok(Done::Waits(job.out));
-            }
-            if let (Some(m), Some(false)) = (same, stale)
-                && let Some((key, bytes, used)) = m.kept(&job.out)
-            {
-                let kept = Some((key, used.into()));
-                return Ok(Done::File((job.out, bytes.clone(), kept, false)));
-            }
+            let job = match &stale {
+                Some(s) => match s.settle(job) {
+                    Ok(done) => return Ok(done),
+                    Err(job) => job,
+                },
+                None => job,
+            };
             let seed = shared.get(job.lang).copied();
             let parts = Parts::new(site, config, &job);
             let template = (job.template, theme.reach(job.template));
@@ -155,15 +145,47 @@ struct Stale<'a> {
     templates: Vec<String>,
     /// Each language's fingerprint of what its pages share in their context.
     shared: &'a BTreeMap<&'a Lang, u128>,
+    /// The open pages to render first, when that pays (see [`Stale::defer`]).
+    first: Option<&'a HashSet<String>>,
+    /// Whether the site is the memo's ([`RenderMemo::same_site`]): a file that is not
+    /// stale is then taken from it as it was, without a fingerprint.
+    same: bool,
 }
 
 impl<'a> Stale<'a> {
-    fn new(memo: &'a RenderMemo, theme: &Theme, shared: &'a BTreeMap<&'a Lang, u128>) -> Self {
-        let templates = theme.stale_since(memo.reach());
-        Stale {
+    /// What renders again with `memo`, for `site` (whose other files are `generated`)
+    /// through `theme`, each language's pages sharing `shared` in their context.
+    fn new(
+        memo: &'a RenderMemo,
+        (theme, shared): (&Theme, &'a BTreeMap<&'a Lang, u128>),
+        site: &Site,
+        generated: &[Job],
+    ) -> Self {
+        let mut stale = Stale {
             memo,
-            templates,
+            templates: theme.stale_since(memo.reach()),
             shared,
+            first: None,
+            same: memo.same_site(site),
+        };
+        stale.first = stale.defer(site, generated);
+        stale
+    }
+
+    /// What becomes of `job` before any fingerprint: it waits (it is stale and not
+    /// open, with the open pages first), or it is taken from the memo (it is not
+    /// stale, on the memo's site); else it comes back to be fingerprinted.
+    fn settle<'j>(&self, job: Job<'j>) -> Result<Done, Job<'j>> {
+        let stale = self.of(job.lang, job.template, || job.out.clone());
+        if stale && self.first.is_some_and(|open| !open.contains(&job.out)) {
+            return Ok(Done::Waits(job.out));
+        }
+        match self.memo.kept(&job.out) {
+            Some((key, bytes, used)) if self.same && !stale => {
+                let kept = Some((key, used.into()));
+                Ok(Done::File((job.out, bytes.clone(), kept, false)))
+            }
+            _ => Err(job),
         }
     }
 
