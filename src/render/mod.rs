@@ -89,12 +89,9 @@ impl Output {
         // Each content page's job is made, fingerprinted and done in one go, on both
         // cores; then the others'.
         let done = |job: Job| {
-            let job = match &stale {
-                Some(s) => match s.settle(job) {
-                    Ok(done) => return Ok(done),
-                    Err(job) => job,
-                },
-                None => job,
+            let job = match Stale::settle(stale.as_ref(), job) {
+                Ok(done) => return Ok(done),
+                Err(job) => job,
             };
             let seed = shared.get(job.lang).copied();
             let parts = Parts::new(site, config, &job);
@@ -174,14 +171,18 @@ impl<'a> Stale<'a> {
 
     /// What becomes of `job` before any fingerprint: it waits (it is stale and not
     /// open, with the open pages first), or it is taken from the memo (it is not
-    /// stale, on the memo's site); else it comes back to be fingerprinted.
-    fn settle<'j>(&self, job: Job<'j>) -> Result<Done, Job<'j>> {
-        let stale = self.of(job.lang, job.template, || job.out.clone());
-        if stale && self.first.is_some_and(|open| !open.contains(&job.out)) {
+    /// stale, on the memo's site); else (and without a memo) it comes back to be
+    /// fingerprinted.
+    fn settle<'j>(this: Option<&Self>, job: Job<'j>) -> Result<Done, Job<'j>> {
+        let Some(this) = this else {
+            return Err(job);
+        };
+        let stale = this.of(job.lang, job.template, || job.out.clone());
+        if stale && this.first.is_some_and(|open| !open.contains(&job.out)) {
             return Ok(Done::Waits(job.out));
         }
-        match self.memo.kept(&job.out) {
-            Some((key, bytes, used)) if self.same && !stale => {
+        match this.memo.kept(&job.out) {
+            Some((key, bytes, used)) if this.same && !stale => {
                 let kept = Some((key, used.into()));
                 Ok(Done::File((job.out, bytes.clone(), kept, false)))
             }
