@@ -89,10 +89,9 @@ impl Output {
         // Each content page's job is made, fingerprinted and done in one go, on both
         // cores; then the others'.
         let done = |job: Job| {
-            let job = match Stale::settle(stale.as_ref(), job) {
-                Ok(done) => return Ok(done),
-                Err(job) => job,
-            };
+            if let Some(done) = Stale::settle(stale.as_ref(), &job) {
+                return Ok(done);
+            }
             let seed = shared.get(job.lang).copied();
             let parts = Parts::new(site, config, &job);
             let template = (job.template, theme.reach(job.template));
@@ -171,23 +170,19 @@ impl<'a> Stale<'a> {
 
     /// What becomes of `job` before any fingerprint: it waits (it is stale and not
     /// open, with the open pages first), or it is taken from the memo (it is not
-    /// stale, on the memo's site); else (and without a memo) it comes back to be
+    /// stale, on the memo's site); else (and without a memo) none, and it is
     /// fingerprinted.
-    fn settle<'j>(this: Option<&Self>, job: Job<'j>) -> Result<Done, Job<'j>> {
-        let Some(this) = this else {
-            return Err(job);
-        };
+    fn settle(this: Option<&Self>, job: &Job) -> Option<Done> {
+        let this = this?;
         let stale = this.of(job.lang, job.template, || job.out.clone());
         if stale && this.first.is_some_and(|open| !open.contains(&job.out)) {
-            return Ok(Done::Waits(job.out));
+            return Some(Done::Waits(job.out.clone()));
         }
-        match this.memo.kept(&job.out) {
-            Some((key, bytes, used)) if this.same && !stale => {
-                let kept = Some((key, used.into()));
-                Ok(Done::File((job.out, bytes.clone(), kept, false)))
-            }
-            _ => Err(job),
-        }
+        let (key, bytes, used) = (this.same && !stale)
+            .then(|| this.memo.kept(&job.out))
+            .flatten()?;
+        let kept = Some((key, used.into()));
+        Some(Done::File((job.out.clone(), bytes.clone(), kept, false)))
     }
 
     /// Whether a file of language `lang` made with `template` must be rendered again;
