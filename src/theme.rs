@@ -86,8 +86,8 @@ impl Theme {
     }
 
     /// Every template's [`Theme::reach`], by name.
-    pub fn reaches(&self) -> BTreeMap<String, u128> {
-        self.reach.clone()
+    pub fn reaches(&self) -> &BTreeMap<String, u128> {
+        &self.reach
     }
 
     /// Whether the theme has a template of this name.

@@ -244,7 +244,7 @@ impl Last {
             ..
         } = self;
         let templates = crate::publish::with_builtin_templates(sources);
-        let edited = crate::theme::Theme::stale_in(&templates, &kept.theme.reaches());
+        let edited = crate::theme::Theme::stale_in(&templates, kept.theme.reaches());
         let stale = |t: &str| edited.iter().any(|e| e == t);
         // Most files are content pages: when many are reached, decline before compiling.
         let site = &generated.site;

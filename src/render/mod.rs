@@ -299,7 +299,7 @@ fn gather(
             let shared = shared.into_iter().map(|(l, f)| (l.clone(), f)).collect();
             let made = files.iter().zip(keys);
             let made = made.filter_map(|((p, b), k)| k.map(|(k, used)| (p.as_str(), k, b, used)));
-            m.keep(made, rendered, (shared, theme.reaches(), site));
+            m.keep(made, rendered, (shared, theme.reaches().clone(), site));
         }
         m.pending = pending;
     }
@@ -349,9 +349,10 @@ pub(crate) fn render_some(
 /// Renders again, with `theme` and the `teras` it makes for this site, every file
 /// whose template is `stale`: the dev server's rebuild after an edit of templates
 /// alone. `None` when more than a tenth of the files are (a full build, which can show
-/// the pages open in a browser first, serves better; most files are content pages, so
-/// they are counted first), when `teras` gives none, or when a file fails (the full
-/// build reports it).
+/// the pages open in a browser first, serves better; the caller can count the content
+/// pages first with [`pages_reached`], before compiling the theme), when `teras` gives
+/// none (it is made only when the files are few), or when a file fails (the full build
+/// reports it).
 pub(crate) fn render_stale(
     site: &Site,
     theme: &Theme,
@@ -362,9 +363,6 @@ pub(crate) fn render_stale(
     let pages: Vec<usize> = (0..site.pages.len())
         .filter(|&i| stale(jobs::template(&site.pages[i])))
         .collect();
-    if many(pages.len(), site.pages.len()) {
-        return None;
-    }
     let search_urls = search_urls(config);
     let generated = others(site, theme, config, None, &search_urls);
     let files = site.pages.len() + generated.len();
