@@ -94,6 +94,8 @@ impl Site {
         // Every (key, language) is one file: the order is the same unstable, and on both
         // cores.
         order.par_sort_unstable_by_key(|&i| keys[i]);
+        let depths: Vec<_> = order.iter().map(|&i| keys[i].map(|k| k.0)).collect();
+        drop(keys);
         let mut errors = Vec::new();
         let mut site = Site {
             pages: Vec::with_capacity(docs.len()),
@@ -104,11 +106,12 @@ impl Site {
             reported_anchors: Default::default(),
             unpublished,
         };
+        // Level by level (a page's section is at a lower one), each level on both cores.
         let mut sections = Sections::default();
-        for doc in order.into_iter().filter_map(|i| docs[i].take()) {
-            if let Err(d) = site.place(doc, &mut sections) {
-                errors.push(d);
-            }
+        let mut ordered: Vec<_> = order.into_iter().map(|i| docs[i].take()).collect();
+        for level in depths.chunk_by(|a, b| a == b).map(<[_]>::len) {
+            let docs: Vec<_> = ordered.drain(..level).flatten().collect();
+            site.place_level(docs, &mut sections, &mut errors);
         }
         // Claiming URLs, ranking the pages and pairing their versions only read the
         // pages: they run side by side.
@@ -142,10 +145,34 @@ impl Site {
         }
     }
 
-    /// Adds a document under its section, computing its URL from the section's. The
-    /// section is placed already (sections come first); a section is noted in `sections`.
-    fn place(&mut self, mut doc: Arc<Document>, sections: &mut Sections) -> Result<(), Diagnostic> {
-        let index = self.pages.len();
+    /// Adds documents of one depth under their sections, computing each URL from its
+    /// section's. Their sections are placed already (lower depths come first); the
+    /// sections among them are noted in `sections`.
+    fn place_level(
+        &mut self,
+        docs: Vec<Arc<Document>>,
+        sections: &mut Sections,
+        errors: &mut Vec<Diagnostic>,
+    ) {
+        let placed: Vec<_> = docs
+            .into_par_iter()
+            .map(|doc| self.place(doc, sections))
+            .collect();
+        for page in placed {
+            match page {
+                Ok(page) => {
+                    if page.doc.key.is_index() {
+                        sections.add(page.doc.key.dir(), &page.doc.lang, self.pages.len());
+                    }
+                    self.pages.push(page);
+                }
+                Err(d) => errors.push(d),
+            }
+        }
+    }
+
+    /// A document as a page under its section, with its URL made from the section's.
+    fn place(&self, mut doc: Arc<Document>, sections: &Sections) -> Result<Page, Diagnostic> {
         let (kind, parent) = match doc.key.parent_dir() {
             None => (Kind::Home, None),
             Some(dir) => {
@@ -171,9 +198,6 @@ impl Site {
                 )
             }
         };
-        if doc.key.is_index() {
-            sections.add(doc.key.dir(), &doc.lang, index);
-        }
         let url = match parent {
             None => UrlPath::dir([doc.lang.as_str()]),
             Some(p) => {
@@ -186,7 +210,7 @@ impl Site {
             Some(d) => d.body.summary.take(),
             None => doc.body.summary.clone(),
         };
-        self.pages.push(Page {
+        Ok(Page {
             doc,
             kind,
             url,
@@ -199,14 +223,14 @@ impl Site {
             terms: Vec::new(),
             newer: Vec::new(),
             versions: Arc::default(),
-        });
-        Ok(())
+        })
     }
 
     /// Claims every page's URL and its aliases' (an alias is a folder unless its last
     /// segment has a dot); with the aliases' targets.
     fn claim_urls(&self, errors: &mut Vec<Diagnostic>) -> (UrlClaims, BTreeMap<UrlPath, usize>) {
-        let mut urls = UrlClaims::default();
+        // Room for every page's claim and as many again (aliases, taxonomies, terms).
+        let mut urls = UrlClaims::with_capacity(2 * self.pages.len());
         let mut aliases = BTreeMap::new();
         for (i, p) in self.pages.iter().enumerate() {
             urls.claim(&p.url, (i, false), &self.pages, errors);
@@ -226,18 +250,19 @@ impl Site {
         (urls, aliases)
     }
 
-    /// Each key's versions by language: the pages sorted by key and language (on both
-    /// cores), each key's run made one map.
+    /// Each key's versions by language. Pages are placed in order of key and language
+    /// within each depth (and a key has one depth), so a key's versions are neighbours.
     fn versions(&self) -> Vec<(PageKey, Arc<BTreeMap<Lang, usize>>)> {
-        let pages = &self.pages;
-        let mut sorted: Vec<usize> = (0..pages.len()).collect();
-        let id = |i: usize| (&pages[i].doc.key, &pages[i].doc.lang);
-        sorted.par_sort_unstable_by(|&a, &b| id(a).cmp(&id(b)));
-        sorted
-            .chunk_by(|&a, &b| pages[a].doc.key == pages[b].doc.key)
+        let mut first = 0;
+        self.pages
+            .chunk_by(|a, b| a.doc.key == b.doc.key)
             .map(|run| {
-                let versions = run.iter().map(|&i| (pages[i].doc.lang.clone(), i));
-                (pages[run[0]].doc.key.clone(), Arc::new(versions.collect()))
+                let versions = run
+                    .iter()
+                    .zip(first..)
+                    .map(|(p, i)| (p.doc.lang.clone(), i));
+                first += run.len();
+                (run[0].doc.key.clone(), Arc::new(versions.collect()))
             })
             .collect()
     }
@@ -250,7 +275,6 @@ impl Site {
                 self.pages[i].versions = Arc::clone(versions);
             }
         }
-        // In key order: the map is built in one pass.
         self.by_key = runs.into_iter().collect();
     }
 
@@ -347,16 +371,183 @@ fn depth(key: &PageKey) -> (usize, bool) {
 }
 
 /// Where a page goes in the lists it is in: weight, newest date, title (then its index).
-pub(crate) fn sort_key(
-    p: &Page,
-) -> (
-    i64,
-    std::cmp::Reverse<Option<crate::date::DateTime>>,
-    String,
-) {
-    (
-        p.doc.front.weight.unwrap_or(i64::MAX),
-        std::cmp::Reverse(p.doc.front.date.clone()),
-        p.doc.front.title.to_lowercase(),
-    )
+pub(crate) fn sort_key(p: &Page) -> ListOrder<'_> {
+    ListOrder {
+        weight: p.doc.front.weight.unwrap_or(i64::MAX),
+        date: std::cmp::Reverse(p.doc.front.date.as_ref()),
+        title: &p.doc.front.title,
+    }
+}
+
+/// A page's place in lists ([`sort_key`]), borrowed from it: titles compare as their
+/// lowercase would, without making it for every page.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ListOrder<'a> {
+    weight: i64,
+    date: std::cmp::Reverse<Option<&'a crate::date::DateTime>>,
+    title: &'a str,
+}
+
+impl Ord for ListOrder<'_> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.weight, self.date)
+            .cmp(&(other.weight, other.date))
+            .then_with(|| lowercase_cmp(self.title, other.title))
+    }
+}
+
+impl PartialOrd for ListOrder<'_> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for ListOrder<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other).is_eq()
+    }
+}
+
+impl Eq for ListOrder<'_> {}
+
+/// `a.to_lowercase().cmp(&b.to_lowercase())`; ASCII titles (most) without making either.
+fn lowercase_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    if a.is_ascii() && b.is_ascii() {
+        let (a, b) = (a.bytes(), b.bytes());
+        a.map(|c| c.to_ascii_lowercase())
+            .cmp(b.map(|c| c.to_ascii_lowercase()))
+    } else {
+        a.to_lowercase().cmp(&b.to_lowercase())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::ParseOptions;
+    use crate::sources::SourceFile;
+
+    /// A site of `files` (`key.lang` → title), each a page with only a title.
+    fn assembled(files: &[(&str, &str)]) -> Result<Site, Vec<Diagnostic>> {
+        let config = Config::parse(
+            std::path::Path::new("."),
+            "base_url: https://example.nl\ntheme: plain\nlanguages: [{code: nl, name: N, default: true}, {code: en, name: E}]\n",
+        )
+        .unwrap();
+        let opts = ParseOptions {
+            langs: &["nl", "en"],
+            taxonomies: &[],
+            sanitize: true,
+        };
+        let docs = files
+            .iter()
+            .map(|(file, title)| {
+                let (key, lang) = file.rsplit_once('.').unwrap();
+                let source = SourceFile {
+                    path: format!("content/{file}.md").into(),
+                    lang: Lang::parse(lang).unwrap(),
+                    key: PageKey::new(key),
+                    text: format!("---\ntitle: \"{title}\"\n---\n").into(),
+                };
+                Arc::new(Document::parse(&source, opts).unwrap())
+            })
+            .collect();
+        Site::assemble(docs, &config, false)
+    }
+
+    #[test]
+    fn pages_find_their_sections_and_versions_at_every_depth() {
+        // Given out of order: pages before their sections, languages mixed.
+        let site = assembled(&[
+            ("a/b/x.en", "X"),
+            ("a/b-c.nl", "BC"),
+            ("a/y.nl", "Y"),
+            ("a/b/_index.nl", "B"),
+            ("a/_index.en", "A"),
+            ("z.nl", "Z"),
+            ("a/b/x.nl", "X"),
+            ("_index.en", "Home"),
+            ("a/b/_index.en", "B"),
+            ("a/y.en", "Y"),
+            ("a/_index.nl", "A"),
+            ("_index.nl", "Thuis"),
+        ])
+        .unwrap();
+        let page = |key: &str, lang: &str| {
+            let i = site.by_key[&PageKey::new(key)][&Lang::parse(lang).unwrap()];
+            (i, &site.pages[i])
+        };
+        let url = |key: &str, lang: &str| page(key, lang).1.url.as_str().to_string();
+        assert_eq!(url("a/b/x", "nl"), "/nl/a/b/x/");
+        assert_eq!(url("a/b/x", "en"), "/en/a/b/x/");
+        assert_eq!(url("a/b-c", "nl"), "/nl/a/b-c/");
+        assert_eq!(url("z", "nl"), "/nl/z/");
+        assert_eq!(
+            page("a/b/x", "en").1.parent,
+            Some(page("a/b/_index", "en").0)
+        );
+        assert_eq!(
+            page("a/b/_index", "nl").1.parent,
+            Some(page("a/_index", "nl").0)
+        );
+        assert_eq!(page("z", "nl").1.parent, Some(page("_index", "nl").0));
+        assert_eq!(page("_index", "nl").1.kind, Kind::Home);
+        assert_eq!(page("a/b/_index", "en").1.kind, Kind::Section);
+        // Every page shares its key's versions, and every key has its languages.
+        assert_eq!(site.by_key.len(), 7);
+        for (key, versions) in &site.by_key {
+            for (lang, &i) in versions.iter() {
+                assert_eq!(
+                    (&site.pages[i].doc.key, &site.pages[i].doc.lang),
+                    (key, lang)
+                );
+                assert!(Arc::ptr_eq(&site.pages[i].versions, versions));
+            }
+        }
+        assert_eq!(site.by_key[&PageKey::new("a/b-c")].len(), 1);
+        assert_eq!(site.by_key[&PageKey::new("a/y")].len(), 2);
+        let (a, _) = page("a/_index", "nl");
+        let listed: Vec<&str> = site.pages[a]
+            .pages
+            .iter()
+            .map(|&i| site.pages[i].doc.front.title.as_str())
+            .collect();
+        assert_eq!(listed, ["BC", "Y"]);
+        assert_eq!(site.pages[a].subsections, [page("a/b/_index", "nl").0]);
+    }
+
+    #[test]
+    fn a_page_whose_section_has_no_index_in_its_language_is_reported() {
+        let errors = assembled(&[
+            ("_index.nl", "Thuis"),
+            ("a/x.nl", "X"),
+            ("a/_index.en", "A"),
+            ("_index.en", "Home"),
+            ("b/_index.nl", "B"),
+            ("b/y.nl", "Y"),
+        ])
+        .unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(
+            errors[0].message.contains("has no index in `nl`"),
+            "{errors:?}"
+        );
+    }
+
+    #[test]
+    fn titles_sort_as_their_lowercase() {
+        let titles = [
+            "Alpha", "alpha", "ALPHA!", "alpha", "Beta", "b", "Éclair", "eclair", "Zürich",
+            "zurich", "zz", "ΣΑΣ", "σας", "", "10 jaar", "9 dagen", "a_b", "A-B", "[x]",
+        ];
+        for a in titles {
+            for b in titles {
+                assert_eq!(
+                    lowercase_cmp(a, b),
+                    a.to_lowercase().cmp(&b.to_lowercase()),
+                    "{a} against {b}"
+                );
+            }
+        }
+    }
 }

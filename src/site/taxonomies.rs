@@ -147,17 +147,25 @@ impl Site {
                 keys[p] = k;
             }
         }
-        for (a, ta) in self.taxonomies.iter().enumerate() {
-            for (b, tb) in self.taxonomies.iter().enumerate() {
-                if a == b || ta.name != tb.name {
-                    continue;
-                }
-                let back: std::collections::HashSet<(usize, usize)> =
-                    self.best_matches(&keys, tb, ta).into_iter().collect();
-                for (i, j) in self.best_matches(&keys, ta, tb) {
-                    if back.contains(&(j, i)) {
-                        links.push((a, i, b, j));
-                    }
+        // Each ordered pair of one taxonomy's languages matched once, on both cores.
+        let taxonomies = &self.taxonomies;
+        let pairs: Vec<(usize, usize)> = (0..taxonomies.len())
+            .flat_map(|a| (0..taxonomies.len()).map(move |b| (a, b)))
+            .filter(|&(a, b)| a != b && taxonomies[a].name == taxonomies[b].name)
+            .collect();
+        let best: HashMap<(usize, usize), Vec<(usize, usize)>> = pairs
+            .par_iter()
+            .map(|&(a, b)| {
+                let matches = self.best_matches(&keys, &taxonomies[a], &taxonomies[b]);
+                ((a, b), matches)
+            })
+            .collect();
+        for &(a, b) in &pairs {
+            let back: std::collections::HashSet<(usize, usize)> =
+                best[&(b, a)].iter().copied().collect();
+            for &(i, j) in &best[&(a, b)] {
+                if back.contains(&(j, i)) {
+                    links.push((a, i, b, j));
                 }
             }
         }

@@ -34,6 +34,12 @@ impl Owner {
 }
 
 impl UrlClaims {
+    pub(super) fn with_capacity(claims: usize) -> UrlClaims {
+        UrlClaims {
+            owners: HashMap::with_capacity_and_hasher(claims, Default::default()),
+        }
+    }
+
     /// Claims `url` for page `i` (`alias`: for one of its aliases); a second claim is
     /// an error at the page's file.
     pub(super) fn claim(
