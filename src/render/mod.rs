@@ -89,9 +89,6 @@ impl Output {
         // Each content page's job is made, fingerprinted and done in one go, on both
         // cores; then the others'.
         let done = |job: Job| {
-            if let Some(done) = Stale::settle(stale.as_ref(), &job) {
-                return Ok(done);
-            }
             let seed = shared.get(job.lang).copied();
             let parts = Parts::new(site, config, &job);
             let template = (job.template, theme.reach(job.template));
@@ -109,11 +106,21 @@ impl Output {
             let kept = key.map(|k| (k, used.into_boxed_slice()));
             bytes.map(|b| Done::File((job.out, b, kept, true)))
         };
-        let results: Vec<Result<Done, Diagnostic>> = (0..site.pages.len())
-            .into_par_iter()
-            .map(|i| done(page_job(site, config, i, &places, digests)))
-            .chain(generated.into_par_iter().map(done))
-            .collect();
+        // A file is settled before its job is made, where the memo says enough.
+        let settle = |file: (&Lang, &str, &str)| Stale::settle(stale.as_ref(), file).map(Ok);
+        let results: Vec<Result<Done, Diagnostic>> =
+            (0..site.pages.len())
+                .into_par_iter()
+                .map(|i| {
+                    let p = &site.pages[i];
+                    let out = p.url.output_file();
+                    settle((&p.doc.lang, jobs::template(p), &out))
+                        .unwrap_or_else(|| done(page_job(site, config, i, &places, digests)))
+                })
+                .chain(generated.into_par_iter().map(|job| {
+                    settle((job.lang, job.template, &job.out)).unwrap_or_else(|| done(job))
+                }))
+                .collect();
         gather(results, memo, (shared, theme, site))
     }
 }
@@ -172,17 +179,17 @@ impl<'a> Stale<'a> {
     /// open, with the open pages first), or it is taken from the memo (it is not
     /// stale, on the memo's site); else (and without a memo) none, and it is
     /// fingerprinted.
-    fn settle(this: Option<&Self>, job: &Job) -> Option<Done> {
+    fn settle(this: Option<&Self>, (lang, template, out): (&Lang, &str, &str)) -> Option<Done> {
         let this = this?;
-        let stale = this.of(job.lang, job.template, || job.out.clone());
-        if stale && this.first.is_some_and(|open| !open.contains(&job.out)) {
-            return Some(Done::Waits(job.out.clone()));
+        let stale = this.of(lang, template, || out.to_string());
+        if stale && this.first.is_some_and(|open| !open.contains(out)) {
+            return Some(Done::Waits(out.to_string()));
         }
         let (key, bytes, used) = (this.same && !stale)
-            .then(|| this.memo.kept(&job.out))
+            .then(|| this.memo.kept(out))
             .flatten()?;
         let kept = Some((key, used.into()));
-        Some(Done::File((job.out.clone(), bytes.clone(), kept, false)))
+        Some(Done::File((out.to_string(), bytes.clone(), kept, false)))
     }
 
     /// Whether a file of language `lang` made with `template` must be rendered again;
