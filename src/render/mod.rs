@@ -86,8 +86,7 @@ impl Output {
         let previous = memo.as_deref();
         let stale = previous.map(|memo| Stale::new(memo, (theme, &shared), site, &generated));
         let places = places(site);
-        // Each content page's job is made, fingerprinted and done in one go, on both
-        // cores; then the others'.
+        // Each content page settled, or its job made and done, on both cores; then the rest.
         let done = |job: Job| {
             let seed = shared.get(job.lang).copied();
             let parts = Parts::new(site, config, &job);
@@ -106,21 +105,19 @@ impl Output {
             let kept = key.map(|k| (k, used.into_boxed_slice()));
             bytes.map(|b| Done::File((job.out, b, kept, true)))
         };
-        // A file is settled before its job is made, where the memo says enough.
-        let settle = |file: (&Lang, &str, &str)| Stale::settle(stale.as_ref(), file).map(Ok);
-        let results: Vec<Result<Done, Diagnostic>> =
-            (0..site.pages.len())
-                .into_par_iter()
-                .map(|i| {
-                    let p = &site.pages[i];
-                    let out = p.url.output_file();
-                    settle((&p.doc.lang, jobs::template(p), &out))
-                        .unwrap_or_else(|| done(page_job(site, config, i, &places, digests)))
-                })
-                .chain(generated.into_par_iter().map(|job| {
-                    settle((job.lang, job.template, &job.out)).unwrap_or_else(|| done(job))
-                }))
-                .collect();
+        let results: Vec<Result<Done, Diagnostic>> = (0..site.pages.len())
+            .into_par_iter()
+            .map(
+                |i| match Stale::settle_page(stale.as_ref(), &site.pages[i]) {
+                    Some(settled) => Ok(settled),
+                    None => done(page_job(site, config, i, &places, digests)),
+                },
+            )
+            .chain(generated.into_par_iter().map(|job| {
+                let file = (job.lang, job.template, job.out.as_str());
+                Stale::settle(stale.as_ref(), file).map_or_else(|| done(job), Ok)
+            }))
+            .collect();
         gather(results, memo, (shared, theme, site))
     }
 }
@@ -190,6 +187,12 @@ impl<'a> Stale<'a> {
             .flatten()?;
         let kept = Some((key, used.into()));
         Some(Done::File((out.to_string(), bytes.clone(), kept, false)))
+    }
+
+    /// [`Stale::settle`] for content page `p`, before its job is made.
+    fn settle_page(this: Option<&Self>, p: &crate::site::Page) -> Option<Done> {
+        let out = this.map(|_| p.url.output_file())?;
+        Stale::settle(this, (&p.doc.lang, jobs::template(p), &out))
     }
 
     /// Whether a file of language `lang` made with `template` must be rendered again;
