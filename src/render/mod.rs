@@ -191,7 +191,10 @@ impl<'a> Stale<'a> {
 
     /// [`Stale::settle`] for content page `p`, before its job is made.
     fn settle_page(this: Option<&Self>, p: &crate::site::Page) -> Option<Done> {
-        let out = this.map(|_| p.url.output_file())?;
+        // Nothing is taken from the memo or left for later: nothing to settle.
+        let out = this
+            .filter(|s| s.same || s.first.is_some())
+            .map(|_| p.url.output_file())?;
         Stale::settle(this, (&p.doc.lang, jobs::template(p), &out))
     }
 
