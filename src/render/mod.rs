@@ -84,7 +84,7 @@ impl Output {
             return Err(missing);
         }
         let previous = memo.as_deref();
-        let stale = previous.map(|memo| Stale::new(memo, (theme, &shared), site, &generated));
+        let stale = previous.and_then(|memo| Stale::new(memo, (theme, &shared), site, &generated));
         let places = places(site);
         // Each content page settled, or its job made and done, on both cores; then the rest.
         let done = |job: Job| {
@@ -154,13 +154,15 @@ struct Stale<'a> {
 
 impl<'a> Stale<'a> {
     /// What renders again with `memo`, for `site` (whose other files are `generated`)
-    /// through `theme`, each language's pages sharing `shared` in their context.
+    /// through `theme`, each language's pages sharing `shared` in their context. None
+    /// when no file can be settled: none is taken from the memo as it was (another
+    /// site) and none is left for after the open pages.
     fn new(
         memo: &'a RenderMemo,
         (theme, shared): (&Theme, &'a BTreeMap<&'a Lang, u128>),
         site: &Site,
         generated: &[Job],
-    ) -> Self {
+    ) -> Option<Self> {
         let mut stale = Stale {
             memo,
             templates: theme.stale_since(memo.reach()),
@@ -169,7 +171,7 @@ impl<'a> Stale<'a> {
             same: memo.same_site(site),
         };
         stale.first = stale.defer(site, generated);
-        stale
+        (stale.same || stale.first.is_some()).then_some(stale)
     }
 
     /// What becomes of `job` before any fingerprint: it waits (it is stale and not
@@ -191,10 +193,7 @@ impl<'a> Stale<'a> {
 
     /// [`Stale::settle`] for content page `p`, before its job is made.
     fn settle_page(this: Option<&Self>, p: &crate::site::Page) -> Option<Done> {
-        // Nothing is taken from the memo or left for later: nothing to settle.
-        let out = this
-            .filter(|s| s.same || s.first.is_some())
-            .map(|_| p.url.output_file())?;
+        let out = this.map(|_| p.url.output_file())?;
         Stale::settle(this, (&p.doc.lang, jobs::template(p), &out))
     }
 

@@ -11,7 +11,6 @@ use super::Page;
 
 /// Which file claimed which URL, to report two on one. Claims are by output file, so
 /// `/nl/` and an alias `/nl/index.html` collide too.
-#[derive(Default)]
 pub(super) struct UrlClaims {
     owners: HashMap<String, Owner, crate::publish::search::FastHash>,
 }
@@ -34,6 +33,7 @@ impl Owner {
 }
 
 impl UrlClaims {
+    /// No claims yet, with room for `claims` of them.
     pub(super) fn with_capacity(claims: usize) -> UrlClaims {
         UrlClaims {
             owners: HashMap::with_capacity_and_hasher(claims, Default::default()),
