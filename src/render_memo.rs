@@ -15,9 +15,10 @@
 //! When an edit reaches many pages (a template most pages read, a message in the
 //! footer, `site.yaml`), the dev server can ask for the pages open in a browser first:
 //! with [`RenderMemo::defer`] set, a build that must render more than a tenth of the
-//! files again, an open one among them, renders of those only the ones named, and
-//! lists the rest as pending (the next build renders them, since the memo holds
-//! nothing for them).
+//! files again renders of those only the ones named, and lists the rest as pending.
+//! The next build renders them (the memo holds nothing for them); with
+//! [`RenderMemo::asked`] set, it renders first the files asked for while it runs and
+//! hands each over as soon as it is done.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -69,6 +70,9 @@ pub struct RenderMemo {
     pub defer: Option<HashSet<String>>,
     /// The output paths the last build left to render (see `defer`).
     pub pending: Vec<String>,
+    /// For the next build: the files asked for while it renders, rendered first and
+    /// handed over as each is done (the dev server's second build after `defer`).
+    pub asked: Option<Arc<crate::render::Asked>>,
 }
 
 impl RenderMemo {

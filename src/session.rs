@@ -205,17 +205,32 @@ impl Session {
     }
 
     /// [`Session::rebuild_after`], putting the pages open in a browser first: when the
-    /// change reaches every page (a template, a message, `site.yaml`), only the output
-    /// files `viewing` are rendered, and the preview lists the others as `pending`,
-    /// without checking links. The next rebuild (call [`Session::rebuild_after`] with
-    /// `Some(vec![])` at once) renders them. A failed first look is replaced by the
-    /// whole build's failure, so that every problem is reported.
+    /// change reaches many files (a template, a message, `site.yaml`), only those of
+    /// the output files `viewing` (which may be none) are rendered, and the preview
+    /// lists the others as `pending`, without checking links. The next rebuild (call
+    /// [`Session::rebuild_rest`] at once) renders them. A failed first look is
+    /// replaced by the whole build's failure, so that every problem is reported.
     pub fn rebuild_viewing(
         &mut self,
         edited: Option<Vec<PathBuf>>,
         viewing: std::collections::HashSet<String>,
     ) -> Result<Preview> {
         self.rebuild_with(edited, Some(viewing))
+    }
+
+    /// The build after a first look ([`Session::rebuild_viewing`]) that left files
+    /// pending: [`Session::rebuild_after`] with no content file edited, rendering
+    /// first the files `asked` for while it runs and handing each to `asked` as soon
+    /// as it is rendered, so that a page opened meanwhile need not wait for the rest.
+    pub fn rebuild_rest(&mut self, asked: Arc<crate::render::Asked>) -> Result<Preview> {
+        if let Some(memo) = self.cache.render.as_mut() {
+            memo.asked = Some(asked);
+        }
+        let rest = self.rebuild_after(Some(Vec::new()));
+        if let Some(memo) = self.cache.render.as_mut() {
+            memo.asked = None;
+        }
+        rest
     }
 
     fn rebuild_with(
@@ -253,8 +268,10 @@ impl Session {
         }
         let (generated, kept, pending) = built?;
         if !pending.is_empty() {
-            // Not a whole build: nothing to patch; the next one goes on from its words.
+            // Not a whole build: nothing to patch; the next one goes on from its words
+            // and its site.
             self.cache.search = Some(kept.search);
+            self.cache.last_site = Some(generated.site);
             return Ok(Preview {
                 output: generated.output,
                 warnings: generated.warnings,
@@ -785,6 +802,53 @@ mod tests {
     }
 
     #[test]
+    fn with_no_page_open_the_files_asked_for_are_rendered_first_and_handed_over() {
+        let tmp = bundled_site();
+        let mut session = Session::new(tmp.path().to_path_buf(), false);
+        session.rebuild().unwrap();
+        let base = tmp.path().join("themes/groningen/templates/base.html");
+        let text = std::fs::read_to_string(&base).unwrap();
+        let footer = "<footer class=\"site-footer\">";
+        let edited = text.replacen(footer, &format!("{footer}<p>Nieuw</p>"), 1);
+        std::fs::write(&base, edited).unwrap();
+        // Nothing open: the first look renders none of the pages the edit reached.
+        let look = session
+            .rebuild_viewing(Some(vec![]), Default::default())
+            .unwrap();
+        assert_eq!(session.rendered_last_time(), 0);
+        assert!(look.pending.len() > 40, "{} pending", look.pending.len());
+        let whole = clean(tmp.path());
+        let woken = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let asked = {
+            let woken = woken.clone();
+            Arc::new(crate::render::Asked::new(move || {
+                woken.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }))
+        };
+        let page = "en/calendar/index.html";
+        assert!(look.pending.iter().any(|p| p == page));
+        assert!(asked.ask(page).is_none());
+        let rest = session.rebuild_rest(asked.clone()).unwrap();
+        assert_eq!(rest.output, whole);
+        assert_eq!(woken.load(std::sync::atomic::Ordering::Relaxed), 1);
+        // Handed over as it is served at the end, as is every other file rendered.
+        assert_eq!(asked.ask(page).as_ref(), whole.files.get(page));
+        assert!(String::from_utf8_lossy(&whole.files[page]).contains("<p>Nieuw</p>"));
+        for p in &look.pending {
+            assert_eq!(asked.ask(p).as_ref(), whole.files.get(p), "{p}");
+        }
+        // The next build renders as before: nothing is asked of it.
+        std::fs::write(&base, &text).unwrap();
+        session
+            .rebuild_viewing(Some(vec![]), Default::default())
+            .unwrap();
+        assert_eq!(
+            session.rebuild_after(Some(vec![])).unwrap().output,
+            clean(tmp.path())
+        );
+    }
+
+    #[test]
     fn a_template_edit_renders_again_only_the_files_whose_template_reads_it() {
         let tmp = bundled_site();
         let mut session = Session::new(tmp.path().to_path_buf(), false);
@@ -1005,8 +1069,7 @@ mod tests {
         let block = "{% block content %}";
         let broken = text.replacen(block, &format!("{block}{{{{ no_such_value.x }}}}"), 1);
         std::fs::write(&term, broken).unwrap();
-        // Saved with a template that the open pages read (else nothing new would show
-        // first, and the whole build would fail at once).
+        // Saved with a template that the open pages read.
         let base = tmp.path().join("themes/groningen/templates/base.html");
         let edited = std::fs::read_to_string(&base).unwrap() + "\n";
         std::fs::write(&base, edited).unwrap();
@@ -1042,11 +1105,14 @@ mod tests {
         let help = help.and_then(|d| d.help.as_deref()).unwrap_or_default();
         assert!(help.contains("other pages"), "{problems:?}");
         std::fs::write(&page, text).unwrap();
-        // The open pages read the templates of the last good render again (only
-        // `term.html` is not): nothing new to show first, so all is rendered at once.
+        // The open pages read the templates of the last good render again; only
+        // `term.html` is not, and the term pages wait for the next build.
         let fixed = session.rebuild_viewing(Some(vec![]), in_view()).unwrap();
-        assert!(fixed.pending.is_empty());
-        assert_eq!(fixed.output, clean(tmp.path()));
+        assert!(!fixed.pending.is_empty());
+        let terms = |p: &String| p.starts_with("nl/onderwerpen/") || p.starts_with("en/topics/");
+        assert!(fixed.pending.iter().all(terms), "{:?}", fixed.pending);
+        let rest = session.rebuild_after(Some(vec![])).unwrap();
+        assert_eq!(rest.output, clean(tmp.path()));
     }
 
     #[test]

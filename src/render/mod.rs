@@ -5,6 +5,7 @@
 //! Pages render in parallel; every failing page is reported (template, span, and the
 //! content file that triggered it).
 
+mod asked;
 mod context;
 mod jobs;
 mod versions;
@@ -24,6 +25,7 @@ use crate::site::Site;
 use crate::theme::Theme;
 use crate::url::UrlPath;
 
+pub use asked::Asked;
 use context::Parts;
 pub(crate) use context::teras;
 use jobs::{Job, generated_jobs, page_job, places, search_jobs, term_job};
@@ -87,38 +89,66 @@ impl Output {
         let stale = previous.and_then(|memo| Stale::new(memo, (theme, &shared), site, &generated));
         let places = places(site);
         // Each content page settled, or its job made and done, on both cores; then the rest.
-        let done = |job: Job| {
+        let done = |job: &Job| {
             let seed = shared.get(job.lang).copied();
-            let parts = Parts::new(site, config, &job);
+            let parts = Parts::new(site, config, job);
             let template = (job.template, theme.reach(job.template));
             let key = seed.map(|seed| fingerprint(seed, &(template, &parts)));
             if let Some((bytes, used)) = previous.zip(key).and_then(|(m, k)| m.get(&job.out, k)) {
                 let kept = key.map(|k| (k, used.into()));
-                return Ok(Done::File((job.out, bytes.clone(), kept, false)));
+                return Ok(Done::File((job.out.clone(), bytes.clone(), kept, false)));
             }
             // With a memo, the messages the render asks for are kept with it.
-            let render = || render_job(site, theme, &teras, &job, parts);
+            let render = || render_job(site, theme, &teras, job, parts);
             let (bytes, used) = match previous {
                 Some(m) => crate::template_fns::recording(m.messages(), render),
                 None => (render(), Vec::new()),
             };
             let kept = key.map(|k| (k, used.into_boxed_slice()));
-            bytes.map(|b| Done::File((job.out, b, kept, true)))
+            bytes.map(|b| Done::File((job.out.clone(), b, kept, true)))
         };
-        let results: Vec<Result<Done, Diagnostic>> = (0..site.pages.len())
-            .into_par_iter()
-            .map(
-                |i| match Stale::settle_page(stale.as_ref(), &site.pages[i]) {
-                    Some(settled) => Ok(settled),
-                    None => done(page_job(site, config, i, &places, digests)),
-                },
-            )
-            .chain(generated.into_par_iter().map(|job| {
-                let file = (job.lang, job.template, job.out.as_str());
-                Stale::settle(stale.as_ref(), file).map_or_else(|| done(job), Ok)
-            }))
-            .collect();
+        let n = site.pages.len();
+        let one = |i: usize| match i.checked_sub(n).map(|g| &generated[g]) {
+            None => Stale::settle_page(stale.as_ref(), &site.pages[i])
+                .map_or_else(|| done(&page_job(site, config, i, &places, digests)), Ok),
+            Some(job) => Stale::settle(stale.as_ref(), (job.lang, job.template, &job.out))
+                .map_or_else(|| done(job), Ok),
+        };
+        let total = n + generated.len();
+        let out = |i: usize| out_path(site, &generated, i);
+        let asked = previous.and_then(|m| m.asked.as_deref());
+        let results = all_files(asked, total, out, one);
         gather(results, memo, (shared, theme, site))
+    }
+}
+
+/// `one` for each file index below `total` on both cores, the results in index order.
+/// With `asked`, the files asked for come first, each handed over once rendered (`out`
+/// gives an index's output path).
+fn all_files(
+    asked: Option<&Asked>,
+    total: usize,
+    out: impl Fn(usize) -> String + Sync,
+    one: impl Fn(usize) -> Result<Done, Diagnostic> + Sync + Send,
+) -> Vec<Result<Done, Diagnostic>> {
+    let Some(asked) = asked else {
+        return (0..total).into_par_iter().map(one).collect();
+    };
+    asked::asked_first(asked, total, out, |i| {
+        let done = one(i);
+        if let Ok(Done::File((out, bytes, _, true))) = &done {
+            asked.ready(out, bytes);
+        }
+        done
+    })
+}
+
+/// The output path of file `i` of a build: content page `i`, else `generated[i - n]`
+/// (`n` content pages).
+fn out_path(site: &Site, generated: &[Job], i: usize) -> String {
+    match i.checked_sub(site.pages.len()) {
+        None => site.pages[i].url.output_file(),
+        Some(g) => generated[g].out.clone(),
     }
 }
 
@@ -207,26 +237,17 @@ impl<'a> Stale<'a> {
     }
 
     /// The open pages to render first ([`RenderMemo::defer`]), when that pays: [`many`]
-    /// files must be rendered again, an open one among them (else there is nothing new
-    /// to show first).
+    /// files must be rendered again. The others wait for the next build, which renders
+    /// first those asked for meanwhile ([`RenderMemo::asked`]).
     fn defer(&self, site: &Site, generated: &[Job]) -> Option<&'a HashSet<String>> {
         let open = self.memo.defer.as_ref()?;
-        let (mut files, mut again, mut shown) = (0, 0, false);
-        for p in &site.pages {
-            files += 1;
-            if self.of(&p.doc.lang, jobs::template(p), || p.url.output_file()) {
-                again += 1;
-                shown = shown || open.iter().any(|o| p.url.writes(o));
-            }
-        }
-        for j in generated {
-            files += 1;
-            if self.of(j.lang, j.template, || j.out.clone()) {
-                again += 1;
-                shown = shown || open.contains(&j.out);
-            }
-        }
-        (shown && many(again, files)).then_some(open)
+        let files = site.pages.len() + generated.len();
+        let pages = site.pages.iter();
+        let pages =
+            pages.filter(|p| self.of(&p.doc.lang, jobs::template(p), || p.url.output_file()));
+        let generated = generated.iter();
+        let generated = generated.filter(|j| self.of(j.lang, j.template, || j.out.clone()));
+        many(pages.count() + generated.count(), files).then_some(open)
     }
 }
 

@@ -1,0 +1,189 @@
+//! Files asked for while a build renders. After an edit that reached many files, the
+//! dev server shows what is ready and renders the rest in a second build (see
+//! [`crate::render_memo::RenderMemo::defer`]); a page requested meanwhile is rendered
+//! before the others and handed over as soon as it is done, so that opening it does
+//! not wait for the whole build.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard, OnceLock};
+
+use bytes::Bytes;
+use rayon::prelude::*;
+
+/// The output paths asked for while a build renders, and the files it rendered so far.
+pub struct Asked {
+    state: Mutex<State>,
+    /// Called when a file that was asked for is ready.
+    wake: Box<dyn Fn() + Send + Sync>,
+}
+
+#[derive(Default)]
+struct State {
+    /// Asked for and not yet taken up by the build, oldest first.
+    queue: VecDeque<String>,
+    /// Asked for and not ready yet.
+    waiting: HashSet<String>,
+    /// Rendered by the build so far, by output path.
+    ready: HashMap<String, Bytes>,
+}
+
+impl Asked {
+    /// Nothing asked for yet; `wake` is called each time a file asked for is ready.
+    pub fn new(wake: impl Fn() + Send + Sync + 'static) -> Asked {
+        Asked {
+            state: Mutex::default(),
+            wake: Box::new(wake),
+        }
+    }
+
+    /// The file at output path `out` if the build rendered it already. Else none: the
+    /// build renders it before the files it has not started yet (if it renders it at
+    /// all), and calls `wake` when it is ready.
+    pub fn ask(&self, out: &str) -> Option<Bytes> {
+        let mut state = self.lock();
+        if let Some(bytes) = state.ready.get(out) {
+            return Some(bytes.clone());
+        }
+        if state.waiting.insert(out.to_string()) {
+            state.queue.push_back(out.to_string());
+        }
+        None
+    }
+
+    /// Forgets what was asked for and rendered (between builds).
+    pub fn clear(&self) {
+        *self.lock() = State::default();
+    }
+
+    /// The oldest output path asked for and not taken up yet.
+    fn next(&self) -> Option<String> {
+        self.lock().queue.pop_front()
+    }
+
+    /// The build rendered `bytes` at `out`: handed to whoever asks, and wakes those
+    /// who did.
+    pub(super) fn ready(&self, out: &str, bytes: &Bytes) {
+        let mut state = self.lock();
+        state.ready.insert(out.to_string(), bytes.clone());
+        let asked = state.waiting.remove(out);
+        drop(state);
+        if asked {
+            (self.wake)();
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// `run` for each index below `total` on both cores, each once: first the indices
+/// whose output path (`out`) is asked for, as they are asked, then the others in
+/// order. The results come back in index order, as a plain parallel map gives them.
+pub(super) fn asked_first<R: Send>(
+    asked: &Asked,
+    total: usize,
+    out: impl Fn(usize) -> String + Sync,
+    run: impl Fn(usize) -> R + Sync,
+) -> Vec<R> {
+    let taken: Vec<AtomicBool> = (0..total).map(|_| AtomicBool::new(false)).collect();
+    let cursor = AtomicUsize::new(0);
+    // Made when the first path is asked for (most builds have none asked).
+    let index: OnceLock<HashMap<String, usize>> = OnceLock::new();
+    let claim = || {
+        while let Some(path) = asked.next() {
+            let index = index.get_or_init(|| (0..total).map(|i| (out(i), i)).collect());
+            if let Some(&i) = index.get(&path)
+                && !taken[i].swap(true, Ordering::AcqRel)
+            {
+                return i;
+            }
+        }
+        // Each of the `total` claims takes one index no other took, so an index below
+        // `total` is left whenever a claim is made.
+        loop {
+            let i = cursor.fetch_add(1, Ordering::Relaxed);
+            if !taken[i].swap(true, Ordering::AcqRel) {
+                return i;
+            }
+        }
+    };
+    let mut results: Vec<(usize, R)> = (0..total)
+        .into_par_iter()
+        .map(|_| {
+            let i = claim();
+            (i, run(i))
+        })
+        .collect();
+    results.par_sort_unstable_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use std::sync::atomic::AtomicUsize;
+
+    #[test]
+    fn each_index_runs_once_and_comes_back_in_order() {
+        let asked = Asked::new(|| {});
+        let runs: Vec<AtomicUsize> = (0..1000).map(|_| AtomicUsize::new(0)).collect();
+        let results = asked_first(
+            &asked,
+            1000,
+            |i| format!("{i}"),
+            |i| {
+                runs[i].fetch_add(1, Ordering::Relaxed);
+                i * 2
+            },
+        );
+        assert_eq!(results, (0..1000).map(|i| i * 2).collect::<Vec<_>>());
+        assert!(runs.iter().all(|r| r.load(Ordering::Relaxed) == 1));
+    }
+
+    #[test]
+    fn what_is_asked_for_runs_before_the_rest_and_is_handed_over() {
+        let woken = Arc::new(AtomicUsize::new(0));
+        let asked = {
+            let woken = woken.clone();
+            Asked::new(move || {
+                woken.fetch_add(1, Ordering::Relaxed);
+            })
+        };
+        // Asked for before the build: the last index, one that is not built, and the
+        // last index again.
+        for path in ["p999", "p-none", "p999"] {
+            assert!(asked.ask(path).is_none());
+        }
+        let order = Mutex::new(Vec::new());
+        let results = asked_first(
+            &asked,
+            1000,
+            |i| format!("p{i}"),
+            |i| {
+                order.lock().unwrap().push(i);
+                let bytes = Bytes::from(format!("file {i}"));
+                asked.ready(&format!("p{i}"), &bytes);
+                // Asked for while the build runs, before it reaches it in order.
+                if i == 999 {
+                    assert!(asked.ask("p700").is_none());
+                }
+                i
+            },
+        );
+        assert_eq!(results, (0..1000).collect::<Vec<_>>());
+        let order = order.into_inner().unwrap();
+        // 999 was taken up first (beside the first index of the other core); 700
+        // came long before the indices near it in order.
+        assert!(order[..2].contains(&999), "{:?}", &order[..20]);
+        let at = |n: usize| order.iter().position(|&i| i == n).unwrap();
+        assert!(at(700) < at(699).max(at(698)), "{:?}", &order[..20]);
+        assert_eq!(woken.load(Ordering::Relaxed), 2);
+        assert_eq!(asked.ask("p999").as_deref(), Some(&b"file 999"[..]));
+        assert_eq!(asked.ask("p5").as_deref(), Some(&b"file 5"[..]));
+        asked.clear();
+        assert!(asked.ask("p5").is_none());
+    }
+}
