@@ -283,6 +283,17 @@ fn stages(c: &mut Criterion) {
         ];
         serve_template_edit_in_view(b, &root, &base, viewing.map(String::from).into())
     });
+    // The same edit with no page open: the time until a page asked for as soon as the
+    // first look is shown (one the rest's render would reach after nine tenths of its
+    // files, in order) is rendered and handed over. The rest is rendered after it,
+    // untimed.
+    g.bench_function("serve_rebuild_template_base_page_asked", |b| {
+        let text = std::fs::read_to_string(&base).expect("template");
+        serve_edit_asked(b, &root, |n| {
+            std::fs::write(&base, template_edit(&text, n)).expect("edit");
+        });
+        std::fs::write(&base, &text).expect("restore");
+    });
     // A Fluent message edited: the files that showed it in its language are rendered
     // again. `not-found-text` is on the two Dutch 404 pages, `footer-top` on every
     // Dutch page.
@@ -293,6 +304,14 @@ fn stages(c: &mut Criterion) {
     ] {
         g.bench_function(name, |b| serve_message_edit(b, &root, &messages, id));
     }
+    g.bench_function("serve_rebuild_message_every_dutch_page_asked", |b| {
+        let text = std::fs::read_to_string(&messages).expect("messages");
+        serve_edit_asked(b, &root, |n| {
+            let edited = text.replacen("footer-top = ", &format!("footer-top = {n} "), 1);
+            std::fs::write(&messages, edited).expect("edit");
+        });
+        std::fs::write(&messages, &text).expect("restore");
+    });
     // The article text edit again with 100 MB of photos in the site's static/ (a real
     // site's images, which the corpus lacks): they are read, hashed and published too.
     let photos = root.join("static/img");
@@ -407,7 +426,49 @@ fn serve_template_edit_in_view(
     std::fs::write(path, &text).expect("restore");
 }
 
-/// The dev server's rebuild after a new page was written, or removed again, by turns.
+/// The dev server after `edit(n)` reached many pages, none open: the time until the
+/// first look is shown and then a file asked for at once (the pending file nine tenths
+/// of the way through them) is rendered and handed over. The rest of the build is
+/// finished after, untimed.
+fn serve_edit_asked(b: &mut criterion::Bencher, root: &Path, mut edit: impl FnMut(u64)) {
+    use std::sync::{Arc, Condvar, Mutex};
+    let mut session = Session::new(root.to_path_buf(), false);
+    session.rebuild().expect("first build");
+    let signal = Arc::new((Mutex::new(()), Condvar::new()));
+    let wake = signal.clone();
+    let asked = Arc::new(diptych::render::Asked::new(move || {
+        let _held = wake.0.lock().expect("lock");
+        wake.1.notify_all();
+    }));
+    let mut n = 0u64;
+    b.iter_custom(|iterations| {
+        let mut took = std::time::Duration::ZERO;
+        for _ in 0..iterations {
+            n += 1;
+            edit(n);
+            asked.clear();
+            let started = std::time::Instant::now();
+            let look = session.rebuild_viewing(Some(Vec::new()), Default::default());
+            let pending = look.expect("first look").pending;
+            let page = pending[pending.len() * 9 / 10].clone();
+            std::thread::scope(|s| {
+                let rest = s.spawn(|| session.rebuild_rest(asked.clone()));
+                let mut held = signal.0.lock().expect("lock");
+                while asked.ask(&page).is_none() {
+                    assert!(!rest.is_finished(), "the rest never handed over {page}");
+                    let wait = std::time::Duration::from_millis(100);
+                    held = signal.1.wait_timeout(held, wait).expect("wait").0;
+                }
+                took += started.elapsed();
+                drop(held);
+                rest.join().expect("the rest").expect("the rest built");
+            });
+        }
+        took
+    });
+}
+
+/// The dev server's rebuild after a new page was written, or removed again, by turns./// The dev server's rebuild after a new page was written, or removed again, by turns.
 fn serve_add_remove(b: &mut criterion::Bencher, root: &Path) {
     let file = "content/energie/added-by-the-benchmark.nl.md";
     let page = root.join(file);

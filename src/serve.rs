@@ -5,7 +5,8 @@
 //! overlay with every diagnostic on every page until a good build clears it. Pages get a
 //! small live-reload script (server-sent events, whose request names the page, so that
 //! the pages open are known); while the pages not open are still being rendered after
-//! an edit that reached every page, a request for one waits for it. Rejects request
+//! an edit that reached many pages, a request for one has it rendered next and waits
+//! for it. Rejects request
 //! paths with `..` segments, backslashes or NUL (400), and answers misses with the
 //! language's `404.html`. The only mutable state of the program lives here.
 
@@ -25,14 +26,14 @@ use tokio::sync::{Notify, broadcast};
 
 use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
-use crate::render::Output;
+use crate::render::{Asked, Output};
 use crate::session::Session;
 
 mod builds;
 mod open;
 mod pages;
 
-use builds::{rebuild, start_watcher};
+use builds::{first_build, start_watcher};
 use open::OpenPages;
 pub use pages::request_path;
 use pages::{content_type, output_key, overlay, with_reload};
@@ -58,8 +59,8 @@ struct Shown {
     files: Arc<Output>,
     problems: Option<Arc<Vec<Diagnostic>>>,
     version: u64,
-    /// `files` holds the open pages of an edit that reached every page, and the rest
-    /// is being rendered: a request for a file not there waits for it.
+    /// `files` holds the open pages of an edit that reached many pages, and the rest
+    /// is being rendered: a request for a file not there asks for it and waits.
     settling: bool,
 }
 
@@ -70,8 +71,10 @@ struct Shared {
     langs: Arc<Vec<String>>,
     /// The pages open in a browser.
     open: OpenPages,
-    /// Woken when a settling build is done.
+    /// Woken when a settling build is done, and when a file asked for is ready.
     settled: Arc<Notify>,
+    /// The files asked for while the build settles, and those it rendered so far.
+    asked: Arc<Asked>,
 }
 
 impl Shared {
@@ -86,6 +89,8 @@ pub fn serve(opts: ServeOptions) -> Result<()> {
     let config = crate::config::Config::load(&opts.root)?;
     let langs = config.langs().map(|l| l.to_string()).collect();
     let (reload, _) = broadcast::channel(16);
+    let settled = Arc::new(Notify::new());
+    let wake = settled.clone();
     let shared = Shared {
         shown: Arc::new(RwLock::new(Shown {
             files: Arc::default(),
@@ -96,9 +101,10 @@ pub fn serve(opts: ServeOptions) -> Result<()> {
         reload,
         langs: Arc::new(langs),
         open: OpenPages::default(),
-        settled: Arc::default(),
+        settled,
+        asked: Arc::new(Asked::new(move || wake.notify_waiters())),
     };
-    rebuild(&mut session, &shared, None);
+    first_build(&mut session, &shared);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -164,26 +170,59 @@ async fn events(
     Sse::new(all).keep_alive(KeepAlive::default())
 }
 
+/// What a request for the file `key` is answered from.
+struct Current {
+    files: Arc<Output>,
+    problems: Option<Arc<Vec<Diagnostic>>>,
+    version: u64,
+    /// The file, handed over by the build that is rendering it.
+    early: Option<bytes::Bytes>,
+}
+
+/// The build shown now; while it settles without the file `key`, the file is asked
+/// for and waited for (or the settled build). None when the shown build is poisoned.
+async fn current(shared: &Shared, key: &str) -> Option<Current> {
+    loop {
+        // Made before looking, so that a build settling in between, or the file asked
+        // for getting ready, still wakes it.
+        let settled = shared.settled.notified();
+        let (files, problems, version, settling) = match shared.shown.read() {
+            Ok(s) => (s.files.clone(), s.problems.clone(), s.version, s.settling),
+            Err(_) => return None,
+        };
+        let mut early = None;
+        if settling && !files.files.contains_key(key) {
+            early = shared.asked.ask(key);
+            if early.is_none() {
+                settled.await;
+                continue;
+            }
+        }
+        return Some(Current {
+            files,
+            problems,
+            version,
+            early,
+        });
+    }
+}
+
 /// Any other request: a file of the current build, the overlay, or a 404.
 async fn page(State(shared): State<Shared>, uri: Uri) -> Response {
     let Some(path) = request_path(uri.path()) else {
         return (StatusCode::BAD_REQUEST, "bad path").into_response();
     };
     let key = output_key(&path);
-    let (files, problems, version) = loop {
-        // Made before looking, so that a build settling in between still wakes it.
-        let settled = shared.settled.notified();
-        let (files, problems, version, settling) = match shared.shown.read() {
-            Ok(s) => (s.files.clone(), s.problems.clone(), s.version, s.settling),
-            Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-        };
-        if settling && !files.files.contains_key(&key) {
-            settled.await;
-            continue;
-        }
-        break (files, problems, version);
+    let Some(Current {
+        files,
+        problems,
+        version,
+        early,
+    }) = current(&shared, &key).await
+    else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    let found = files.files.get(&key);
+    let found = early.as_ref().or_else(|| files.files.get(&key));
     if found.is_none()
         && !path.ends_with('/')
         && files.files.contains_key(&format!("{key}/index.html"))

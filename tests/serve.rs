@@ -182,6 +182,26 @@ fn a_template_edit_shows_the_open_page_first_and_then_every_page() {
     assert_eq!(log.matches("showed the open page(s)").count(), 1, "{log}");
 }
 
+#[test]
+fn with_no_page_open_a_template_edit_serves_each_page_asked_for_with_it() {
+    let (tmp, root) = common::site("pairing");
+    let log_path = tmp.path().join("serve.log");
+    let log = std::fs::File::create(&log_path).unwrap();
+    let server = start_logging(&root, &[], log.into());
+    let base = root.join("themes/plain/templates/base.html");
+    let text = std::fs::read_to_string(&base).unwrap();
+    std::fs::write(&base, text.replace("<main>", "<main><p>Nieuw sjabloon</p>")).unwrap();
+    let log = log_with(&log_path, "ready in", 1);
+    assert!(log.contains("any asked for first"), "{log}");
+    for path in ["/en/about-us/", "/nl/", "/nl/nieuws/"] {
+        let (status, body) = get(server.port, path);
+        assert_eq!(status, 200, "{path}");
+        assert!(body.contains("Nieuw sjabloon"), "{path}: {body}");
+    }
+    let log = log_with(&log_path, "rebuilt in", 2);
+    assert!(!log.contains("showed the open page(s)"), "{log}");
+}
+
 /// Waits until the server's log at `path` holds `count` lines containing `what`.
 fn log_with(path: &std::path::Path, what: &str, count: usize) -> String {
     let deadline = Instant::now() + Duration::from_secs(10);

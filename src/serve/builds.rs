@@ -1,6 +1,7 @@
 //! Rebuilding on change: the watcher's thread, and each build's result (or problems)
-//! swapped into what the server shows. After an edit that reaches every page, the pages
-//! open in a browser are built and shown first, then the rest.
+//! swapped into what the server shows. After an edit that reaches many pages, the pages
+//! open in a browser are built and shown first, then the rest: a page asked for
+//! meanwhile is rendered before the others and served as soon as it is done.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -14,45 +15,61 @@ use crate::error::{Error, Result};
 use crate::session::Session;
 use crate::watch::{self, Change};
 
+/// The first build, before the server listens: everything at once.
+pub(super) fn first_build(session: &mut Session, shared: &Shared) {
+    let started = Instant::now();
+    let result = session.rebuild();
+    show(session, shared, result, started.elapsed(), true);
+}
+
 /// Rebuilds and swaps in the result (or the problems), then tells open pages.
 /// `edited`: the content files the watcher saw change in place, when that is all
-/// that happened in the content folder. When the change reached every page, the pages
-/// open in a browser are rendered and shown first, then the rest.
+/// that happened in the content folder. When the change reached many files, the pages
+/// open in a browser are rendered and shown first with every file that did not
+/// change; then the rest, those asked for meanwhile first.
 pub(super) fn rebuild(session: &mut Session, shared: &Shared, edited: Option<Vec<PathBuf>>) {
     let viewing = shared.open.now();
     let started = Instant::now();
-    let result = if viewing.is_empty() {
-        session.rebuild_after(edited)
-    } else {
-        session.rebuild_viewing(edited, viewing)
-    };
-    let look = match result {
+    let look = match session.rebuild_viewing(edited, viewing.clone()) {
         Ok(look) if !look.pending.is_empty() => look,
         result => return show(session, shared, result, started.elapsed(), true),
     };
-    eprintln!(
-        "showed the open page(s) in {} ms ({} rendered); rendering the other {} file(s)",
-        started.elapsed().as_millis(),
-        session.rendered_last_time(),
-        look.pending.len()
-    );
     let first = Arc::new(look.output);
-    {
-        let mut shown = shared.shown();
+    shared.asked.clear();
+    let mut shown = shared.shown();
+    // The open pages reload when the first look changed one, or may have (one not
+    // there shows a 404 page), or they showed a failed build's problems.
+    let changed = viewing.iter().filter(|k| {
+        let now = first.files.get(*k);
+        now.is_none() || shown.files.files.get(*k) != now
+    });
+    let changed = changed.count();
+    let (took, pending) = (started.elapsed().as_millis(), look.pending.len());
+    match changed {
+        0 => eprintln!(
+            "ready in {took} ms; rendering the {pending} changed file(s), any asked for first"
+        ),
+        _ => eprintln!(
+            "showed the open page(s) in {took} ms ({changed} changed); rendering the other {pending} file(s), any asked for first"
+        ),
+    }
+    if changed > 0 || shown.problems.is_some() {
         shown.version += 1;
-        shown.files = first.clone();
-        shown.problems = None;
-        shown.settling = true;
         let _ = shared.reload.send(shown.version);
     }
+    shown.files = first.clone();
+    shown.problems = None;
+    shown.settling = true;
+    drop(shown);
     let started = Instant::now();
-    let rest = session.rebuild_after(Some(Vec::new()));
+    let rest = session.rebuild_rest(shared.asked.clone());
     // The open pages reload once: again only if the rest changed what they show.
     let same = rest.as_ref().is_ok_and(|r| {
         let mut pages = first.files.iter().filter(|(p, _)| p.ends_with(".html"));
         pages.all(|(p, b)| r.output.files.get(p) == Some(b))
     });
     show(session, shared, rest, started.elapsed(), !same);
+    shared.asked.clear();
 }
 
 /// Swaps in a rebuild's result (or its problems) and reports it; `reload`: as a new
