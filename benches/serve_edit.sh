@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# benches/serve_edit.sh [--runs N] [PAGES [PATH]]
+#
+# What an editor waits for in `diptych serve` after saving the template every page reads,
+# with no page open: the shared corpus at PAGES pages (default 10000) with the bundled
+# site's configuration, Groningen theme, locales and data is served on a free port; each
+# of N runs (default 5) saves `base.html` with a new attribute on its footer and fetches
+# PATH (default /en/topics/venture-capital/, a term page) in a loop until it shows the
+# attribute. Prints the time from the save to that answer (the watcher's 50 ms wait for
+# more changes included) and the server's own report of each rebuild.
+#
+# Needs: python3 and the corpus generator (GEN_CORPUS, default
+# /work/shared/bench/gen_corpus.py). DIPTYCH: the binary (default: target/release/diptych,
+# built here). Work files go to $TMPDIR, else /dev/shm (a tmpfs), else /tmp.
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+bench_args 2,14 10000 -- "$@"
+PAGES=${SIZES[0]}
+PAGE=${SIZES[1]:-/en/topics/venture-capital/}
+bench_setup serve_edit
+python3 "$GEN" --pages "$PAGES" --flavor diptych --out "$W/corpus" >/dev/null
+site "$W/site" "$REPO" "$W/corpus/content"
+python3 - "$DIPTYCH" "$W/site" "$PAGE" "$RUNS" <<'PY'
+import os, re, subprocess, sys, time, urllib.request
+
+diptych, root, page, runs = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+base = os.path.join(root, "themes/groningen/templates/base.html")
+text = open(base).read()
+log_path = os.path.join(root, "serve.log")
+log = open(log_path, "w")
+server = subprocess.Popen([diptych, "--root", root, "serve", "--port", "0"],
+                          stdout=subprocess.PIPE, stderr=log, text=True)
+try:
+    port = re.search(r"127\.0\.0\.1:(\d+)", server.stdout.readline()).group(1)
+    url = f"http://127.0.0.1:{port}{page}"
+
+    def fetch():
+        with urllib.request.urlopen(url) as answer:
+            return answer.read().decode()
+
+    fetch()
+    for run in range(runs):
+        mark = f"data-bench-save=\"{run}-{time.time()}\""
+        time.sleep(1.5)
+        saved = time.monotonic()
+        with open(base, "w") as f:
+            f.write(text.replace("<footer", f"<footer {mark}", 1))
+        fetches = 0
+        while mark not in fetch():
+            fetches += 1
+            time.sleep(0.002)
+        took = 1000 * (time.monotonic() - saved)
+        print(f"save {run + 1}: {page} showed it {took:.0f} ms after the save ({fetches} fetches before)")
+    time.sleep(1.5)
+finally:
+    with open(base, "w") as f:
+        f.write(text)
+    server.terminate()
+    server.wait()
+print("the server's reports:")
+for line in open(log_path):
+    if line.startswith(("ready in", "showed", "rebuilt in")):
+        print("  " + line.rstrip())
+PY
