@@ -393,9 +393,7 @@ mod tests {
 
     #[test]
     fn a_rebuild_renders_only_changed_pages_and_equals_a_clean_build() {
-        let tmp = bundled_site();
-        let mut session = Session::new(tmp.path().to_path_buf(), false);
-        session.rebuild().unwrap();
+        let (tmp, mut session) = built_session();
         let all = session.rendered_last_time();
         let page = tmp.path().join("content/sectors/energy.nl.md");
         let text = std::fs::read_to_string(&page).unwrap();
@@ -725,6 +723,25 @@ mod tests {
         assert!(!session.patched_last_time());
     }
 
+    /// A session on a copy of the bundled site, after its first build.
+    fn built_session() -> (tempfile::TempDir, Session) {
+        let tmp = bundled_site();
+        let mut session = Session::new(tmp.path().to_path_buf(), false);
+        session.rebuild().unwrap();
+        (tmp, session)
+    }
+
+    /// Writes `<p>Nieuw</p>` into the footer of `base.html` under `root`: its path and
+    /// its text before.
+    fn edit_footer(root: &Path) -> (PathBuf, String) {
+        let base = root.join("themes/groningen/templates/base.html");
+        let text = std::fs::read_to_string(&base).unwrap();
+        let footer = "<footer class=\"site-footer\">";
+        let edited = text.replacen(footer, &format!("{footer}<p>Nieuw</p>"), 1);
+        std::fs::write(&base, edited).unwrap();
+        (base, text)
+    }
+
     /// The pages the dev-server tests keep open in a browser.
     fn in_view() -> std::collections::HashSet<String> {
         [
@@ -747,11 +764,7 @@ mod tests {
         std::fs::write(&permits, format!("{text}\n![Plan](/img/plan.svg)\n")).unwrap();
         let mut session = Session::new(tmp.path().to_path_buf(), false);
         session.rebuild().unwrap();
-        let base = tmp.path().join("themes/groningen/templates/base.html");
-        let text = std::fs::read_to_string(&base).unwrap();
-        let footer = "<footer class=\"site-footer\">";
-        let edited = text.replacen(footer, &format!("{footer}<p>Nieuw</p>"), 1);
-        std::fs::write(&base, edited).unwrap();
+        edit_footer(tmp.path());
         let look = session.rebuild_viewing(Some(vec![]), in_view()).unwrap();
         let whole = clean(tmp.path());
         assert_eq!(session.rendered_last_time(), 2);
@@ -803,14 +816,8 @@ mod tests {
 
     #[test]
     fn with_no_page_open_the_files_asked_for_are_rendered_first_and_handed_over() {
-        let tmp = bundled_site();
-        let mut session = Session::new(tmp.path().to_path_buf(), false);
-        session.rebuild().unwrap();
-        let base = tmp.path().join("themes/groningen/templates/base.html");
-        let text = std::fs::read_to_string(&base).unwrap();
-        let footer = "<footer class=\"site-footer\">";
-        let edited = text.replacen(footer, &format!("{footer}<p>Nieuw</p>"), 1);
-        std::fs::write(&base, edited).unwrap();
+        let (tmp, mut session) = built_session();
+        let (base, text) = edit_footer(tmp.path());
         // Nothing open: the first look renders none of the pages the edit reached.
         let look = session
             .rebuild_viewing(Some(vec![]), Default::default())
@@ -850,9 +857,7 @@ mod tests {
 
     #[test]
     fn a_template_edit_renders_again_only_the_files_whose_template_reads_it() {
-        let tmp = bundled_site();
-        let mut session = Session::new(tmp.path().to_path_buf(), false);
-        session.rebuild().unwrap();
+        let (tmp, mut session) = built_session();
         let mut config = Config::load(tmp.path()).unwrap();
         config.today = Some(preview_today());
         let site = crate::generate(&config, Sources::load(&config).unwrap(), false)
@@ -950,9 +955,7 @@ mod tests {
 
     #[test]
     fn a_message_edit_renders_again_only_the_files_that_show_it() {
-        let tmp = bundled_site();
-        let mut session = Session::new(tmp.path().to_path_buf(), false);
-        session.rebuild().unwrap();
+        let (tmp, mut session) = built_session();
         let edit = |session: &mut Session, lang: &str, from: &str, to: &str| {
             let path = tmp.path().join(format!("locales/{lang}/site.ftl"));
             let text = std::fs::read_to_string(&path).unwrap();
@@ -1006,9 +1009,7 @@ mod tests {
 
     #[test]
     fn a_lock_edit_renders_again_the_pages_whose_notice_changed() {
-        let tmp = bundled_site();
-        let mut session = Session::new(tmp.path().to_path_buf(), false);
-        session.rebuild().unwrap();
+        let (tmp, mut session) = built_session();
         // The Dutch home page no longer as it was synced: the English one says so.
         let lock = tmp.path().join("translations.lock");
         let text = std::fs::read_to_string(&lock).unwrap();
@@ -1061,9 +1062,7 @@ mod tests {
 
     #[test]
     fn a_template_mistake_out_of_view_fails_the_rest() {
-        let tmp = bundled_site();
-        let mut session = Session::new(tmp.path().to_path_buf(), false);
-        session.rebuild().unwrap();
+        let (tmp, mut session) = built_session();
         let term = tmp.path().join("themes/groningen/templates/term.html");
         let text = std::fs::read_to_string(&term).unwrap();
         let block = "{% block content %}";
@@ -1117,9 +1116,7 @@ mod tests {
 
     #[test]
     fn a_broken_link_fails_the_rebuild_and_its_fix_recovers() {
-        let tmp = bundled_site();
-        let mut session = Session::new(tmp.path().to_path_buf(), false);
-        session.rebuild().unwrap();
+        let (tmp, mut session) = built_session();
         let page = tmp.path().join("content/sectors/energy.nl.md");
         let text = std::fs::read_to_string(&page).unwrap();
         std::fs::write(&page, format!("{text}\nZie [weg](weg.md).\n")).unwrap();

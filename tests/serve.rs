@@ -21,11 +21,16 @@ impl Drop for Server {
 }
 
 fn start(root: &std::path::Path, extra: &[&str]) -> Server {
-    start_logging(root, extra, Stdio::null())
+    start_with(root, extra, Stdio::null())
+}
+
+/// [`start`], the server's reports going to a new file at `log`.
+fn start_logging(root: &std::path::Path, log: &std::path::Path) -> Server {
+    start_with(root, &[], std::fs::File::create(log).unwrap().into())
 }
 
 /// [`start`], the server's reports going to `log`.
-fn start_logging(root: &std::path::Path, extra: &[&str], log: Stdio) -> Server {
+fn start_with(root: &std::path::Path, extra: &[&str], log: Stdio) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_diptych"))
         .arg("--root")
         .arg(root)
@@ -118,8 +123,7 @@ fn next_event(events: &mut BufReader<TcpStream>) -> String {
 fn a_template_edit_shows_the_open_page_first_and_then_every_page() {
     let (tmp, root) = common::site("pairing");
     let log_path = tmp.path().join("serve.log");
-    let log = std::fs::File::create(&log_path).unwrap();
-    let server = start_logging(&root, &[], log.into());
+    let server = start_logging(&root, &log_path);
     let mut events = open_page_events(server.port, "/nl/over-ons/");
     let base = root.join("themes/plain/templates/base.html");
     let text = std::fs::read_to_string(&base).unwrap();
@@ -186,8 +190,7 @@ fn a_template_edit_shows_the_open_page_first_and_then_every_page() {
 fn with_no_page_open_a_template_edit_serves_each_page_asked_for_with_it() {
     let (tmp, root) = common::site("pairing");
     let log_path = tmp.path().join("serve.log");
-    let log = std::fs::File::create(&log_path).unwrap();
-    let server = start_logging(&root, &[], log.into());
+    let server = start_logging(&root, &log_path);
     let base = root.join("themes/plain/templates/base.html");
     let text = std::fs::read_to_string(&base).unwrap();
     std::fs::write(&base, text.replace("<main>", "<main><p>Nieuw sjabloon</p>")).unwrap();
@@ -234,8 +237,7 @@ fn a_message_edit_renders_the_files_that_show_it_in_its_language() {
         }
     }
     let log_path = tmp.path().join("serve.log");
-    let log = std::fs::File::create(&log_path).unwrap();
-    let server = start_logging(tmp.path(), &[], log.into());
+    let server = start_logging(tmp.path(), &log_path);
     let messages = tmp.path().join("locales/nl/site.ftl");
     let text = std::fs::read_to_string(&messages).unwrap();
     // On the two Dutch 404 pages only: those are rendered at once.
