@@ -6,8 +6,9 @@
 # site's configuration, Groningen theme, locales and data is served on a free port; each
 # of N runs (default 5) saves `base.html` with a new attribute on its footer and fetches
 # PATH (default /en/topics/venture-capital/, a term page) in a loop until it shows the
-# attribute. Prints the time from the save to that answer (the watcher's 50 ms wait for
-# more changes included) and the server's own report of each rebuild.
+# attribute, then waits until the server has built every file before the next save.
+# Prints the time from the save to that answer (the watcher's 50 ms wait for more changes
+# included) and the server's own report of each rebuild.
 #
 # Needs: python3 and the corpus generator (GEN_CORPUS, default
 # /work/shared/bench/gen_corpus.py). DIPTYCH: the binary (default: target/release/diptych,
@@ -51,7 +52,10 @@ try:
             time.sleep(0.002)
         took = 1000 * (time.monotonic() - saved)
         print(f"save {run + 1}: {page} showed it {took:.0f} ms after the save ({fetches} fetches before)")
-    time.sleep(1.5)
+        # The next save waits until this one is built in full (the first build's
+        # report, then one per save).
+        while sum(l.startswith("rebuilt in") for l in open(log_path)) < run + 2:
+            time.sleep(0.05)
 finally:
     with open(base, "w") as f:
         f.write(text)
