@@ -6,9 +6,9 @@
 //! small live-reload script (server-sent events, whose request names the page, so that
 //! the pages open are known); while the pages not open are still being rendered after
 //! an edit that reached many pages, a request for one has it rendered next and waits
-//! for it. Rejects request
-//! paths with `..` segments, backslashes or NUL (400), and answers misses with the
-//! language's `404.html`. The only mutable state of the program lives here.
+//! for it. Rejects request paths with `..` segments, backslashes or NUL (400), and
+//! answers misses with the language's `404.html`. The only mutable state of the
+//! program lives here.
 
 use std::convert::Infallible;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -59,8 +59,9 @@ struct Shown {
     files: Arc<Output>,
     problems: Option<Arc<Vec<Diagnostic>>>,
     version: u64,
-    /// `files` holds the open pages of an edit that reached many pages, and the rest
-    /// is being rendered: a request for a file not there asks for it and waits.
+    /// `files` is the first look after an edit that reached many files (the open pages
+    /// and every file it did not reach), and the rest is being rendered: a request for
+    /// a file not there asks for it and waits.
     settling: bool,
 }
 
