@@ -8,7 +8,9 @@
 # PATH (default /en/topics/venture-capital/, a term page) in a loop until it shows the
 # attribute, then waits until the server has built every file before the next save.
 # Prints the time from the save to that answer (the watcher's 50 ms wait for more changes
-# included) and the server's own report of each rebuild.
+# included) and the server's own report of each rebuild. AGAIN=S: each run saves once
+# more S seconds after its first save (while the rest of that build may still be
+# rendering), and times the page showing the second save.
 #
 # Needs: python3 and the corpus generator (GEN_CORPUS, default
 # /work/shared/bench/gen_corpus.py). DIPTYCH: the binary (default: target/release/diptych,
@@ -21,10 +23,11 @@ PAGE=${SIZES[1]:-/en/topics/venture-capital/}
 bench_setup serve_edit
 python3 "$GEN" --pages "$PAGES" --flavor diptych --out "$W/corpus" >/dev/null
 site "$W/site" "$REPO" "$W/corpus/content"
-python3 - "$DIPTYCH" "$W/site" "$PAGE" "$RUNS" <<'PY'
+python3 - "$DIPTYCH" "$W/site" "$PAGE" "$RUNS" "${AGAIN:-}" <<'PY'
 import os, re, subprocess, sys, time, urllib.request
 
 diptych, root, page, runs = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+again = float(sys.argv[5]) if sys.argv[5] else None
 base = os.path.join(root, "themes/groningen/templates/base.html")
 text = open(base).read()
 log_path = os.path.join(root, "serve.log")
@@ -43,6 +46,10 @@ try:
     for run in range(runs):
         mark = f"data-bench-save=\"{run}-{time.time()}\""
         time.sleep(1.5)
+        if again is not None:
+            with open(base, "w") as f:
+                f.write(text.replace("<footer", "<footer data-bench-first", 1))
+            time.sleep(again)
         saved = time.monotonic()
         with open(base, "w") as f:
             f.write(text.replace("<footer", f"<footer {mark}", 1))
@@ -56,6 +63,7 @@ try:
         # report, then one per save).
         while sum(l.startswith("rebuilt in") for l in open(log_path)) < run + 2:
             time.sleep(0.05)
+        time.sleep(0.5)
 finally:
     with open(base, "w") as f:
         f.write(text)
@@ -63,6 +71,6 @@ finally:
     server.wait()
 print("the server's reports:")
 for line in open(log_path):
-    if line.startswith(("ready in", "showed", "rebuilt in")):
+    if line.startswith(("ready in", "showed", "rebuilt in", "a newer change")):
         print("  " + line.rstrip())
 PY

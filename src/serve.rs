@@ -33,7 +33,7 @@ mod builds;
 mod open;
 mod pages;
 
-use builds::{first_build, start_watcher};
+use builds::{Batches, first_build, start_watcher};
 use open::OpenPages;
 pub use pages::request_path;
 use pages::{content_type, output_key, overlay, with_reload};
@@ -76,9 +76,36 @@ struct Shared {
     settled: Arc<Notify>,
     /// The files asked for while the build settles, and those it rendered so far.
     asked: Arc<Asked>,
+    /// The batches of changes the watcher sent and the rebuilds took.
+    batches: Batches,
 }
 
 impl Shared {
+    /// Nothing shown yet, for a site in the languages `langs`.
+    fn new(langs: Vec<String>) -> Shared {
+        let (reload, _) = broadcast::channel(16);
+        let settled = Arc::new(Notify::new());
+        let wake = settled.clone();
+        let batches = Batches::default();
+        let newer = batches.clone();
+        Shared {
+            shown: Arc::new(RwLock::new(Shown {
+                files: Arc::default(),
+                problems: None,
+                version: 0,
+                settling: false,
+            })),
+            reload,
+            langs: Arc::new(langs),
+            open: OpenPages::default(),
+            settled,
+            asked: Arc::new(
+                Asked::new(move || wake.notify_waiters()).stopping(move || newer.waiting()),
+            ),
+            batches,
+        }
+    }
+
     fn shown(&self) -> std::sync::RwLockWriteGuard<'_, Shown> {
         self.shown.write().unwrap_or_else(|p| p.into_inner())
     }
@@ -88,23 +115,7 @@ impl Shared {
 pub fn serve(opts: ServeOptions) -> Result<()> {
     let mut session = Session::new(opts.root.clone(), opts.drafts);
     let config = crate::config::Config::load(&opts.root)?;
-    let langs = config.langs().map(|l| l.to_string()).collect();
-    let (reload, _) = broadcast::channel(16);
-    let settled = Arc::new(Notify::new());
-    let wake = settled.clone();
-    let shared = Shared {
-        shown: Arc::new(RwLock::new(Shown {
-            files: Arc::default(),
-            problems: None,
-            version: 0,
-            settling: false,
-        })),
-        reload,
-        langs: Arc::new(langs),
-        open: OpenPages::default(),
-        settled,
-        asked: Arc::new(Asked::new(move || wake.notify_waiters())),
-    };
+    let shared = Shared::new(config.langs().map(|l| l.to_string()).collect());
     first_build(&mut session, &shared);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -344,7 +344,7 @@ fn preview_today() -> crate::date::DateTime {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use std::path::Path;
 
@@ -374,7 +374,8 @@ mod tests {
     }
 
     /// The bundled site, copied to a temporary folder.
-    fn bundled_site() -> tempfile::TempDir {
+    /// A copy of the bundled site, in a temporary folder.
+    pub(crate) fn bundled_site() -> tempfile::TempDir {
         let tmp = tempfile::tempdir().unwrap();
         let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
         for part in [
@@ -853,6 +854,32 @@ mod tests {
             session.rebuild_after(Some(vec![])).unwrap().output,
             clean(tmp.path())
         );
+    }
+
+    #[test]
+    fn a_rest_stopped_by_another_edit_renders_only_what_was_asked_for() {
+        let (tmp, mut session) = built_session();
+        edit_footer(tmp.path());
+        let look = session
+            .rebuild_viewing(Some(vec![]), Default::default())
+            .unwrap();
+        let page = "en/calendar/index.html";
+        let stopped = Arc::new(crate::render::Asked::new(|| {}).stopping(|| true));
+        assert!(stopped.ask(page).is_none());
+        let part = session.rebuild_rest(stopped.clone()).unwrap();
+        // The page asked for is rendered, the others still wait, and every file of the
+        // first look is still there.
+        assert_eq!(session.rendered_last_time(), 1);
+        assert_eq!(part.pending.len(), look.pending.len() - 1);
+        assert!(!part.pending.iter().any(|p| p == page));
+        let whole = clean(tmp.path());
+        assert_eq!(part.output.files.get(page), whole.files.get(page));
+        assert_eq!(stopped.ask(page).as_ref(), whole.files.get(page));
+        for (path, bytes) in &look.output.files {
+            assert_eq!(part.output.files.get(path), Some(bytes), "{path}");
+        }
+        let rest = session.rebuild_rest(Arc::new(crate::render::Asked::new(|| {})));
+        assert_eq!(rest.unwrap().output, whole);
     }
 
     #[test]

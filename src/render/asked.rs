@@ -16,6 +16,8 @@ pub struct Asked {
     state: Mutex<State>,
     /// Called when a file that was asked for is ready.
     wake: Box<dyn Fn() + Send + Sync>,
+    /// While this holds, the build renders only what is asked for and leaves the rest.
+    stop: Box<dyn Fn() -> bool + Send + Sync>,
 }
 
 #[derive(Default)]
@@ -34,7 +36,22 @@ impl Asked {
         Asked {
             state: Mutex::default(),
             wake: Box::new(wake),
+            stop: Box::new(|| false),
         }
+    }
+
+    /// The same, but while `stop` holds (another edit came), the build renders only
+    /// the files asked for and leaves the others for a later build.
+    pub fn stopping(self, stop: impl Fn() -> bool + Send + Sync + 'static) -> Asked {
+        Asked {
+            stop: Box::new(stop),
+            ..self
+        }
+    }
+
+    /// Whether the build is to leave what was not asked for.
+    pub(super) fn stopped(&self) -> bool {
+        (self.stop)()
     }
 
     /// The file at output path `out` if the build rendered it already. Else none: the
@@ -80,12 +97,13 @@ impl Asked {
 
 /// `run` for each index below `total` on both cores, each once: first the indices
 /// whose output path (`out`) is asked for, as they are asked, then the others in
-/// order. The results come back in index order, as a plain parallel map gives them.
+/// order; `run` is told whether its index was asked for. The results come back in
+/// index order, as a plain parallel map gives them.
 pub(super) fn asked_first<R: Send>(
     asked: &Asked,
     total: usize,
     out: impl Fn(usize) -> String + Sync,
-    run: impl Fn(usize) -> R + Sync,
+    run: impl Fn(usize, bool) -> R + Sync,
 ) -> Vec<R> {
     let taken: Vec<AtomicBool> = (0..total).map(|_| AtomicBool::new(false)).collect();
     let cursor = AtomicUsize::new(0);
@@ -97,7 +115,7 @@ pub(super) fn asked_first<R: Send>(
             if let Some(&i) = index.get(&path)
                 && !taken[i].swap(true, Ordering::AcqRel)
             {
-                return i;
+                return (i, true);
             }
         }
         // Each of the `total` claims takes one index no other took, so an index below
@@ -105,15 +123,15 @@ pub(super) fn asked_first<R: Send>(
         loop {
             let i = cursor.fetch_add(1, Ordering::Relaxed);
             if !taken[i].swap(true, Ordering::AcqRel) {
-                return i;
+                return (i, false);
             }
         }
     };
     let mut results: Vec<(usize, R)> = (0..total)
         .into_par_iter()
         .map(|_| {
-            let i = claim();
-            (i, run(i))
+            let (i, asked) = claim();
+            (i, run(i, asked))
         })
         .collect();
     results.par_sort_unstable_by_key(|(i, _)| *i);
@@ -134,7 +152,7 @@ mod tests {
             &asked,
             1000,
             |i| format!("{i}"),
-            |i| {
+            |i, _| {
                 runs[i].fetch_add(1, Ordering::Relaxed);
                 i * 2
             },
@@ -168,7 +186,7 @@ mod tests {
                 &asked,
                 1000,
                 |i| format!("p{i}"),
-                |i| {
+                |i, _| {
                     order.lock().unwrap().push(i);
                     let bytes = Bytes::from(format!("file {i}"));
                     asked.ready(&format!("p{i}"), &bytes);

@@ -107,35 +107,39 @@ impl Output {
             let kept = key.map(|k| (k, used.into_boxed_slice()));
             bytes.map(|b| Done::File((job.out.clone(), b, kept, true)))
         };
+        // File `i` settled, else done; or, when it may not be rendered now, left waiting.
         let n = site.pages.len();
-        let one = |i: usize| match i.checked_sub(n).map(|g| &generated[g]) {
-            None => Stale::settle_page(stale.as_ref(), &site.pages[i])
-                .map_or_else(|| done(&page_job(site, config, i, &places, digests)), Ok),
-            Some(job) => Stale::settle(stale.as_ref(), (job.lang, job.template, &job.out))
-                .map_or_else(|| done(job), Ok),
+        let one = |i: usize, render: bool| match (
+            Stale::settle_file(stale.as_ref(), site, &generated, i),
+            i.checked_sub(n),
+        ) {
+            (Some(settled), _) => Ok(settled),
+            (None, _) if !render => Ok(Done::Waits(out_path(site, &generated, i))),
+            (None, None) => done(&page_job(site, config, i, &places, digests)),
+            (None, Some(g)) => done(&generated[g]),
         };
-        let total = n + generated.len();
-        let out = |i: usize| out_path(site, &generated, i);
         let asked = previous.and_then(|m| m.asked.as_deref());
-        let results = all_files(asked, total, out, one);
+        let out = |i: usize| out_path(site, &generated, i);
+        let results = all_files(asked, n + generated.len(), out, one);
         gather(results, memo, (shared, theme, site))
     }
 }
 
 /// `one` for each file index below `total` on both cores, the results in index order.
 /// With `asked`, the files asked for come first, each handed over once rendered (`out`
-/// gives an index's output path).
+/// gives an index's output path). While `asked` is stopped, the others that must be
+/// rendered wait (`one(i, false)`).
 fn all_files(
     asked: Option<&Asked>,
     total: usize,
     out: impl Fn(usize) -> String + Sync,
-    one: impl Fn(usize) -> Result<Done, Diagnostic> + Sync + Send,
+    one: impl Fn(usize, bool) -> Result<Done, Diagnostic> + Sync + Send,
 ) -> Vec<Result<Done, Diagnostic>> {
     let Some(asked) = asked else {
-        return (0..total).into_par_iter().map(one).collect();
+        return (0..total).into_par_iter().map(|i| one(i, true)).collect();
     };
-    asked::asked_first(asked, total, out, |i| {
-        let done = one(i);
+    asked::asked_first(asked, total, out, |i, first| {
+        let done = one(i, first || !asked.stopped());
         if let Ok(Done::File((out, bytes, _, true))) = &done {
             asked.ready(out, bytes);
         }
@@ -219,6 +223,18 @@ impl<'a> Stale<'a> {
             .flatten()?;
         let kept = Some((key, used.into()));
         Some(Done::File((out.to_string(), bytes.clone(), kept, false)))
+    }
+
+    /// [`Stale::settle`] for file `i` of a build: content page `i` (see
+    /// [`Stale::settle_page`]), else `generated[i - n]` (`n` content pages).
+    fn settle_file(this: Option<&Self>, site: &Site, generated: &[Job], i: usize) -> Option<Done> {
+        match i.checked_sub(site.pages.len()) {
+            None => Stale::settle_page(this, &site.pages[i]),
+            Some(g) => {
+                let job = &generated[g];
+                Stale::settle(this, (job.lang, job.template, &job.out))
+            }
+        }
     }
 
     /// [`Stale::settle`] for content page `p`, before its job is made.

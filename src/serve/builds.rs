@@ -3,10 +3,13 @@
 //! open in a browser are built and shown first, then the rest: a page asked for
 //! meanwhile is rendered before the others and served as soon as it is done.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, TryRecvError};
 use std::time::{Duration, Instant};
 
+use notify_debouncer_full::DebounceEventResult;
 use notify_debouncer_full::notify::{self, RecursiveMode};
 
 use super::{ServeOptions, Shared};
@@ -27,20 +30,26 @@ pub(super) fn first_build(session: &mut Session, shared: &Shared) {
 /// that happened in the content folder. When the change reached many files, the pages
 /// open in a browser are rendered and shown first with every file that did not
 /// change; then the rest, those asked for meanwhile first.
-pub(super) fn rebuild(session: &mut Session, shared: &Shared, edited: Option<Vec<PathBuf>>) {
+pub(super) fn rebuild(
+    session: &mut Session,
+    shared: &Shared,
+    edited: Option<Vec<PathBuf>>,
+) -> bool {
     let viewing = shared.open.now();
     let started = Instant::now();
     let look = match session.rebuild_viewing(edited, viewing.clone()) {
         Ok(look) if !look.pending.is_empty() => look,
-        result => return show(session, shared, result, started.elapsed(), true),
+        result => {
+            show(session, shared, result, started.elapsed(), true);
+            return false;
+        }
     };
-    let first = Arc::new(look.output);
     shared.asked.clear();
     let mut shown = shared.shown();
     // The open pages reload when the first look changed one, or may have (one not
     // there shows a 404 page), or they showed a failed build's problems.
     let changed = viewing.iter().filter(|k| {
-        let now = first.files.get(*k);
+        let now = look.output.files.get(*k);
         now.is_none() || shown.files.files.get(*k) != now
     });
     let changed = changed.count();
@@ -57,19 +66,41 @@ pub(super) fn rebuild(session: &mut Session, shared: &Shared, edited: Option<Vec
         shown.version += 1;
         let _ = shared.reload.send(shown.version);
     }
-    shown.files = first.clone();
+    shown.files = Arc::new(look.output);
     shown.problems = None;
     shown.settling = true;
     drop(shown);
+    render_rest(session, shared)
+}
+
+/// Renders the files the first look left, those asked for first, and shows them; the
+/// open pages reload again only if the rest changed what they show. True when a newer
+/// change stopped it first: what it rendered is shown, and the others still wait.
+fn render_rest(session: &mut Session, shared: &Shared) -> bool {
+    let first = match shared.shown.read() {
+        Ok(shown) => shown.files.clone(),
+        Err(_) => return false,
+    };
     let started = Instant::now();
-    let rest = session.rebuild_rest(shared.asked.clone());
-    // The open pages reload once: again only if the rest changed what they show.
+    let rest = match session.rebuild_rest(shared.asked.clone()) {
+        Ok(part) if !part.pending.is_empty() => {
+            eprintln!(
+                "a newer change came after {} ms: {} file(s) still to render",
+                started.elapsed().as_millis(),
+                part.pending.len()
+            );
+            shared.shown().files = Arc::new(part.output);
+            return true;
+        }
+        rest => rest,
+    };
     let same = rest.as_ref().is_ok_and(|r| {
         let mut pages = first.files.iter().filter(|(p, _)| p.ends_with(".html"));
         pages.all(|(p, b)| r.output.files.get(p) == Some(b))
     });
     show(session, shared, rest, started.elapsed(), !same);
     shared.asked.clear();
+    false
 }
 
 /// Swaps in a rebuild's result (or its problems) and reports it; `reload`: as a new
@@ -136,7 +167,7 @@ fn show(
 /// Watches the site's inputs and rebuilds on change, on its own thread.
 pub(super) fn start_watcher(
     opts: &ServeOptions,
-    mut session: Session,
+    session: Session,
     shared: Shared,
 ) -> Result<Box<dyn std::any::Any + Send>> {
     let root = std::path::absolute(&opts.root).map_err(Error::read(&opts.root))?;
@@ -149,6 +180,17 @@ pub(super) fn start_watcher(
             paths.push((root.join(dir), RecursiveMode::Recursive));
         }
     }
+    // Only batches that change what the site is built from are sent (the builds' own
+    // reading of the inputs comes as events too), each counted before it is sent, so
+    // that a batch waiting is always counted.
+    let (batches, watched) = (shared.batches.clone(), root.clone());
+    let handler = move |batch: DebounceEventResult| {
+        if changes(&watched, &batch) == Change::Nothing {
+            return;
+        }
+        batches.sent.fetch_add(1, Ordering::SeqCst);
+        let _ = tx.send(batch);
+    };
     let watcher: Box<dyn std::any::Any + Send> = if opts.poll {
         let config = notify::Config::default()
             .with_poll_interval(Duration::from_millis(300))
@@ -157,39 +199,134 @@ pub(super) fn start_watcher(
             _,
             notify::PollWatcher,
             notify_debouncer_full::NoCache,
-        >(delay, None, tx, notify_debouncer_full::NoCache, config)
+        >(delay, None, handler, notify_debouncer_full::NoCache, config)
         .map_err(fail)?;
         for (p, mode) in &paths {
             d.watch(p, *mode).map_err(fail)?;
         }
         Box::new(d)
     } else {
-        let mut d = notify_debouncer_full::new_debouncer(delay, None, tx).map_err(fail)?;
+        let mut d = notify_debouncer_full::new_debouncer(delay, None, handler).map_err(fail)?;
         for (p, mode) in &paths {
             d.watch(p, *mode).map_err(fail)?;
         }
         Box::new(d)
     };
-    std::thread::spawn(move || {
-        for batch in rx {
-            // The watcher lost track of something: build again from a fresh listing.
-            let Ok(events) = batch else {
-                rebuild(&mut session, &shared, None);
-                continue;
-            };
-            let changed = events
-                .iter()
-                .filter(|e| !e.kind.is_access())
-                .flat_map(|e| e.paths.iter().map(PathBuf::as_path));
-            match watch::classify_all(&root, changed) {
-                Change::Nothing => {}
-                Change::Rebuild | Change::Reconfigure => {
-                    let events: Vec<notify::Event> = events.into_iter().map(|e| e.event).collect();
-                    let edited = watch::content_edits(&root, &events);
-                    rebuild(&mut session, &shared, edited)
-                }
-            }
-        }
-    });
+    std::thread::spawn(move || drop(watch_loop(&root, rx, session, shared)));
     Ok(watcher)
+}
+
+/// Batches of changes the watcher sent and the rebuilding thread took. While more were
+/// sent than taken, a newer change waits, and the rest of a build renders only the
+/// files asked for.
+#[derive(Clone, Default)]
+pub(super) struct Batches {
+    sent: Arc<AtomicU64>,
+    taken: Arc<AtomicU64>,
+}
+
+impl Batches {
+    /// Whether a batch was sent and not taken yet.
+    pub(super) fn waiting(&self) -> bool {
+        self.sent.load(Ordering::SeqCst) > self.taken.load(Ordering::SeqCst)
+    }
+}
+
+/// Rebuilds for each batch of changes from `rx`. When a newer batch stopped the rest
+/// of a build, it is taken first, and the rest is rendered once no batch waits.
+fn watch_loop(
+    root: &Path,
+    rx: Receiver<DebounceEventResult>,
+    mut session: Session,
+    shared: Shared,
+) -> Session {
+    let mut unfinished = false;
+    loop {
+        let batch = match unfinished {
+            true => match rx.try_recv() {
+                Ok(batch) => batch,
+                Err(TryRecvError::Empty) => {
+                    unfinished = render_rest(&mut session, &shared);
+                    continue;
+                }
+                Err(TryRecvError::Disconnected) => return session,
+            },
+            false => match rx.recv() {
+                Ok(batch) => batch,
+                Err(_) => return session,
+            },
+        };
+        shared.batches.taken.fetch_add(1, Ordering::SeqCst);
+        // The watcher lost track of something: build again from a fresh listing.
+        let edited = match batch {
+            Ok(events) => {
+                let events: Vec<notify::Event> = events.into_iter().map(|e| e.event).collect();
+                watch::content_edits(root, &events)
+            }
+            Err(_) => None,
+        };
+        unfinished = rebuild(&mut session, &shared, edited);
+    }
+}
+
+/// What a batch of the watcher's events asks for (a lost track: a rebuild).
+fn changes(root: &Path, batch: &DebounceEventResult) -> Change {
+    let Ok(events) = batch else {
+        return Change::Rebuild;
+    };
+    let changed = events
+        .iter()
+        .filter(|e| !e.kind.is_access())
+        .flat_map(|e| e.paths.iter().map(PathBuf::as_path));
+    watch::classify_all(root, changed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use notify::event::{DataChange, EventKind, ModifyKind};
+
+    /// The watcher's batch for a save of `path`.
+    fn saved(path: &Path) -> DebounceEventResult {
+        let kind = EventKind::Modify(ModifyKind::Data(DataChange::Any));
+        let event = notify::Event::new(kind).add_path(path.to_path_buf());
+        Ok(vec![notify_debouncer_full::DebouncedEvent::new(
+            event,
+            Instant::now(),
+        )])
+    }
+
+    #[test]
+    fn a_newer_save_stops_the_rest_of_a_build_and_the_last_is_shown_in_full() {
+        let tmp = crate::session::tests::bundled_site();
+        let mut session = Session::new(tmp.path().to_path_buf(), false);
+        let shared = Shared::new(vec!["nl".into(), "en".into()]);
+        first_build(&mut session, &shared);
+        let base = tmp.path().join("themes/groningen/templates/base.html");
+        let text = std::fs::read_to_string(&base).unwrap();
+        let footer = "<footer class=\"site-footer\">";
+        let (tx, rx) = std::sync::mpsc::channel();
+        // Two saves, the second sent before the first is taken: the rest of the first
+        // build stops at once, and the second build renders what it left.
+        for mark in ["<p>Een</p>", "<p>Twee</p>"] {
+            let edited = text.replacen(footer, &format!("{footer}{mark}"), 1);
+            std::fs::write(&base, edited).unwrap();
+            shared.batches.sent.fetch_add(1, Ordering::SeqCst);
+            tx.send(saved(&base)).unwrap();
+        }
+        drop(tx);
+        let session = watch_loop(tmp.path(), rx, session, shared.clone());
+        assert!(
+            session.rendered_last_time() > 40,
+            "{}",
+            session.rendered_last_time()
+        );
+        let shown = shared.shown.read().unwrap();
+        assert!(!shown.settling);
+        assert!(shown.problems.is_none());
+        let clean = Session::new(tmp.path().to_path_buf(), false).rebuild();
+        assert_eq!(*shown.files, clean.unwrap().output);
+        let home = String::from_utf8_lossy(&shown.files.files["nl/index.html"]);
+        assert!(home.contains("<p>Twee</p>"));
+    }
 }
