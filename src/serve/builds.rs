@@ -1,7 +1,8 @@
 //! Rebuilding on change: the watcher's thread, and each build's result (or problems)
 //! swapped into what the server shows. After an edit that reaches many pages, the pages
 //! open in a browser are built and shown first, then the rest: a page asked for
-//! meanwhile is rendered before the others and served as soon as it is done.
+//! meanwhile is rendered before the others and served as soon as it is done, and a
+//! newer change stops the rest (which is finished once no change waits).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
