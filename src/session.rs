@@ -306,7 +306,7 @@ impl Session {
         let built = generate_kept(config, sources, self.drafts, &mut self.cache);
         let pending = (self.cache.render.as_mut()).map_or_else(Vec::new, |m| {
             m.defer = None;
-            std::mem::take(&mut m.pending)
+            m.pending.clone()
         });
         self.patched = false;
         self.parsed = self.cache.parsed;
@@ -878,8 +878,27 @@ pub(crate) mod tests {
         for (path, bytes) in &look.output.files {
             assert_eq!(part.output.files.get(path), Some(bytes), "{path}");
         }
+        // A text edit next: the files the stopped rest left wait again for the rest
+        // (the open page and the edited one are shown first).
+        let page = tmp.path().join("content/sectors/energy.nl.md");
+        let text = std::fs::read_to_string(&page).unwrap();
+        std::fs::write(&page, format!("{text}\nEen nieuwe alinea.\n")).unwrap();
+        let named = vec![PathBuf::from("content/sectors/energy.nl.md")];
+        let edit = session.rebuild_viewing(Some(named), in_view()).unwrap();
+        assert!(
+            session.rendered_last_time() <= 4,
+            "{}",
+            session.rendered_last_time()
+        );
+        assert!(
+            edit.pending.len() >= part.pending.len() - 2,
+            "{}",
+            edit.pending.len()
+        );
+        let energie = &edit.output.files["nl/kennissectoren/energie/index.html"];
+        assert!(String::from_utf8_lossy(energie).contains("Een nieuwe alinea."));
         let rest = session.rebuild_rest(Arc::new(crate::render::Asked::new(|| {})));
-        assert_eq!(rest.unwrap().output, whole);
+        assert_eq!(rest.unwrap().output, clean(tmp.path()));
     }
 
     #[test]

@@ -184,6 +184,9 @@ struct Stale<'a> {
     /// Whether the site is the memo's ([`RenderMemo::same_site`]): a file that is not
     /// stale is then taken from it as it was, without a fingerprint.
     same: bool,
+    /// For a build that may put the open pages first: the files the last build left
+    /// to render (a rest that a newer change stopped), which count as stale.
+    left: HashSet<&'a str>,
 }
 
 impl<'a> Stale<'a> {
@@ -203,6 +206,10 @@ impl<'a> Stale<'a> {
             shared,
             first: None,
             same: memo.same_site(site),
+            left: match memo.defer {
+                Some(_) => memo.pending.iter().map(String::as_str).collect(),
+                None => HashSet::new(),
+            },
         };
         stale.first = stale.defer(site, generated);
         (stale.same || stale.first.is_some()).then_some(stale)
@@ -244,12 +251,20 @@ impl<'a> Stale<'a> {
     }
 
     /// Whether a file of language `lang` made with `template` must be rendered again;
-    /// `out` gives its output path, asked for only when a message changed.
+    /// `out` gives its output path, asked for only when a message changed or the last
+    /// build left files to render.
     fn of(&self, lang: &Lang, template: &str, out: impl FnOnce() -> String) -> bool {
         let seed = self.shared.get(lang).copied().unwrap_or_default();
         let template = self.templates.iter().any(|t| t == template);
-        self.memo.stale(lang, seed, template)
-            || (self.memo.any_message_changed() && self.memo.messages_changed(&out()))
+        if self.memo.stale(lang, seed, template) {
+            return true;
+        }
+        let messages = self.memo.any_message_changed();
+        if !messages && self.left.is_empty() {
+            return false;
+        }
+        let out = out();
+        (messages && self.memo.messages_changed(&out)) || self.left.contains(out.as_str())
     }
 
     /// The open pages to render first ([`RenderMemo::defer`]), when that pays: [`many`]
