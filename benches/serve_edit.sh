@@ -8,9 +8,10 @@
 # PATH (default /en/topics/venture-capital/, a term page) in a loop until it shows the
 # attribute, then waits until the server has built every file before the next save.
 # Prints the time from the save to that answer (the watcher's 50 ms wait for more changes
-# included) and the server's own report of each rebuild. AGAIN=S: each run saves once
-# more S seconds after its first save (while the rest of that build may still be
-# rendering), and times the page showing the second save.
+# included) and the server's own report of each rebuild. AGAIN=S: each run saves
+# `base.html` a first time S seconds before (while the rest of that build may still be
+# rendering), and times the page showing the second save. SECOND=text (with AGAIN): the
+# second save adds a paragraph to an article instead, and the article is fetched.
 #
 # Needs: python3 and the corpus generator (GEN_CORPUS, default
 # /work/shared/bench/gen_corpus.py). DIPTYCH: the binary (default: target/release/diptych,
@@ -23,36 +24,48 @@ PAGE=${SIZES[1]:-/en/topics/venture-capital/}
 bench_setup serve_edit
 python3 "$GEN" --pages "$PAGES" --flavor diptych --out "$W/corpus" >/dev/null
 site "$W/site" "$REPO" "$W/corpus/content"
-python3 - "$DIPTYCH" "$W/site" "$PAGE" "$RUNS" "${AGAIN:-}" <<'PY'
-import os, re, subprocess, sys, time, urllib.request
+python3 - "$DIPTYCH" "$W/site" "$PAGE" "$RUNS" "${AGAIN:-}" "${SECOND:-}" <<'PY'
+import html, os, re, subprocess, sys, time, urllib.request
 
 diptych, root, page, runs = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 again = float(sys.argv[5]) if sys.argv[5] else None
+prose = sys.argv[6] == "text"
 base = os.path.join(root, "themes/groningen/templates/base.html")
 text = open(base).read()
+article = os.path.join(root, "content/energie/p00000.nl.md")
+article_text = open(article).read()
 log_path = os.path.join(root, "serve.log")
 log = open(log_path, "w")
 server = subprocess.Popen([diptych, "--root", root, "serve", "--port", "0"],
                           stdout=subprocess.PIPE, stderr=log, text=True)
 try:
     port = re.search(r"127\.0\.0\.1:(\d+)", server.stdout.readline()).group(1)
-    url = f"http://127.0.0.1:{port}{page}"
 
-    def fetch():
-        with urllib.request.urlopen(url) as answer:
+    def fetch(path=None):
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path or page}") as answer:
             return answer.read().decode()
 
+    if prose:
+        # The article's page: the section's link with its title.
+        title = re.search(r'^title: "(.*)"', article_text, re.M).group(1)
+        link = r'<a href="(/nl/energie/[^"]+/)">' + re.escape(html.escape(title, quote=False))
+        page = re.search(link, fetch("/nl/energie/")).group(1)
     fetch()
     for run in range(runs):
         mark = f"data-bench-save=\"{run}-{time.time()}\""
         time.sleep(1.5)
         if again is not None:
             with open(base, "w") as f:
-                f.write(text.replace("<footer", "<footer data-bench-first", 1))
+                f.write(text.replace("<footer", f"<footer data-bench-first=\"{run}\"", 1))
             time.sleep(again)
         saved = time.monotonic()
-        with open(base, "w") as f:
-            f.write(text.replace("<footer", f"<footer {mark}", 1))
+        if prose:
+            mark = f"Bench paragraph {run}-{time.time()}."
+            with open(article, "w") as f:
+                f.write(f"{article_text}\n{mark}\n")
+        else:
+            with open(base, "w") as f:
+                f.write(text.replace("<footer", f"<footer {mark}", 1))
         fetches = 0
         while mark not in fetch():
             fetches += 1
@@ -67,6 +80,8 @@ try:
 finally:
     with open(base, "w") as f:
         f.write(text)
+    with open(article, "w") as f:
+        f.write(article_text)
     server.terminate()
     server.wait()
 print("the server's reports:")
