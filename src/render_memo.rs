@@ -68,7 +68,8 @@ pub struct RenderMemo {
     /// rendered again (see the module's notes); the others wait. The dev server sets
     /// it for one build, and takes `pending` after it.
     pub defer: Option<HashSet<String>>,
-    /// The output paths the last build left to render (see `defer`).
+    /// The output paths the last render left to render (see `defer`); a first look
+    /// counts them as stale, since the memo holds nothing for them.
     pub pending: Vec<String>,
     /// For the next build: the files asked for while it renders, rendered first and
     /// handed over as each is done (the dev server's second build after `defer`).

@@ -30,7 +30,8 @@ pub(super) fn first_build(session: &mut Session, shared: &Shared) {
 /// `edited`: the content files the watcher saw change in place, when that is all
 /// that happened in the content folder. When the change reached many files, the pages
 /// open in a browser are rendered and shown first with every file that did not
-/// change; then the rest, those asked for meanwhile first.
+/// change; then the rest, those asked for meanwhile first. True when a newer change
+/// stopped the rest (see [`render_rest`]).
 pub(super) fn rebuild(
     session: &mut Session,
     shared: &Shared,
@@ -78,10 +79,10 @@ pub(super) fn rebuild(
 /// open pages reload again only if the rest changed what they show. True when a newer
 /// change stopped it first: what it rendered is shown, and the others still wait.
 fn render_rest(session: &mut Session, shared: &Shared) -> bool {
-    let first = match shared.shown.read() {
-        Ok(shown) => shown.files.clone(),
-        Err(_) => return false,
-    };
+    let first = (shared.shown.read())
+        .unwrap_or_else(|p| p.into_inner())
+        .files
+        .clone();
     let started = Instant::now();
     let rest = match session.rebuild_rest(shared.asked.clone()) {
         Ok(part) if !part.pending.is_empty() => {
