@@ -71,6 +71,9 @@ pub struct RenderMemo {
     /// The output paths the last render left to render (see `defer`); a first look
     /// counts them as stale, since the memo holds nothing for them.
     pub pending: Vec<String>,
+    /// Whether the last build got as far as rendering, so that `pending` is its own
+    /// (the dev server clears it before each build).
+    pub gathered: bool,
     /// For the next build: the files asked for while it renders, rendered first and
     /// handed over as each is done (the dev server's second build after `defer`).
     pub asked: Option<Arc<crate::render::Asked>>,

@@ -302,11 +302,17 @@ impl Session {
     ) -> Result<(crate::Generated, crate::generate::Kept, Vec<String>)> {
         if let Some(memo) = self.cache.render.as_mut() {
             memo.defer = viewing;
+            memo.gathered = false;
         }
         let built = generate_kept(config, sources, self.drafts, &mut self.cache);
+        // The files this build left (a build that failed before rendering left none; the
+        // memo keeps the last render's for the next first look).
         let pending = (self.cache.render.as_mut()).map_or_else(Vec::new, |m| {
             m.defer = None;
-            m.pending.clone()
+            match m.gathered {
+                true => m.pending.clone(),
+                false => Vec::new(),
+            }
         });
         self.patched = false;
         self.parsed = self.cache.parsed;

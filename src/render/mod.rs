@@ -366,6 +366,7 @@ fn gather(
             m.keep(made, rendered, (shared, theme.reaches().clone(), site));
         }
         m.pending = pending;
+        m.gathered = true;
     }
     // Sorted on both cores, the map is built in one pass (from sorted input) instead
     // of one insertion, and its comparisons of long paths, per file.
