@@ -109,12 +109,13 @@ pub(crate) fn generate_kept(
     warnings.extend(site.warnings.iter().cloned());
     let status = translations(&mut site, config, &ready.lock, &ready.locales);
     warnings.extend(status.warnings.iter().cloned());
+    clock.lap("translations");
     if !cache.keep {
         // Nothing reads the source texts (or the terms as written) from here on: free
         // them before rendering.
         site.drop_inputs();
     }
-    clock.lap("translations");
+    clock.lap("free the inputs");
     let config = &with_site_titles(config, &site, &ready.locales);
     if let Some(memo) = cache.render.as_mut() {
         memo.begin(sources, config, drafts, &ready.locales);

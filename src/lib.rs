@@ -209,26 +209,41 @@ pub fn mark_synced(root: &Path, keys: &[String], all: bool) -> Result<Vec<String
 
 /// Stage timings on stderr when `DIPTYCH_TIMINGS` is set (for profiling builds).
 pub(crate) struct Stages {
-    last: Option<Instant>,
+    last: Option<(Instant, u64)>,
 }
 
 impl Stages {
     pub(crate) fn start() -> Stages {
         Stages {
-            last: std::env::var_os("DIPTYCH_TIMINGS").map(|_| Instant::now()),
+            last: std::env::var_os("DIPTYCH_TIMINGS").map(|_| (Instant::now(), on_cpu())),
         }
     }
 
+    /// The time since the last lap: wall clock, and how busy the cores were (CPU time
+    /// of all threads over wall time; 2.0 is both of two cores all the time).
     pub(crate) fn lap(&mut self, stage: &str) {
-        if let Some(last) = self.last {
+        if let Some((last, cpu)) = self.last {
+            let wall = last.elapsed().as_secs_f64();
+            let busy = (on_cpu() - cpu) as f64 / 1e9 / wall;
             eprintln!(
-                "{stage:>26}: {:>7.1} ms{}",
-                last.elapsed().as_secs_f64() * 1000.0,
+                "{stage:>26}: {:>7.1} ms, {busy:>4.2} cores{}",
+                wall * 1000.0,
                 resident()
             );
-            self.last = Some(Instant::now());
+            self.last = Some((Instant::now(), on_cpu()));
         }
     }
+}
+
+/// Nanoseconds on a CPU so far, summed over this process's threads (Linux; 0 elsewhere).
+fn on_cpu() -> u64 {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return 0;
+    };
+    tasks
+        .filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("schedstat")).ok())
+        .filter_map(|s| s.split_whitespace().next()?.parse::<u64>().ok())
+        .sum()
 }
 
 /// Resident memory now and at its peak so far (Linux; empty elsewhere).
