@@ -120,29 +120,33 @@ impl Output {
         };
         let asked = previous.and_then(|m| m.asked.as_deref());
         let out = |i: usize| out_path(site, &generated, i);
-        let results = all_files(asked, n + generated.len(), out, one);
+        let files = (n + generated.len(), previous.is_none());
+        let results = all_files(asked, files, out, one);
         gather(results, memo, (shared, theme, site))
     }
 }
 
-/// `one` for each file index below `total` on both cores, the results in index order.
+/// `one` for each file index below `total` on both cores, the results in index order;
+/// `one_by_one` when most files are to be rendered (no memo).
 /// With `asked`, the files asked for come first, each handed over once rendered (`out`
 /// gives an index's output path). While `asked` is stopped, the others that must be
 /// rendered wait (`one(i, false)`).
 fn all_files(
     asked: Option<&Asked>,
-    total: usize,
+    (total, one_by_one): (usize, bool),
     out: impl Fn(usize) -> String + Sync,
     one: impl Fn(usize, bool) -> Result<Done, Diagnostic> + Sync + Send,
 ) -> Vec<Result<Done, Diagnostic>> {
     let Some(asked) = asked else {
-        // Rayon hands each core runs of the range that cannot be split once begun. The
-        // lists (sections, then terms) come last and are the slowest files, so at
-        // 100,000 pages one core finished a fifth of a second before the other. One
-        // file at a time lets a core with nothing left take the next file.
+        // Rayon hands each core runs of the range that cannot be split once begun, and
+        // the slowest files to render, the lists, can end up in the last of them: at
+        // 100,000 pages one core finished a fifth of a second before the other. Handed
+        // out one at a time, a core with nothing left takes the next file. With a memo
+        // most files are settled in microseconds, and the handing out would cost more.
+        let most = if one_by_one { 1 } else { usize::MAX };
         return (0..total)
             .into_par_iter()
-            .with_max_len(1)
+            .with_max_len(most)
             .map(|i| one(i, true))
             .collect();
     };
