@@ -42,7 +42,7 @@ pub(crate) mod yaml;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 pub use generate::{Generated, generate, generate_with};
 pub(crate) use generate::{Kept, generate_kept};
@@ -209,7 +209,7 @@ pub fn mark_synced(root: &Path, keys: &[String], all: bool) -> Result<Vec<String
 
 /// Stage timings on stderr when `DIPTYCH_TIMINGS` is set (for profiling builds).
 pub(crate) struct Stages {
-    last: Option<(Instant, u64)>,
+    last: Option<(Instant, Option<Duration>)>,
 }
 
 impl Stages {
@@ -219,15 +219,21 @@ impl Stages {
         }
     }
 
-    /// The time since the last lap: wall clock, and how busy the cores were (CPU time
-    /// of all threads over wall time; 2.0 is both of two cores all the time).
+    /// The time since the last lap: wall clock, how busy the cores were (the CPU time
+    /// of all threads over the wall time: 2.00 is two cores all the time), and memory.
     pub(crate) fn lap(&mut self, stage: &str) {
         if let Some((last, cpu)) = self.last {
-            let wall = last.elapsed().as_secs_f64();
-            let busy = (on_cpu() - cpu) as f64 / 1e9 / wall;
+            let wall = last.elapsed();
+            let busy = match (cpu, on_cpu()) {
+                (Some(before), Some(now)) => format!(
+                    ", {:>4.2} cores",
+                    (now - before).as_secs_f64() / wall.as_secs_f64()
+                ),
+                _ => String::new(),
+            };
             eprintln!(
-                "{stage:>26}: {:>7.1} ms, {busy:>4.2} cores{}",
-                wall * 1000.0,
+                "{stage:>26}: {:>7.1} ms{busy}{}",
+                wall.as_secs_f64() * 1000.0,
                 resident()
             );
             self.last = Some((Instant::now(), on_cpu()));
@@ -235,15 +241,15 @@ impl Stages {
     }
 }
 
-/// Nanoseconds on a CPU so far, summed over this process's threads (Linux; 0 elsewhere).
-fn on_cpu() -> u64 {
-    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
-        return 0;
-    };
-    tasks
-        .filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("schedstat")).ok())
-        .filter_map(|s| s.split_whitespace().next()?.parse::<u64>().ok())
-        .sum()
+/// The CPU time of the process so far, all its threads (Unix).
+fn on_cpu() -> Option<Duration> {
+    #[cfg(unix)]
+    {
+        let t = rustix::time::clock_gettime(rustix::time::ClockId::ProcessCPUTime);
+        Some(Duration::new(t.tv_sec as u64, t.tv_nsec as u32))
+    }
+    #[cfg(not(unix))]
+    None
 }
 
 /// Resident memory now and at its peak so far (Linux; empty elsewhere).

@@ -38,6 +38,40 @@ fn builds_and_reports_pages_per_language() {
 }
 
 #[test]
+fn timings_name_each_stage_with_its_time_busy_cores_and_memory() {
+    let (tmp, root) = common::site("pairing");
+    let out = tmp.path().join("out");
+    let o = Command::new(env!("CARGO_BIN_EXE_diptych"))
+        .args(["--root", root.to_str().unwrap(), "build", "--out"])
+        .arg(&out)
+        .env("DIPTYCH_TIMINGS", "1")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let all = stderr(&o);
+    for stage in ["load", "parse", "render", "write"] {
+        let line = all
+            .lines()
+            .find(|l| l.trim_start().starts_with(&format!("{stage}:")))
+            .unwrap_or_else(|| panic!("no {stage} line in\n{all}"));
+        // `render:   12.3 ms, 1.42 cores,    39 MiB resident, peak    39 MiB` (Linux)
+        let (_, rest) = line.split_once(':').unwrap();
+        let mut parts = rest.split(',').map(str::trim);
+        let ms = parts.next().unwrap().strip_suffix(" ms").unwrap();
+        assert!(ms.parse::<f64>().unwrap() >= 0.0, "{line}");
+        if cfg!(unix) {
+            let cores = parts.next().unwrap().strip_suffix(" cores").unwrap();
+            let cores: f64 = cores.parse().unwrap();
+            let most = std::thread::available_parallelism().map_or(64, |n| n.get()) as f64;
+            assert!((0.0..=most + 0.5).contains(&cores), "{line}");
+        }
+        if cfg!(target_os = "linux") {
+            assert!(parts.next().unwrap().ends_with("MiB resident"), "{line}");
+        }
+    }
+}
+
+#[test]
 fn a_folder_without_site_yaml_is_a_usage_error() {
     let tmp = tempfile::tempdir().unwrap();
     let o = diptych(&["--root", tmp.path().to_str().unwrap(), "build"]);
