@@ -227,7 +227,7 @@ impl Stages {
             let busy = match (cpu, on_cpu()) {
                 (Some(before), Some(now)) => format!(
                     ", {:>4.2} cores",
-                    (now - before).as_secs_f64() / wall.as_secs_f64()
+                    now.saturating_sub(before).as_secs_f64() / wall.as_secs_f64().max(1e-9)
                 ),
                 _ => String::new(),
             };
