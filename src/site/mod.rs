@@ -135,7 +135,8 @@ impl Site {
     /// Empties what only assembling and the translation check read: every page's source
     /// text (`doc.text`) and its terms as its front matter lists them (its `terms` have
     /// them). A one-off build renders without them. Freed on both cores, each run of
-    /// pages with an empty text of its own (so the cores do not share its reference count).
+    /// pages with an empty text of its own (so the cores do not share one reference
+    /// count).
     pub fn drop_inputs(&mut self) {
         self.pages.par_chunks_mut(256).for_each(|pages| {
             let empty: Arc<str> = Arc::from("");
