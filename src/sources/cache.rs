@@ -32,9 +32,19 @@ pub struct FileCache {
     edited: Vec<PathBuf>,
     /// Static files as last read (and hashed), by path.
     statics: super::ByPath<(Stamp, StaticFile)>,
+    /// A one-off load: keeps no texts for a next one (and so stamps none).
+    once: bool,
 }
 
 impl FileCache {
+    /// A cache for one load (`diptych build`, `check`): nothing is kept for another.
+    pub fn once() -> FileCache {
+        FileCache {
+            once: true,
+            ..FileCache::default()
+        }
+    }
+
     /// Tells the next load that of the content files only those at `changed` (paths
     /// relative to the site root) may differ from the last build's, have come or have
     /// gone, and that no folder came, went or moved: it then looks at these paths alone,
@@ -96,14 +106,23 @@ impl FileCache {
         }
         let paths: Vec<PathBuf> = stale.iter().map(|&n| files[n].0.clone()).collect();
         // Read in order; a file that could not be read is left out (a problem says why).
-        let mut read = read_all(root, &paths, problems)?.into_iter().peekable();
+        // Each text shared and stamped for the cache on both cores, not here.
+        let once = self.once;
+        let read: Vec<(PathBuf, Arc<str>, Option<Stamp>)> = read_all(root, &paths, problems)?
+            .into_par_iter()
+            .map(|(path, text)| {
+                let now = if once { None } else { stamp(&root.join(&path)) };
+                (path, Arc::from(text), now)
+            })
+            .collect();
+        let mut read = read.into_iter().peekable();
         for &n in &stale {
             let path = &files[n].0;
-            let Some((_, text)) = read.next_if(|(p, _)| p.as_os_str() == path.as_os_str()) else {
+            let Some((_, text, now)) = read.next_if(|(p, ..)| p.as_os_str() == path.as_os_str())
+            else {
                 continue;
             };
-            let text: Arc<str> = text.into();
-            if let Some(now) = stamp(&root.join(path)) {
+            if let Some(now) = now {
                 let key = path.clone().into_os_string();
                 self.entries.insert(key, (now, text.clone()));
             }
@@ -266,6 +285,24 @@ fn stamped_in(root: &Path, dir: &Path, ext: &str) -> Result<Vec<(PathBuf, Option
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_one_off_load_reads_every_file_and_keeps_none() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        std::fs::create_dir_all(root.join("content/sub")).unwrap();
+        std::fs::write(root.join("content/a.md"), "one").unwrap();
+        std::fs::write(root.join("content/sub/b.md"), "two").unwrap();
+        let mut problems = Vec::new();
+        for (mut cache, kept) in [(FileCache::once(), 0), (FileCache::default(), 2)] {
+            cache.list(root).unwrap();
+            let files = cache.read(root, &mut problems).unwrap();
+            let texts: Vec<&str> = files.iter().map(|(_, t)| &**t).collect();
+            assert_eq!(texts, ["one", "two"]);
+            assert_eq!(cache.entries.len(), kept);
+        }
+        assert!(problems.is_empty(), "{problems:?}");
+    }
 
     #[test]
     fn the_page_cache_rereads_only_changed_files() {

@@ -132,7 +132,7 @@ pub struct Sources {
 impl Sources {
     /// Reads every input file of the site described by `config`.
     pub fn load(config: &Config) -> Result<Sources> {
-        Sources::load_with(config, &mut FileCache::default())
+        Sources::load_with(config, &mut FileCache::once())
     }
 
     /// [`Sources::load`], taking content pages whose size and modification time did not
