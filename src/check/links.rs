@@ -65,13 +65,18 @@ impl LinkScan {
     /// The problems, once `output` is complete: pending links are checked again, and
     /// HTML files added since the scan are checked whole.
     pub fn finish(mut self, output: &Output, reported: &BTreeSet<String>) -> Vec<Diagnostic> {
-        let html: Vec<_> = output
-            .files
-            .iter()
-            .filter(|(p, _)| p.ends_with(".html"))
-            .map(|(p, b)| (p, &b[..], self.files.remove(p.as_str())))
-            .collect();
-        let built = built(output);
+        // Each file's scan found, beside the index of every file, on both cores.
+        let (html, built) = rayon::join(
+            || -> Vec<_> {
+                output
+                    .files
+                    .iter()
+                    .filter(|(p, _)| p.ends_with(".html"))
+                    .map(|(p, b)| (p, &b[..], self.files.remove(p.as_str())))
+                    .collect()
+            },
+            || built(output),
+        );
         let links = Links {
             file: |t: &str, _| built.get(t).copied(),
             reported,
