@@ -468,7 +468,7 @@ fn serve_edit_asked(b: &mut criterion::Bencher, root: &Path, mut edit: impl FnMu
     });
 }
 
-/// The dev server's rebuild after a new page was written, or removed again, by turns./// The dev server's rebuild after a new page was written, or removed again, by turns.
+/// The dev server's rebuild after a new page was written, or removed again, by turns.
 fn serve_add_remove(b: &mut criterion::Bencher, root: &Path) {
     let file = "content/energie/added-by-the-benchmark.nl.md";
     let page = root.join(file);

@@ -309,9 +309,10 @@ impl Session {
         // memo keeps the last render's for the next first look).
         let pending = (self.cache.render.as_mut()).map_or_else(Vec::new, |m| {
             m.defer = None;
-            match m.gathered {
-                true => m.pending.clone(),
-                false => Vec::new(),
+            if m.gathered {
+                m.pending.clone()
+            } else {
+                Vec::new()
             }
         });
         self.patched = false;
@@ -379,7 +380,6 @@ pub(crate) mod tests {
         (g.output, g.warnings.iter().map(|w| w.to_string()).collect())
     }
 
-    /// The bundled site, copied to a temporary folder.
     /// A copy of the bundled site, in a temporary folder.
     pub(crate) fn bundled_site() -> tempfile::TempDir {
         let tmp = tempfile::tempdir().unwrap();
@@ -738,13 +738,13 @@ pub(crate) mod tests {
         (tmp, session)
     }
 
-    /// Writes `<p>Nieuw</p>` into the footer of `base.html` under `root`: its path and
-    /// its text before.
-    fn edit_footer(root: &Path) -> (PathBuf, String) {
+    /// Writes `mark` into the footer of the bundled theme's `base.html` under `root`:
+    /// its path and its text before.
+    pub(crate) fn edit_footer(root: &Path, mark: &str) -> (PathBuf, String) {
         let base = root.join("themes/groningen/templates/base.html");
         let text = std::fs::read_to_string(&base).unwrap();
         let footer = "<footer class=\"site-footer\">";
-        let edited = text.replacen(footer, &format!("{footer}<p>Nieuw</p>"), 1);
+        let edited = text.replacen(footer, &format!("{footer}{mark}"), 1);
         std::fs::write(&base, edited).unwrap();
         (base, text)
     }
@@ -771,7 +771,7 @@ pub(crate) mod tests {
         std::fs::write(&permits, format!("{text}\n![Plan](/img/plan.svg)\n")).unwrap();
         let mut session = Session::new(tmp.path().to_path_buf(), false);
         session.rebuild().unwrap();
-        edit_footer(tmp.path());
+        edit_footer(tmp.path(), "<p>Nieuw</p>");
         let look = session.rebuild_viewing(Some(vec![]), in_view()).unwrap();
         let whole = clean(tmp.path());
         assert_eq!(session.rendered_last_time(), 2);
@@ -824,7 +824,7 @@ pub(crate) mod tests {
     #[test]
     fn with_no_page_open_the_files_asked_for_are_rendered_first_and_handed_over() {
         let (tmp, mut session) = built_session();
-        let (base, text) = edit_footer(tmp.path());
+        let (base, text) = edit_footer(tmp.path(), "<p>Nieuw</p>");
         // Nothing open: the first look renders none of the pages the edit reached.
         let look = session
             .rebuild_viewing(Some(vec![]), Default::default())
@@ -865,7 +865,7 @@ pub(crate) mod tests {
     #[test]
     fn a_rest_stopped_by_another_edit_renders_only_what_was_asked_for() {
         let (tmp, mut session) = built_session();
-        edit_footer(tmp.path());
+        edit_footer(tmp.path(), "<p>Nieuw</p>");
         let look = session
             .rebuild_viewing(Some(vec![]), Default::default())
             .unwrap();

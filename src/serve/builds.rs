@@ -244,19 +244,20 @@ fn watch_loop(
 ) -> Session {
     let mut unfinished = false;
     loop {
-        let batch = match unfinished {
-            true => match rx.try_recv() {
+        let batch = if unfinished {
+            match rx.try_recv() {
                 Ok(batch) => batch,
                 Err(TryRecvError::Empty) => {
                     unfinished = render_rest(&mut session, &shared);
                     continue;
                 }
                 Err(TryRecvError::Disconnected) => return session,
-            },
-            false => match rx.recv() {
+            }
+        } else {
+            match rx.recv() {
                 Ok(batch) => batch,
                 Err(_) => return session,
-            },
+            }
         };
         shared.batches.taken.fetch_add(1, Ordering::SeqCst);
         // The watcher lost track of something: build again from a fresh listing.
@@ -300,19 +301,16 @@ mod tests {
 
     #[test]
     fn a_newer_save_stops_the_rest_of_a_build_and_the_last_is_shown_in_full() {
-        let tmp = crate::session::tests::bundled_site();
+        use crate::session::tests::{bundled_site, edit_footer};
+        let tmp = bundled_site();
         let mut session = Session::new(tmp.path().to_path_buf(), false);
         let shared = Shared::new(vec!["nl".into(), "en".into()]);
         first_build(&mut session, &shared);
-        let base = tmp.path().join("themes/groningen/templates/base.html");
-        let text = std::fs::read_to_string(&base).unwrap();
-        let footer = "<footer class=\"site-footer\">";
         let (tx, rx) = std::sync::mpsc::channel();
         // Two saves, the second sent before the first is taken: the rest of the first
         // build stops at once, and the second build renders what it left.
         for mark in ["<p>Een</p>", "<p>Twee</p>"] {
-            let edited = text.replacen(footer, &format!("{footer}{mark}"), 1);
-            std::fs::write(&base, edited).unwrap();
+            let (base, _) = edit_footer(tmp.path(), mark);
             shared.batches.sent.fetch_add(1, Ordering::SeqCst);
             tx.send(saved(&base)).unwrap();
         }
