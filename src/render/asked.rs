@@ -73,11 +73,6 @@ impl Asked {
         *self.lock() = State::default();
     }
 
-    /// The oldest output path asked for and not taken up yet.
-    fn next(&self) -> Option<String> {
-        self.lock().queue.pop_front()
-    }
-
     /// The build rendered `bytes` at `out`: handed to whoever asks, and wakes those
     /// who did.
     pub(super) fn ready(&self, out: &str, bytes: &Bytes) {
@@ -110,7 +105,11 @@ pub(super) fn asked_first<R: Send>(
     // Made when the first path is asked for (most builds have none asked).
     let index: OnceLock<HashMap<String, usize>> = OnceLock::new();
     let claim = || {
-        while let Some(path) = asked.next() {
+        // Held until the index is taken: else a core could take a path off the queue,
+        // and the other take its index in order (as not asked for) before the first
+        // marks it taken.
+        let mut state = asked.lock();
+        while let Some(path) = state.queue.pop_front() {
             let index = index.get_or_init(|| (0..total).map(|i| (out(i), i)).collect());
             if let Some(&i) = index.get(&path)
                 && !taken[i].swap(true, Ordering::AcqRel)
@@ -207,5 +206,33 @@ mod tests {
         assert_eq!(asked.ask("p5").as_deref(), Some(&b"file 5"[..]));
         asked.clear();
         assert!(asked.ask("p5").is_none());
+    }
+
+    #[test]
+    fn a_path_taken_off_the_queue_is_run_as_asked_for_on_two_cores() {
+        // The core that takes the path up makes the index of paths first (slowly here),
+        // while the other runs through the indices in order: it must not take the
+        // asked index as one not asked for meanwhile.
+        let two = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        for _ in 0..5 {
+            let asked = Asked::new(|| {});
+            assert!(asked.ask("p3").is_none());
+            let results = two.install(|| {
+                asked_first(
+                    &asked,
+                    200,
+                    |i| {
+                        std::thread::sleep(std::time::Duration::from_micros(100));
+                        format!("p{i}")
+                    },
+                    |i, first| (i, first),
+                )
+            });
+            let firsts: Vec<usize> = results.iter().filter(|r| r.1).map(|r| r.0).collect();
+            assert_eq!(firsts, [3]);
+        }
     }
 }
