@@ -18,8 +18,10 @@ use crate::error::{Error, Result};
 use crate::render::Output;
 
 impl Output {
-    /// Writes the site to `dir`, replacing what was there only on success.
-    pub fn write(&self, dir: &Path) -> Result<()> {
+    /// Writes the site to `dir`, replacing what was there only on success. Each file's
+    /// bytes are freed once written, so a large site's output does not stay in memory
+    /// beside its copy on disk.
+    pub fn write(self, dir: &Path) -> Result<()> {
         let name = dir.file_name().and_then(|n| n.to_str()).ok_or_else(|| {
             Error::Usage(format!("{} cannot be an output directory", dir.display()))
         })?;
@@ -102,8 +104,10 @@ impl Output {
 
     /// Writes every file under `root`; a file whose bytes equal the one at the same path
     /// in `previous` becomes a hard link to it instead, so it keeps its modification time
-    /// (deploys that compare times upload only what changed) and costs no write.
-    fn write_files(&self, root: &Path, previous: Option<&Path>) -> Result<()> {
+    /// (deploys that compare times upload only what changed) and costs no write. Files
+    /// are handed out one at a time (a search index is a thousand pages' worth of bytes),
+    /// and each one's bytes freed once it is on disk.
+    fn write_files(self, root: &Path, previous: Option<&Path>) -> Result<()> {
         // Folders by their path as written (sorted once, not compared as `Path`s).
         let mut dirs: Vec<&str> = self
             .files
@@ -117,16 +121,20 @@ impl Output {
             let dir = root.join(d);
             fs::create_dir_all(&dir).map_err(Error::write(&dir))
         })?;
-        self.files.par_iter().try_for_each(|(path, bytes)| {
-            let target = root.join(path);
-            if let Some(old) = previous.map(|p| p.join(path))
-                && same_bytes(&old, bytes)
-                && fs::hard_link(&old, &target).is_ok()
-            {
-                return Ok(());
-            }
-            fs::write(&target, bytes).map_err(Error::write(&target))
-        })
+        let files: Vec<_> = self.files.into_iter().collect();
+        files
+            .into_par_iter()
+            .with_max_len(1)
+            .try_for_each(|(path, bytes)| {
+                let target = root.join(&path);
+                if let Some(old) = previous.map(|p| p.join(&path))
+                    && same_bytes(&old, &bytes)
+                    && fs::hard_link(&old, &target).is_ok()
+                {
+                    return Ok(());
+                }
+                fs::write(&target, &bytes).map_err(Error::write(&target))
+            })
     }
 }
 
@@ -175,6 +183,18 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["public"]);
+    }
+
+    #[test]
+    fn lets_go_of_each_file_once_written() {
+        let tmp = tempfile::tempdir().unwrap();
+        let output = Output::of(&[("a/index.html", "page"), ("search-index.json", "[]")]);
+        let held: Vec<_> = output.files.values().cloned().collect();
+        assert!(held.iter().all(|b| !b.is_unique()));
+        output.write(&tmp.path().join("public")).unwrap();
+        assert!(held.iter().all(|b| b.is_unique()));
+        let page = fs::read_to_string(tmp.path().join("public/a/index.html")).unwrap();
+        assert_eq!(page, "page");
     }
 
     fn age(path: &Path) -> std::time::SystemTime {
