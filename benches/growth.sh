@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# benches/growth.sh [--runs N] [--instructions] [SMALL LARGE]
+# benches/growth.sh [--runs N] [--instructions] [--profile] [SMALL LARGE]
 #
 # How diptych's clean-build time grows with the size of the site: the shared corpus at
 # SMALL and at LARGE pages (default 10000 and 100000, both languages), each built with the
@@ -14,18 +14,28 @@
 # callgrind, on one thread; about 40 s per 10,000 pages), to tell work that grows faster
 # than the site from the same work taking longer on a bigger working set.
 #
+# --profile: also samples 3 builds of SMALL and 1 of LARGE with `perf record -e cpu-clock`
+# and lists the functions (diptych's, the libraries' and the kernel's) whose samples grew
+# most beyond the pages' factor: where the time that grows faster than the site goes.
+#
 # Needs: python3 and the corpus generator (GEN_CORPUS, default
 # /work/shared/bench/gen_corpus.py). DIPTYCH: the binary (default: target/release/diptych,
 # built here). Work files go to $TMPDIR, else /dev/shm (a tmpfs), else /tmp.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 INSTRUCTIONS=0
+PROFILE=0
 args=()
 for a in "$@"; do
-  if [ "$a" = --instructions ]; then INSTRUCTIONS=1; else args+=("$a"); fi
+  case "$a" in
+    --instructions) INSTRUCTIONS=1 ;;
+    --profile) PROFILE=1 ;;
+    *) args+=("$a") ;;
+  esac
 done
-bench_args 2,18 10000 100000 -- "${args[@]}"
+bench_args 2,22 10000 100000 -- "${args[@]}"
 if [ "$INSTRUCTIONS" = 1 ]; then command -v valgrind >/dev/null || need "valgrind for --instructions"; fi
+if [ "$PROFILE" = 1 ]; then command -v perf >/dev/null || need "perf for --profile"; fi
 [ ${#SIZES[@]} -eq 2 ] || { echo "growth.sh takes two sizes (SMALL LARGE)" >&2; exit 2; }
 bench_setup growth
 
@@ -53,6 +63,22 @@ if [ "$INSTRUCTIONS" = 1 ]; then
     rm -rf "$W/out"
     sed -n 's/.*Collected : \([0-9]*\).*/\1/p' "$W/cg-$N" | sed "s/^/$N /" >>"$W/instructions"
   done
+fi
+
+if [ "$PROFILE" = 1 ]; then
+  for N in "${SIZES[@]}"; do
+    builds=3
+    [ "$N" = "${SIZES[1]}" ] && builds=1
+    for _ in $(seq "$builds"); do
+      perf record -q -e cpu-clock -F 999 -o "$W/perf.data" \
+        "$DIPTYCH" --root "$W/site-$N" build --out "$W/out" >/dev/null 2>&1
+      rm -rf "$W/out"
+      perf report -i "$W/perf.data" -n --no-children --sort dso,sym 2>/dev/null \
+        | awk -v n="$N" '!/^#/ && NF > 2 { c = $2; $1 = ""; $2 = ""; print n "\t" c "\t" $0 }' \
+        >>"$W/profile"
+    done
+  done
+  rm -f "$W/perf.data"
 fi
 
 python3 - "$W/times" "$W/instructions" "${SIZES[@]}" "$W"/pages-* <<'EOF'
@@ -96,3 +122,29 @@ grew("CPU time", cpu[small], cpu[large])
 if counts:
     grew("instructions", counts[small], counts[large])
 EOF
+
+if [ "$PROFILE" = 1 ]; then
+  python3 - "$W/profile" "${SIZES[@]}" <<'EOF'
+import collections, sys
+profile, small, large = sys.argv[1:]
+samples = {small: collections.Counter(), large: collections.Counter()}
+for line in open(profile):
+    n, count, where = line.rstrip("\n").split("\t", 2)
+    samples[n][where.strip()] += int(count)
+# The small size was sampled 3 times, the large once.
+a = {k: v / 3 for k, v in samples[small].items()}
+b = samples[large]
+more = int(large) / int(small)
+total_a, total_b = sum(a.values()), sum(b.values())
+print()
+print(f"CPU samples (perf, 1 ms each): {total_a:.0f} at {small} (mean of 3), {total_b} at {large}:"
+      f" {total_b / total_a:.2f}x for {more:.0f}x the corpus")
+print("the functions whose samples grew most beyond that:")
+print(f"| excess samples | {small} | {large} | grew | function |")
+print("|---:|---:|---:|---:|---|")
+excess = sorted(((b.get(k, 0) - more * a.get(k, 0), k) for k in set(a) | set(b)), reverse=True)
+for e, k in excess[:12]:
+    g = f"{b.get(k, 0) / a[k]:.1f}x" if a.get(k) else "new"
+    print(f"| {e:.0f} | {a.get(k, 0):.1f} | {b.get(k, 0)} | {g} | `{k[:90]}` |")
+EOF
+fi
