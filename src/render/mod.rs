@@ -120,8 +120,7 @@ impl Output {
         };
         let asked = previous.and_then(|m| m.asked.as_deref());
         let out = |i: usize| out_path(site, &generated, i);
-        let files = (n + generated.len(), previous.is_none());
-        let results = all_files(asked, files, out, one);
+        let results = all_files(asked, n + generated.len(), previous.is_none(), out, one);
         gather(results, memo, (shared, theme, site))
     }
 }
@@ -133,7 +132,8 @@ impl Output {
 /// rendered wait (`one(i, false)`).
 fn all_files(
     asked: Option<&Asked>,
-    (total, one_by_one): (usize, bool),
+    total: usize,
+    one_by_one: bool,
     out: impl Fn(usize) -> String + Sync,
     one: impl Fn(usize, bool) -> Result<Done, Diagnostic> + Sync + Send,
 ) -> Vec<Result<Done, Diagnostic>> {
