@@ -18,6 +18,7 @@ use crate::lang::Lang;
 use crate::locales::Locales;
 use crate::render::Output;
 use crate::session::ParseCache;
+use crate::stream::{Stream, Streamed};
 use crate::site::Site;
 use crate::sources::Sources;
 use crate::theme::Theme;
@@ -102,6 +103,31 @@ pub(crate) fn generate_kept(
     drafts: bool,
     cache: &mut ParseCache,
 ) -> Result<(Generated, Kept)> {
+    generate_into(config, sources, drafts, cache, None)
+}
+
+/// [`generate`], putting each rendered file into `staging` as soon as it is rendered
+/// (when no two paths clash as file and folder): its entry in the output then holds
+/// no bytes. Only [`crate::output::Staging::finish`] tells whether every put worked.
+pub(crate) fn generate_staged(
+    config: &Config,
+    mut sources: Sources,
+    drafts: bool,
+    staging: &crate::output::Staging,
+) -> Result<Generated> {
+    let cache = &mut ParseCache::default();
+    generate_into(config, &mut sources, drafts, cache, Some(staging)).map(|(g, _)| g)
+}
+
+/// [`generate_kept`], with the rendered files put into `staging` as they come (a
+/// one-off build: see [`generate_staged`]).
+fn generate_into(
+    config: &Config,
+    sources: &mut Sources,
+    drafts: bool,
+    cache: &mut ParseCache,
+    staging: Option<&crate::output::Staging>,
+) -> Result<(Generated, Kept)> {
     let mut clock = Stages::start();
     let (mut site, ready, mut warnings) =
         parse_and_assemble(config, sources, drafts, cache, &mut clock)?;
@@ -127,8 +153,8 @@ pub(crate) fn generate_kept(
         locales: &ready.locales,
         assets: &ready.assets,
     };
-    let built =
-        render_and_check(&site, &inputs, cache, &mut clock).map_err(|e| fail(e, &warnings))?;
+    let built = render_and_check(&site, &inputs, cache, staging, &mut clock)
+        .map_err(|e| fail(e, &warnings))?;
     warnings.extend(built.link_warnings.iter().cloned());
     clock.lap("link check");
     if !built.broken_links.is_empty() {
@@ -347,15 +373,17 @@ struct Built {
 /// Renders the site, publishes its other files (sitemap, feeds, calendars, search
 /// indexes, static files) and checks every link; errors are what failed the rendering
 /// or publishing.
-/// Publishing reads only the site. A one-off build publishes while its link check
-/// reads the rendered pages (the check finishes once the published files are there
-/// too); the dev server's build (`cache.keep`), which checks only what changed once all
+/// Publishing reads only the site. A one-off build with a `staging` folder publishes
+/// first, so that each page's links can be checked as it is rendered and put there;
+/// one without publishes while its link check reads the rendered pages (the check
+/// finishes once the published files are there too); the dev server's build (`cache.keep`), which checks only what changed once all
 /// is there, publishes while it renders, and updates its search words from its last
 /// build's.
 fn render_and_check(
     site: &Site,
     inputs: &Inputs,
     cache: &mut ParseCache,
+    staging: Option<&crate::output::Staging>,
     clock: &mut Stages,
 ) -> std::result::Result<Built, Vec<Diagnostic>> {
     let Inputs {
@@ -371,29 +399,43 @@ fn render_and_check(
     };
     let publish = || publish::make(site, config, Some(locales), Default::default(), lent);
     let memo = cache.render.as_mut();
-    let (mut output, made, scan) = if cache.keep {
+    let reported = &site.reported_anchors;
+    let stream;
+    // What the link check has read so far, and the static files the pages put as they
+    // were rendered link by their plain name.
+    let (mut output, made, scan, also) = if cache.keep {
         let render = || Output::render_with(site, theme, config, data, memo);
         let (rendered, made) = rayon::join(render, publish);
         clock.lap("render beside publishing");
-        (rendered?, made, None)
+        (rendered?, made, None, None)
+    } else if let Some(staging) = staging {
+        let made = publish();
+        clock.lap("publish");
+        stream = Stream::new(staging, made.paths(), reported, assets);
+        let output = Output::render_to(site, theme, config, data, &stream)?;
+        clock.lap("render and write");
+        let Streamed { links, linked } = stream.finish();
+        (output, made, Some(links), Some(linked))
     } else {
         let output = Output::render_with(site, theme, config, data, memo)?;
         clock.lap("render");
-        let (made, scan) = rayon::join(publish, || {
-            check::LinkScan::of(&output, &site.reported_anchors)
-        });
-        (output, made, Some(scan))
+        let (made, scan) = rayon::join(publish, || check::LinkScan::of(&output, reported));
+        (output, made, Some(scan), None)
     };
     // Pages left for the next build (the dev server's first look after an edit that
     // reached every page): the output is not whole, so its links wait for that build.
     let partial = cache.render.as_ref().is_some_and(|m| !m.pending.is_empty());
-    let linked = if partial {
-        publish::assets::Linked::All
-    } else {
-        publish::assets::Linked::Read(cache.assets.as_mut())
+    let linked = match also {
+        _ if partial => publish::assets::Linked::All,
+        Some(also) => publish::assets::Linked::ReadAnd(also),
+        None => publish::assets::Linked::Read(cache.assets.as_mut()),
     };
+    let streamed = matches!(linked, publish::assets::Linked::ReadAnd(_));
     let search = made.add(site, assets, &mut output, linked)?;
-    clock.lap("publish, link scan");
+    clock.lap(match streamed {
+        true => "add the published files",
+        false => "publish, link scan",
+    });
     let links = match scan {
         _ if partial => Vec::new(),
         Some(scan) => scan.finish(&output, &site.reported_anchors),

@@ -32,6 +32,7 @@ pub mod serve;
 pub mod session;
 pub mod site;
 pub mod sources;
+pub(crate) mod stream;
 pub(crate) mod suggest;
 pub mod template_fns;
 pub mod theme;
@@ -136,13 +137,29 @@ pub fn build_keeping(opts: &BuildOptions) -> Result<(Report, Generated)> {
     let mut clock = Stages::start();
     let sources = Sources::load(&config)?;
     clock.lap("load");
-    let mut generated = generate(&config, sources, opts.drafts)?;
+    // Each page goes into the new output folder as soon as it is rendered, so that the
+    // build does not hold every page until the end. Where that folder cannot be
+    // opened, or a folder would have to be made for it, the pages are kept and
+    // written at the end, which reports any problem after the site's own.
+    let plain = output::Staging::parent_exists(&out) && output::Staging::check(&out).is_ok();
+    let staging = plain.then(|| output::Staging::open(&out).ok()).flatten();
+    let mut generated = match &staging {
+        Some(staging) => generate::generate_staged(&config, sources, opts.drafts, staging)?,
+        None => generate(&config, sources, opts.drafts)?,
+    };
     if opts.strict && !generated.warnings.is_empty() {
         return Err(Error::Content(generated.warnings));
     }
     let mut clock = Stages::start();
     let files = generated.output.files.len();
-    std::mem::take(&mut generated.output).write(&out)?;
+    let rest = std::mem::take(&mut generated.output);
+    match staging {
+        Some(staging) => {
+            staging.write(rest)?;
+            staging.finish()?;
+        }
+        None => rest.write(&out)?,
+    }
     clock.lap("write");
     let mut pages = BTreeMap::new();
     for p in &generated.site.pages {

@@ -8,6 +8,7 @@
 //! page with `slug: atom.xml` beside the feed) before touching the disk.
 
 use std::collections::HashSet;
+use std::sync::{Mutex, OnceLock};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -15,6 +16,7 @@ use rayon::prelude::*;
 
 use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
+use crate::publish::search::FastHash;
 use crate::render::Output;
 
 impl Output {
@@ -22,49 +24,14 @@ impl Output {
     /// bytes are freed once written, so a large site's output does not stay in memory
     /// beside its copy on disk.
     pub fn write(self, dir: &Path) -> Result<()> {
-        let name = dir.file_name().and_then(|n| n.to_str()).ok_or_else(|| {
-            Error::Usage(format!("{} cannot be an output directory", dir.display()))
-        })?;
-        let parent = match dir.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        if dir.exists() && !dir.is_dir() {
-            return Err(Error::Usage(format!(
-                "{} exists and is not a directory",
-                dir.display()
-            )));
-        }
+        Staging::check(dir)?;
         let clashes = self.file_folder_clashes();
         if !clashes.is_empty() {
             return Err(Error::Content(clashes));
         }
-        fs::create_dir_all(&parent).map_err(Error::write(&parent))?;
-        remove_leftovers(&parent, name)?;
-        let tmp = tempfile::Builder::new()
-            .prefix(&format!(".{name}.diptych-tmp-"))
-            .tempdir_in(&parent)
-            .map_err(Error::write(&parent))?;
-        let previous = dir.is_dir().then_some(dir);
-        self.write_files(tmp.path(), previous)?;
-        let staged = tmp.keep();
-        if dir.exists() {
-            let old = parent.join(format!(".{name}.diptych-old-{}", std::process::id()));
-            fs::rename(dir, &old).map_err(Error::write(dir))?;
-            if let Err(e) = fs::rename(&staged, dir) {
-                // Put the previous output back before reporting.
-                let _ = fs::rename(&old, dir);
-                let _ = fs::remove_dir_all(&staged);
-                return Err(Error::Write {
-                    path: dir.to_path_buf(),
-                    source: e,
-                });
-            }
-            fs::remove_dir_all(&old).map_err(Error::write(&old))?;
-        } else {
-            fs::rename(&staged, dir).map_err(Error::write(dir))?;
-        }
-        Ok(())
+        let staging = Staging::open(dir)?;
+        staging.write(self)?;
+        staging.finish()
     }
 
     /// Paths that are a file and also the folder of another file, which no disk can hold.
@@ -88,53 +55,215 @@ impl Output {
     /// `path` needs as one of its folders: by `path` in order, nearest folder first.
     pub fn files_as_folders(&self) -> Vec<(&str, &str)> {
         let paths: Vec<&str> = self.files.keys().map(String::as_str).collect();
-        let all: HashSet<&str, crate::publish::search::FastHash> = paths.iter().copied().collect();
-        // Each file's folders looked up on both cores; found in path order.
-        paths
-            .par_iter()
-            .flat_map_iter(|path| {
-                path.rmatch_indices('/')
-                    .map(|(at, _)| &path[..at])
-                    .filter(|folder| !folder.is_empty() && all.contains(folder))
-                    .map(move |folder| (folder, *path))
-                    .collect::<Vec<_>>()
-            })
-            .collect()
+        files_as_folders(&paths)
+    }
+}
+
+/// Each `(file, path)` where `file` is one of `paths` that another, `path`, needs as
+/// one of its folders: in the order of `paths`, nearest folder first.
+pub(crate) fn files_as_folders<'p>(paths: &[&'p str]) -> Vec<(&'p str, &'p str)> {
+    let all: HashSet<&str, FastHash> = paths.iter().copied().collect();
+    // Each file's folders looked up on both cores.
+    paths
+        .par_iter()
+        .flat_map_iter(|path| {
+            path.rmatch_indices('/')
+                .map(|(at, _)| &path[..at])
+                .filter(|folder| !folder.is_empty() && all.contains(folder))
+                .map(move |folder| (folder, *path))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// A new output folder being filled beside the one it will replace, all or nothing:
+/// [`Staging::finish`] swaps it in; dropped unfinished, it is removed. Files go in
+/// through [`Staging::put`] (a one-off build writes each page as soon as it is
+/// rendered) or [`Staging::write`].
+pub struct Staging {
+    /// The output folder to replace.
+    dir: PathBuf,
+    parent: PathBuf,
+    name: String,
+    tmp: tempfile::TempDir,
+    /// The output folder as it was, when there was one: unchanged files are linked
+    /// from it.
+    previous: Option<PathBuf>,
+    /// The files put as they were rendered (see [`Staging::streams`]).
+    streamed: OnceLock<HashSet<String, FastHash>>,
+    /// The first failure to put such a file, which [`Staging::finish`] reports.
+    failed: Mutex<Option<Error>>,
+}
+
+impl Staging {
+    /// Rejects an output path that cannot be a folder (no name, or an existing file).
+    pub fn check(dir: &Path) -> Result<()> {
+        Staging::name(dir)?;
+        if dir.exists() && !dir.is_dir() {
+            return Err(Error::Usage(format!(
+                "{} exists and is not a directory",
+                dir.display()
+            )));
+        }
+        Ok(())
     }
 
-    /// Writes every file under `root`; a file whose bytes equal the one at the same path
-    /// in `previous` becomes a hard link to it instead, so it keeps its modification time
-    /// (deploys that compare times upload only what changed) and costs no write. Files
-    /// are handed out one at a time (a search index is a thousand pages' worth of bytes),
-    /// and each one's bytes freed once it is on disk.
-    fn write_files(self, root: &Path, previous: Option<&Path>) -> Result<()> {
+    fn name(dir: &Path) -> Result<&str> {
+        dir.file_name().and_then(|n| n.to_str()).ok_or_else(|| {
+            Error::Usage(format!("{} cannot be an output directory", dir.display()))
+        })
+    }
+
+    fn parent(dir: &Path) -> PathBuf {
+        match dir.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        }
+    }
+
+    /// Whether `dir` can be staged without making a folder: its parent exists (so a
+    /// build that fails leaves nothing behind).
+    pub fn parent_exists(dir: &Path) -> bool {
+        Staging::parent(dir).is_dir()
+    }
+
+    /// An empty staging folder beside `dir` (whose parent is made if need be), once
+    /// the leftovers of a killed build are removed. See [`Staging::check`].
+    pub fn open(dir: &Path) -> Result<Staging> {
+        Staging::check(dir)?;
+        let name = Staging::name(dir)?.to_string();
+        let parent = Staging::parent(dir);
+        fs::create_dir_all(&parent).map_err(Error::write(&parent))?;
+        remove_leftovers(&parent, &name)?;
+        let tmp = tempfile::Builder::new()
+            .prefix(&format!(".{name}.diptych-tmp-"))
+            .tempdir_in(&parent)
+            .map_err(Error::write(&parent))?;
+        Ok(Staging {
+            dir: dir.to_path_buf(),
+            previous: dir.is_dir().then(|| dir.to_path_buf()),
+            parent,
+            name,
+            tmp,
+            streamed: OnceLock::new(),
+            failed: Mutex::default(),
+        })
+    }
+
+    /// Notes that the files `paths` are put one by one as they are rendered: their
+    /// entries in the output hold no bytes, and [`Staging::write`] passes them by.
+    /// Their folders are made. Only once per staging folder.
+    pub(crate) fn streams(&self, paths: HashSet<String, FastHash>) -> Result<()> {
+        self.make_folders(paths.iter().map(String::as_str))?;
+        let _ = self.streamed.set(paths);
+        Ok(())
+    }
+
+    /// [`Staging::put`] for a file put as it was rendered; a failure is kept for
+    /// [`Staging::finish`] to report, and no file is put after it.
+    pub(crate) fn put_streamed(&self, path: &str, bytes: &[u8]) {
+        let failed = || self.failed.lock().unwrap();
+        if failed().is_none()
+            && let Err(e) = self.put(path, bytes)
+        {
+            failed().get_or_insert(e);
+        }
+    }
+
+    /// Keeps `failure` for [`Staging::finish`] to report (the first one counts).
+    pub(crate) fn fail(&self, failure: Error) {
+        self.failed.lock().unwrap().get_or_insert(failure);
+    }
+
+    /// The files put as they were rendered (see [`Staging::streams`]).
+    pub(crate) fn streamed(&self) -> Option<&HashSet<String, FastHash>> {
+        self.streamed.get()
+    }
+
+    /// The staging folder.
+    pub fn path(&self) -> &Path {
+        self.tmp.path()
+    }
+
+    /// Makes the folders that the files `paths` (output paths) are in, on both cores.
+    pub fn make_folders<'p>(&self, paths: impl Iterator<Item = &'p str>) -> Result<()> {
         // Folders by their path as written (sorted once, not compared as `Path`s).
-        let mut dirs: Vec<&str> = self
-            .files
-            .keys()
+        let mut dirs: Vec<&str> = paths
             .filter_map(|p| p.rsplit_once('/').map(|(dir, _)| dir))
             .collect();
         dirs.par_sort_unstable();
         dirs.dedup();
         // create_dir_all tolerates a parent made meanwhile by another thread.
         dirs.par_iter().try_for_each(|d| {
-            let dir = root.join(d);
+            let dir = self.path().join(d);
             fs::create_dir_all(&dir).map_err(Error::write(&dir))
-        })?;
-        let files: Vec<_> = self.files.into_iter().collect();
+        })
+    }
+
+    /// Puts one file at `path` (its folder made already): a hard link to the previous
+    /// output's file at that path when that holds the same bytes, so it keeps its
+    /// modification time (deploys that compare times upload only what changed) and
+    /// costs no write; else the bytes written.
+    pub fn put(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        let target = self.path().join(path);
+        if let Some(old) = self.previous.as_ref().map(|p| p.join(path))
+            && same_bytes(&old, bytes)
+            && fs::hard_link(&old, &target).is_ok()
+        {
+            return Ok(());
+        }
+        fs::write(&target, bytes).map_err(Error::write(&target))
+    }
+
+    /// Puts every file of `output` but those put as they were rendered. Files are
+    /// handed out one at a time (a search index is a thousand pages' worth of bytes),
+    /// and each one's bytes freed once it is on disk.
+    pub fn write(&self, output: Output) -> Result<()> {
+        let there = |p: &str| self.streamed().is_some_and(|s| s.contains(p));
+        let files: Vec<_> = output
+            .files
+            .into_iter()
+            .filter(|(p, _)| !there(p))
+            .collect();
+        self.make_folders(files.iter().map(|(p, _)| p.as_str()))?;
         files
             .into_par_iter()
             .with_max_len(1)
-            .try_for_each(|(path, bytes)| {
-                let target = root.join(&path);
-                if let Some(old) = previous.map(|p| p.join(&path))
-                    && same_bytes(&old, &bytes)
-                    && fs::hard_link(&old, &target).is_ok()
-                {
-                    return Ok(());
-                }
-                fs::write(&target, &bytes).map_err(Error::write(&target))
-            })
+            .try_for_each(|(path, bytes)| self.put(&path, &bytes))
+    }
+
+    /// Swaps the staging folder in for the output folder, unless putting a file failed
+    /// (see [`Staging::put_streamed`]).
+    pub fn finish(self) -> Result<()> {
+        let Staging {
+            dir,
+            parent,
+            name,
+            tmp,
+            failed,
+            ..
+        } = self;
+        if let Some(failure) = failed.into_inner().unwrap() {
+            return Err(failure);
+        }
+        let staged = tmp.keep();
+        if dir.exists() {
+            let old = parent.join(format!(".{name}.diptych-old-{}", std::process::id()));
+            fs::rename(&dir, &old).map_err(Error::write(&dir))?;
+            if let Err(e) = fs::rename(&staged, &dir) {
+                // Put the previous output back before reporting.
+                let _ = fs::rename(&old, &dir);
+                let _ = fs::remove_dir_all(&staged);
+                return Err(Error::Write {
+                    path: dir,
+                    source: e,
+                });
+            }
+            fs::remove_dir_all(&old).map_err(Error::write(&old))?;
+        } else {
+            fs::rename(&staged, &dir).map_err(Error::write(&dir))?;
+        }
+        Ok(())
     }
 }
 

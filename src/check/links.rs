@@ -27,25 +27,52 @@ pub fn output_links(output: &Output, reported: &BTreeSet<String>) -> Vec<Diagnos
 /// publishing). Links to files already built are settled at once; the few to files not
 /// built yet (feeds, static files) wait for [`LinkScan::finish`]. Files are only ever
 /// added to an output, never replaced, so what is settled stays settled.
+///
+/// A one-off build that writes each page as soon as it is rendered scans it then
+/// ([`LinkScan::page`]) and keeps only what it left ([`LinkScan::written`]).
 #[derive(Default)]
-pub struct LinkScan {
+pub struct LinkScan<'w> {
     /// What each scanned file left, in the order of its links.
     files: HashMap<String, Vec<Seen>>,
+    /// The files written to disk as they were rendered (their output entries hold no
+    /// bytes), and the folder they are in.
+    written: Option<(&'w HashSet<String, FastHash>, &'w Path)>,
 }
+
+/// What the scan of one page as it was rendered left: its problems and the links it
+/// could not settle yet, in the order of its links.
+pub(crate) struct PageScan(Vec<Seen>);
 
 /// A link the scan found broken, or could not settle yet.
 pub(super) enum Seen {
     Problem(Box<Diagnostic>),
-    /// The byte range of a link to a file not built yet.
-    Pending(usize, usize),
+    /// A link to a file not built yet, or to an `id` in a file whose bytes are not at
+    /// hand: its URL as written.
+    Pending(Box<str>),
 }
 
-impl LinkScan {
+/// What a link check knows of the file a link names.
+pub(super) enum Target<'a> {
+    /// Not built (so far).
+    Missing,
+    /// Built, with these bytes.
+    Built(&'a [u8]),
+    /// Built, but its bytes are not at hand (written to disk as it was rendered).
+    Written,
+}
+
+impl<'a> From<Option<&'a [u8]>> for Target<'a> {
+    fn from(bytes: Option<&'a [u8]>) -> Target<'a> {
+        bytes.map_or(Target::Missing, Target::Built)
+    }
+}
+
+impl<'w> LinkScan<'w> {
     /// Checks every UTF-8 HTML file of `output` against the files it has so far.
-    pub fn of(output: &Output, reported: &BTreeSet<String>) -> LinkScan {
+    pub fn of(output: &Output, reported: &BTreeSet<String>) -> LinkScan<'w> {
         let built = built(output);
         let links = Links {
-            file: |t: &str, _| built.get(t).copied(),
+            file: |t: &str, _| built.get(t).copied().into(),
             reported,
             complete: false,
         };
@@ -59,11 +86,54 @@ impl LinkScan {
                     Some((p.clone(), links.scan(p, b)))
                 })
                 .collect(),
+            written: None,
+        }
+    }
+
+    /// Checks the HTML file `path` (`text`) as it is rendered, before its bytes are
+    /// written and freed: `known` tells whether a path is to be built. Links to
+    /// known files are settled at once; those to other files, and to an `id` in
+    /// another page, wait for [`LinkScan::finish`]. None when it left nothing (the
+    /// usual case) or is not a UTF-8 HTML file.
+    pub(crate) fn page(
+        path: &str,
+        text: &[u8],
+        known: impl Fn(&str) -> bool,
+        reported: &BTreeSet<String>,
+    ) -> Option<PageScan> {
+        if !path.ends_with(".html") {
+            return None;
+        }
+        std::str::from_utf8(text).ok()?;
+        let links = Links {
+            file: |t: &str, _| match t {
+                _ if t == path => Target::Built(text),
+                _ if known(t) => Target::Written,
+                _ => Target::Missing,
+            },
+            reported,
+            complete: false,
+        };
+        let seen = links.scan(path, text);
+        (!seen.is_empty()).then_some(PageScan(seen))
+    }
+
+    /// The scan of files `written` to the folder `dir` as they were rendered: what
+    /// their [`LinkScan::page`] left (`left`); the others left nothing.
+    pub(crate) fn written(
+        left: Vec<(String, PageScan)>,
+        written: &'w HashSet<String, FastHash>,
+        dir: &'w Path,
+    ) -> LinkScan<'w> {
+        LinkScan {
+            files: left.into_iter().map(|(p, s)| (p, s.0)).collect(),
+            written: Some((written, dir)),
         }
     }
 
     /// The problems, once `output` is complete: pending links are checked again, and
-    /// HTML files added since the scan are checked whole.
+    /// HTML files added since the scan are checked whole. The pages whose `id`s
+    /// pending links look for and that were written as rendered are read back.
     pub fn finish(mut self, output: &Output, reported: &BTreeSet<String>) -> Vec<Diagnostic> {
         // Each file's scan found, beside the index of every file, on both cores.
         let (html, built) = rayon::join(
@@ -77,24 +147,86 @@ impl LinkScan {
             },
             || built(output),
         );
+        let written = |t: &str| self.written.is_some_and(|(w, _)| w.contains(t));
+        let at_hand = |t: &str| match written(t) {
+            true => Target::Written,
+            false => built.get(t).copied().into(),
+        };
         let links = Links {
-            file: |t: &str, _| built.get(t).copied(),
+            file: |t: &str, _| at_hand(t),
             reported,
             complete: true,
         };
-        let mut problems: Vec<Diagnostic> = html
+        let seen: Vec<(&String, &[u8], Vec<Seen>)> = html
             .into_par_iter()
-            .flat_map_iter(|(path, text, seen)| match seen {
-                Some(seen) => links.problems(path, text, seen),
-                None if std::str::from_utf8(text).is_ok() => {
-                    links.problems(path, text, links.scan(path, text))
+            .filter_map(|(path, text, seen)| match seen {
+                Some(seen) => Some((path, text, seen)),
+                None if written(path) => None,
+                None => {
+                    std::str::from_utf8(text).ok()?;
+                    Some((path, text, links.scan(path, text)))
                 }
-                None => Vec::new(),
             })
+            .collect();
+        let read = self
+            .written
+            .map(|(_, dir)| read_back(&seen, &links, dir))
+            .unwrap_or_default();
+        let links = Links {
+            file: |t: &str, _| match read.get(t) {
+                Some(bytes) => Target::Built(bytes),
+                None => at_hand(t),
+            },
+            reported,
+            complete: true,
+        };
+        let mut problems: Vec<Diagnostic> = seen
+            .into_par_iter()
+            .flat_map_iter(|(path, text, seen)| links.problems(path, text, seen))
             .collect();
         problems.dedup();
         problems
     }
+}
+
+/// The files written as rendered in `dir` whose bytes the pending links of `seen`
+/// want (to look for an `id`), read back; one that cannot be read counts as empty.
+fn read_back<'a, F: Fn(&str, bool) -> Target<'a> + Sync>(
+    seen: &[(&String, &[u8], Vec<Seen>)],
+    links: &Links<'a, F>,
+    dir: &Path,
+) -> HashMap<String, Vec<u8>> {
+    let wanted = std::sync::Mutex::new(HashSet::new());
+    let note = Links {
+        file: |t: &str, read: bool| {
+            let found = (links.file)(t, read);
+            if read && matches!(found, Target::Written) {
+                wanted.lock().unwrap().insert(t.to_string());
+            }
+            found
+        },
+        reported: links.reported,
+        complete: true,
+    };
+    seen.par_iter()
+        .filter(|(_, _, s)| s.iter().any(|s| matches!(s, Seen::Pending(_))))
+        .for_each(|(path, text, seen)| {
+            let page = OwnIds::of(text);
+            let mut scratch = String::new();
+            for s in seen {
+                if let Seen::Pending(url) = s {
+                    note.check_url(path, &page, url, &mut scratch);
+                }
+            }
+        });
+    let wanted: Vec<String> = wanted.into_inner().unwrap().into_iter().collect();
+    wanted
+        .into_par_iter()
+        .map(|t| {
+            let bytes = std::fs::read(dir.join(&t)).unwrap_or_default();
+            (t, bytes)
+        })
+        .collect()
 }
 
 pub(crate) use crate::publish::search::FastHash;
@@ -112,14 +244,15 @@ pub(super) fn built(output: &Output) -> HashMap<&str, &[u8], FastHash> {
 
 /// Checks links against the files of an output.
 pub(super) struct Links<'a, F> {
-    /// A built file's bytes by output path.
+    /// What is known of a file by output path, and whether its bytes are wanted (to
+    /// look for an `id`).
     pub(super) file: F,
     pub(super) reported: &'a BTreeSet<String>,
     /// Whether every file is there: else a link to a file not built is left pending.
     pub(super) complete: bool,
 }
 
-impl<'a, F: Fn(&str, bool) -> Option<&'a [u8]>> Links<'a, F> {
+impl<'a, F: Fn(&str, bool) -> Target<'a>> Links<'a, F> {
     /// What is wrong with the links of one UTF-8 HTML file, in their order.
     pub(super) fn scan(&self, path: &str, text: &[u8]) -> Vec<Seen> {
         let mut scratch = String::new();
@@ -135,7 +268,7 @@ impl<'a, F: Fn(&str, bool) -> Option<&'a [u8]>> Links<'a, F> {
         let page = OwnIds::of(text);
         seen.into_iter()
             .filter_map(|s| match s {
-                Seen::Pending(a, z) => self.check(path, &page, (a, z), &mut scratch),
+                Seen::Pending(url) => self.check_url(path, &page, &url, &mut scratch),
                 problem => Some(problem),
             })
             .filter_map(|s| match s {
@@ -155,12 +288,24 @@ impl<'a, F: Fn(&str, bool) -> Option<&'a [u8]>> Links<'a, F> {
     ) -> Option<Seen> {
         // Links end at a quote, so they are whole characters of a UTF-8 file.
         let url = std::str::from_utf8(&page.text[a..z]).ok()?;
+        self.check_url(from, page, url, scratch)
+    }
+
+    /// What is wrong with the link to `url` of the file `from`, if anything.
+    fn check_url(
+        &self,
+        from: &str,
+        page: &OwnIds,
+        url: &str,
+        scratch: &mut String,
+    ) -> Option<Seen> {
         // Links to an id of the same page (`#main`) need no lookup.
         if own_id_found(page, url) {
             return None;
         }
         let problem = match broken(&self.file, from, url, scratch)? {
-            Broken::File(_) if !self.complete => return Some(Seen::Pending(a, z)),
+            Broken::File(_) if !self.complete => return Some(Seen::Pending(url.into())),
+            Broken::Unread => return Some(Seen::Pending(url.into())),
             Broken::File(why) => Diagnostic::error(
                 "link",
                 Path::new(from),
@@ -230,6 +375,8 @@ fn own_id_found(page: &OwnIds, url: &str) -> bool {
 /// What is wrong with a link: no such file, or no such `id` in it.
 enum Broken {
     File(String),
+    /// The file is built, but its bytes (to look for the `id`) are not at hand.
+    Unread,
     /// Target file, fragment, explanation.
     Anchor(String, String, String),
 }
@@ -243,7 +390,7 @@ fn url_of(file: &str) -> String {
 /// checking a link allocates nothing unless it is broken. `file` gives a built file's
 /// bytes; `from` is a UTF-8 HTML file.
 fn broken<'o>(
-    file: &impl Fn(&str, bool) -> Option<&'o [u8]>,
+    file: &impl Fn(&str, bool) -> Target<'o>,
     from: &str,
     url: &str,
     scratch: &mut String,
@@ -277,8 +424,11 @@ fn broken<'o>(
         return None;
     };
     let read = fragment.is_some_and(|f| !f.is_empty()) && target.ends_with(".html");
-    let Some(bytes) = file(target, read) else {
-        return Some(Broken::File("which is not built".to_string()));
+    let bytes = match file(target, read) {
+        Target::Missing => return Some(Broken::File("which is not built".to_string())),
+        Target::Written if read => return Some(Broken::Unread),
+        Target::Written => return None,
+        Target::Built(bytes) => bytes,
     };
     let f = fragment.filter(|f| !f.is_empty() && target.ends_with(".html"))?;
     // Ids count only in HTML files that are UTF-8.

@@ -150,7 +150,7 @@ fn check_file(
     let links = Links {
         file: |t: &str, read: bool| {
             looked_up.borrow_mut().push((path_hash(t), read));
-            built.get(t).copied()
+            built.get(t).copied().into()
         },
         reported,
         complete: true,

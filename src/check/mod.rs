@@ -11,6 +11,7 @@ mod links;
 mod memo;
 
 pub use links::{LinkScan, output_links};
+pub(crate) use links::PageScan;
 pub use memo::LinkMemo;
 
 use std::collections::{BTreeMap, BTreeSet};

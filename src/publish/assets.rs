@@ -73,6 +73,29 @@ impl Assets {
             .collect()
     }
 
+    /// The static files in a folder, which are published under their plain name too
+    /// when a page links that (see [`Linked`]).
+    pub fn in_folders(&self) -> Vec<&str> {
+        let in_folders = self.files.keys().filter(|p| p.contains('/'));
+        in_folders.map(String::as_str).collect()
+    }
+
+    /// The paths [`Assets::publish`] adds whichever pages link them: every hashed name,
+    /// and the plain names needed anyway.
+    pub fn surely_published(&self) -> impl Iterator<Item = &str> {
+        self.files.iter().flat_map(|(path, (hashed, _))| {
+            let plain = self.needed_anyway(path).then_some(path.as_str());
+            std::iter::once(hashed.as_str()).chain(plain)
+        })
+    }
+
+    /// Whether the plain name of `path` is published however the pages link it: a file
+    /// at the top of `static/` (not diptych's own), or one a stylesheet or script names.
+    fn needed_anyway(&self, path: &str) -> bool {
+        let top_level = !path.contains('/') && !self.builtin.contains(&path);
+        top_level || self.named_by_text_file(path)
+    }
+
     /// Registers `asset(path="…")` with Tera.
     pub fn register(&self, tera: &mut Tera) {
         let urls: Arc<BTreeMap<String, String>> = Arc::new(
@@ -92,12 +115,16 @@ impl Assets {
             _ if !self.files.keys().any(|p| p.contains('/')) => HashSet::new(),
             Linked::Read(memo) => linked_paths(output, self, memo),
             Linked::All => self.files.keys().map(String::as_str).collect(),
+            Linked::ReadAnd(also) => {
+                let mut linked = linked_paths(output, self, None);
+                let known = also.iter().filter_map(|p| self.files.get_key_value(p));
+                linked.extend(known.map(|(p, _)| p.as_str()));
+                linked
+            }
         };
         let mut errors = Vec::new();
         for (path, (hashed, bytes)) in &self.files {
-            let top_level = !path.contains('/') && !self.builtin.contains(&path.as_str());
-            let needed =
-                top_level || linked.contains(path.as_str()) || self.named_by_text_file(path);
+            let needed = linked.contains(path.as_str()) || self.needed_anyway(path);
             let names = [Some(hashed), needed.then_some(path)];
             for name in names.into_iter().flatten() {
                 if output.files.contains_key(name) {
@@ -155,6 +182,9 @@ pub enum Linked<'a> {
     /// Keep every one: some pages are still to be rendered (the dev server's first
     /// look after an edit that reached every page).
     All,
+    /// Read the HTML files of the output, and add these: what the pages written as
+    /// they were rendered link (see [`Assets::in_folders`]).
+    ReadAnd(Vec<String>),
 }
 
 /// Which static files each built HTML file links by their plain name, kept between
@@ -175,12 +205,7 @@ fn linked_paths<'a>(
     assets: &'a Assets,
     memo: Option<&mut LinkedMemo>,
 ) -> HashSet<&'a str> {
-    let wanted: Vec<&str> = assets
-        .files
-        .keys()
-        .filter(|p| p.contains('/'))
-        .map(String::as_str)
-        .collect();
+    let wanted = assets.in_folders();
     let found = |bytes: &[u8]| -> Vec<usize> {
         (0..wanted.len())
             .filter(|&w| links(bytes, wanted[w]))

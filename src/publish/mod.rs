@@ -130,6 +130,11 @@ pub fn make(
 }
 
 impl Made {
+    /// The paths these outputs go to.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.files.keys().map(String::as_str)
+    }
+
     /// Adds these outputs and the static files to `output`; a file that would replace a
     /// page is an error. Hands back each language's search words.
     pub fn add(

@@ -68,6 +68,34 @@ impl Output {
         data: &serde_json::Value,
         memo: Option<&mut RenderMemo>,
     ) -> Result<Output, Vec<Diagnostic>> {
+        Output::render_into(site, theme, config, data, Err(memo))
+    }
+
+    /// [`Output::render`], handing each file to `sink` as soon as it is rendered (if
+    /// its [`Sink::begin`] agrees): the output keeps what the sink hands back in its
+    /// place.
+    pub(crate) fn render_to(
+        site: &Site,
+        theme: &Theme,
+        config: &Config,
+        data: &serde_json::Value,
+        sink: &dyn Sink,
+    ) -> Result<Output, Vec<Diagnostic>> {
+        Output::render_into(site, theme, config, data, Ok(sink))
+    }
+
+    /// [`Output::render_with`] a memo (`Err`), or [`Output::render_to`] a sink (`Ok`).
+    fn render_into(
+        site: &Site,
+        theme: &Theme,
+        config: &Config,
+        data: &serde_json::Value,
+        with: Result<&dyn Sink, Option<&mut RenderMemo>>,
+    ) -> Result<Output, Vec<Diagnostic>> {
+        let (sink, memo) = match with {
+            Ok(sink) => (Some(sink), None),
+            Err(memo) => (None, memo),
+        };
         let teras = teras(theme, site, config, data);
         // Each language's pages share its global context: part of every fingerprint.
         let shared: BTreeMap<&Lang, u128> = match memo {
@@ -85,6 +113,11 @@ impl Output {
         if !missing.is_empty() {
             return Err(missing);
         }
+        let n = site.pages.len();
+        let sink = sink.and_then(|s| {
+            let paths = (0..n + generated.len()).map(|i| out_path(site, &generated, i));
+            s.begin(paths.collect()).then_some(s)
+        });
         let previous = memo.as_deref();
         let stale = previous.and_then(|memo| Stale::new(memo, (theme, &shared), site, &generated));
         let places = places(site);
@@ -105,10 +138,13 @@ impl Output {
                 None => (render(), Vec::new()),
             };
             let kept = key.map(|k| (k, used.into_boxed_slice()));
+            let bytes = match sink {
+                Some(sink) => bytes.map(|b| sink.take(&job.out, b)),
+                None => bytes,
+            };
             bytes.map(|b| Done::File((job.out.clone(), b, kept, true)))
         };
         // File `i` settled, else done; or, when it may not be rendered now, left waiting.
-        let n = site.pages.len();
         let one = |i: usize, render: bool| match (
             Stale::settle_file(stale.as_ref(), site, &generated, i),
             i.checked_sub(n),
@@ -123,6 +159,16 @@ impl Output {
         let results = all_files(asked, n + generated.len(), previous.is_none(), out, one);
         gather(results, memo, (shared, theme, site))
     }
+}
+
+/// Takes each file of a one-off build as soon as it is rendered (the build's
+/// [`crate::stream::Stream`], which writes it to disk).
+pub(crate) trait Sink: Sync {
+    /// Told the output path of every file to render, before any is rendered; false
+    /// when the files are to stay in the output after all.
+    fn begin(&self, paths: Vec<String>) -> bool;
+    /// Takes a file as rendered; hands back what the output keeps in its place.
+    fn take(&self, path: &str, bytes: Bytes) -> Bytes;
 }
 
 /// `one` for each file index below `total` on both cores, the results in index order;
