@@ -6,11 +6,15 @@
 //! own `.NAME.diptych-*` siblings, nothing else) are removed first. Rejects an output
 //! path that is a file, and an output where one path is both a file and a folder (a
 //! page with `slug: atom.xml` beside the feed) before touching the disk.
+//!
+//! The temporary directory is a [`Staging`] folder, which a one-off build opens
+//! before rendering so that each page goes into it as soon as it is rendered (see
+//! `stream.rs`); the rest of the output follows at the end.
 
 use std::collections::HashSet;
-use std::sync::{Mutex, OnceLock};
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
 
 use rayon::prelude::*;
 
@@ -109,9 +113,9 @@ impl Staging {
     }
 
     fn name(dir: &Path) -> Result<&str> {
-        dir.file_name().and_then(|n| n.to_str()).ok_or_else(|| {
-            Error::Usage(format!("{} cannot be an output directory", dir.display()))
-        })
+        dir.file_name()
+            .and_then(|n| n.to_str())
+            .ok_or_else(|| Error::Usage(format!("{} cannot be an output directory", dir.display())))
     }
 
     fn parent(dir: &Path) -> PathBuf {
@@ -161,7 +165,7 @@ impl Staging {
 
     /// [`Staging::put`] for a file put as it was rendered; a failure is kept for
     /// [`Staging::finish`] to report, and no file is put after it.
-    pub(crate) fn put_streamed(&self, path: &str, bytes: &[u8]) {
+    pub fn put_streamed(&self, path: &str, bytes: &[u8]) {
         let failed = || self.failed.lock().unwrap();
         if failed().is_none()
             && let Err(e) = self.put(path, bytes)
@@ -171,7 +175,7 @@ impl Staging {
     }
 
     /// Keeps `failure` for [`Staging::finish`] to report (the first one counts).
-    pub(crate) fn fail(&self, failure: Error) {
+    pub fn fail(&self, failure: Error) {
         self.failed.lock().unwrap().get_or_insert(failure);
     }
 
@@ -430,5 +434,46 @@ mod tests {
         let f = tmp.path().join("public");
         fs::write(&f, "x").unwrap();
         assert!(matches!(Output::of(&[]).write(&f), Err(Error::Usage(_))));
+    }
+
+    #[test]
+    fn files_put_as_rendered_are_passed_by_and_the_rest_written() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let staging = Staging::open(&out).unwrap();
+        let rendered: HashSet<String, FastHash> =
+            ["nl/index.html".to_string()].into_iter().collect();
+        staging.streams(rendered).unwrap();
+        staging.put_streamed("nl/index.html", b"page");
+        // The output stands in for the page with no bytes.
+        let rest = Output::of(&[("nl/index.html", ""), ("nl/atom.xml", "feed")]);
+        staging.write(rest).unwrap();
+        staging.finish().unwrap();
+        assert_eq!(
+            fs::read_to_string(out.join("nl/index.html")).unwrap(),
+            "page"
+        );
+        assert_eq!(fs::read_to_string(out.join("nl/atom.xml")).unwrap(), "feed");
+    }
+
+    #[test]
+    fn a_failed_put_fails_the_finish_and_keeps_the_previous_output() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        Output::of(&[("index.html", "old")]).write(&out).unwrap();
+        let staging = Staging::open(&out).unwrap();
+        // No folder was made for it.
+        staging.put_streamed("nl/index.html", b"page");
+        staging.put_streamed("index.html", b"new");
+        let Err(Error::Write { path, .. }) = staging.finish() else {
+            panic!("expected a write error");
+        };
+        assert!(path.ends_with("nl/index.html"), "{}", path.display());
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "old");
+        let names: Vec<_> = fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["public"]);
     }
 }

@@ -96,3 +96,81 @@ fn the_bundled_calendar_lists_its_events_by_start_split_at_today() {
         [vec![hydrogen, ageing, career], vec![startup, welcome]]
     );
 }
+
+/// The site `root` built in memory and written at the end (what `diptych check`
+/// and the dev server build), into `out`; with its warnings.
+fn build_in_memory(root: &std::path::Path, out: &std::path::Path) -> Vec<String> {
+    let mut config = diptych::config::Config::load(root).unwrap();
+    config.today = Some(diptych::date::DateTime::parse("2026-11-27").unwrap());
+    let sources = diptych::sources::Sources::load(&config).unwrap();
+    let generated = diptych::generate(&config, sources, false).unwrap();
+    generated.output.write(out).unwrap();
+    generated.warnings.iter().map(|d| d.to_string()).collect()
+}
+
+#[test]
+fn a_build_that_writes_each_page_as_rendered_gives_what_one_written_at_the_end_gives() {
+    let mut cases: Vec<(tempfile::TempDir, std::path::PathBuf)> = [
+        "pairing",
+        "link-rewriting",
+        "localized-slugs",
+        "broken-anchor",
+    ]
+    .map(common::site)
+    .into();
+    // Static files, one linked by its plain name only from a page; a template link to
+    // an id another page lacks (a warning of the built output's link check).
+    let (tmp, root) = common::site("publish-site");
+    let write = |rel: &str, text: &str| {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write("static/img/alleen.png", "png");
+    write(
+        "content/stip.nl.md",
+        "---\ntitle: Stip\ntranslate: false\n---\n![stip](/img/alleen.png)\n",
+    );
+    let page = std::fs::read_to_string(root.join("templates/page.html")).unwrap();
+    write(
+        "templates/page.html",
+        &page.replace(
+            "{% endblock %}",
+            "<a href=\"/nl/#nergens\">x</a>{% endblock %}",
+        ),
+    );
+    cases.push((tmp, root));
+    // And the bundled site.
+    let here = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    cases.push((tempfile::tempdir().unwrap(), here));
+    for (tmp, root) in &cases {
+        let tmp = tmp.path();
+        let streamed = tmp.join("streamed");
+        let opts = diptych::BuildOptions {
+            root: root.clone(),
+            out: Some(streamed.clone()),
+            today: Some("2026-11-27".into()),
+            ..diptych::BuildOptions::default()
+        };
+        let report = diptych::build(&opts).unwrap();
+        let kept = tmp.join("kept");
+        let warnings = build_in_memory(root, &kept);
+        let streamed_warnings: Vec<String> =
+            report.warnings.iter().map(|d| d.to_string()).collect();
+        assert_eq!(streamed_warnings, warnings, "{}", root.display());
+        assert_eq!(
+            common::flatten(&streamed),
+            common::flatten(&kept),
+            "{}",
+            root.display()
+        );
+    }
+    let (publish_site, _) = &cases[4];
+    let streamed = publish_site.path().join("streamed");
+    assert!(streamed.join("img/alleen.png").is_file());
+    let warnings = build_in_memory(&cases[4].1, &publish_site.path().join("again"));
+    assert!(
+        warnings.iter().any(|w| w.contains("`/nl/#nergens`")),
+        "{warnings:?}"
+    );
+}

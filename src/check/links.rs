@@ -29,7 +29,7 @@ pub fn output_links(output: &Output, reported: &BTreeSet<String>) -> Vec<Diagnos
 /// added to an output, never replaced, so what is settled stays settled.
 ///
 /// A one-off build that writes each page as soon as it is rendered scans it then
-/// ([`LinkScan::page`]) and keeps only what it left ([`LinkScan::written`]).
+/// (`LinkScan::page`) and keeps only what it left (`LinkScan::written`).
 #[derive(Default)]
 pub struct LinkScan<'w> {
     /// What each scanned file left, in the order of its links.
@@ -564,6 +564,67 @@ mod tests {
                 "the built page links to `/nl/x/#nee`, but nl/x/index.html has no element with id `nee`",
                 "the built page links to `/gone.css`, which is not built",
                 "the built page links to `/nl/nergens/`, which is not built",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_scan_of_pages_as_they_are_written_finds_what_a_check_of_the_whole_output_finds() {
+        let pages = [
+            (
+                "nl/index.html",
+                "<main id=\"main\"><a href=\"/nl/x/#kop\">a</a> <a href=\"/nl/x/#nee\">b</a> \
+                 <a href=\"/gone.css\">c</a> <link href=\"/nl/atom.xml\"> <a href=\"/nl/r/\">d</a> \
+                 <a href=\"#top\">e</a> <a href=\"/nl/#main\">f</a> <a href=\"/s/p.html#q\">g</a> \
+                 <a href=\"/nl/r/#weg\">h</a>",
+            ),
+            ("nl/x/index.html", "<h2 id=\"kop\"> <a href=\"/nl/#main\">"),
+            ("nl/r/index.html", "<a href=\"/nl/nergens/\">"),
+        ];
+        // Built later, kept in memory: a page links into the written pages' ids.
+        let later = [
+            ("nl/atom.xml", "<feed/>"),
+            (
+                "s/p.html",
+                "<p id=\"q\"><a href=\"/nl/x/#kop\"> <a href=\"/nl/r/#ook-weg\">",
+            ),
+        ];
+        let whole = output_links(
+            &Output::of(&[&pages[..], &later[..]].concat()),
+            &Default::default(),
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let written: HashSet<String, FastHash> = pages.iter().map(|(p, _)| p.to_string()).collect();
+        let known = |t: &str| written.contains(t) || later.iter().any(|(p, _)| *p == t);
+        let mut left = Vec::new();
+        for (path, text) in pages {
+            let file = dir.path().join(path);
+            std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+            std::fs::write(&file, text).unwrap();
+            left.extend(
+                LinkScan::page(path, text.as_bytes(), known, &Default::default())
+                    .map(|s| (path.to_string(), s)),
+            );
+        }
+        // Their output entries hold no bytes.
+        let mut output = Output::of(&later);
+        output.files.extend(
+            pages
+                .iter()
+                .map(|(p, _)| (p.to_string(), Default::default())),
+        );
+        let scan = LinkScan::written(left, &written, dir.path());
+        assert_eq!(scan.finish(&output, &Default::default()), whole);
+        let msgs: Vec<&str> = whole.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            msgs,
+            [
+                "the built page links to `/nl/x/#nee`, but nl/x/index.html has no element with id `nee`",
+                "the built page links to `/gone.css`, which is not built",
+                "the built page links to `#top`, but nl/index.html has no element with id `top`",
+                "the built page links to `/nl/r/#weg`, but nl/r/index.html has no element with id `weg`",
+                "the built page links to `/nl/nergens/`, which is not built",
+                "the built page links to `/nl/r/#ook-weg`, but nl/r/index.html has no element with id `ook-weg`",
             ]
         );
     }

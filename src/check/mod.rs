@@ -10,8 +10,8 @@
 mod links;
 mod memo;
 
-pub use links::{LinkScan, output_links};
 pub(crate) use links::PageScan;
+pub use links::{LinkScan, output_links};
 pub use memo::LinkMemo;
 
 use std::collections::{BTreeMap, BTreeSet};
