@@ -376,9 +376,9 @@ struct Built {
 /// Publishing reads only the site. A one-off build with a `staging` folder publishes
 /// first, so that each page's links can be checked as it is rendered and put there;
 /// one without publishes while its link check reads the rendered pages (the check
-/// finishes once the published files are there too); the dev server's build (`cache.keep`), which checks only what changed once all
-/// is there, publishes while it renders, and updates its search words from its last
-/// build's.
+/// finishes once the published files are there too); the dev server's build
+/// (`cache.keep`), which checks only what changed once all is there, publishes while
+/// it renders, and updates its search words from its last build's.
 fn render_and_check(
     site: &Site,
     inputs: &Inputs,

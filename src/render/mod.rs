@@ -68,7 +68,7 @@ impl Output {
         data: &serde_json::Value,
         memo: Option<&mut RenderMemo>,
     ) -> Result<Output, Vec<Diagnostic>> {
-        Output::render_into(site, theme, config, data, Err(memo))
+        Output::render_into(site, theme, config, data, With::Memo(memo))
     }
 
     /// [`Output::render`], handing each file to `sink` as soon as it is rendered (if
@@ -81,20 +81,20 @@ impl Output {
         data: &serde_json::Value,
         sink: &dyn Sink,
     ) -> Result<Output, Vec<Diagnostic>> {
-        Output::render_into(site, theme, config, data, Ok(sink))
+        Output::render_into(site, theme, config, data, With::Sink(sink))
     }
 
-    /// [`Output::render_with`] a memo (`Err`), or [`Output::render_to`] a sink (`Ok`).
+    /// [`Output::render_with`] a memo, or [`Output::render_to`] a sink.
     fn render_into(
         site: &Site,
         theme: &Theme,
         config: &Config,
         data: &serde_json::Value,
-        with: Result<&dyn Sink, Option<&mut RenderMemo>>,
+        with: With,
     ) -> Result<Output, Vec<Diagnostic>> {
         let (sink, memo) = match with {
-            Ok(sink) => (Some(sink), None),
-            Err(memo) => (None, memo),
+            With::Sink(sink) => (Some(sink), None),
+            With::Memo(memo) => (None, memo),
         };
         let teras = teras(theme, site, config, data);
         // Each language's pages share its global context: part of every fingerprint.
@@ -159,6 +159,14 @@ impl Output {
         let results = all_files(asked, n + generated.len(), previous.is_none(), out, one);
         gather(results, memo, (shared, theme, site))
     }
+}
+
+/// What a render hands its files to besides the output.
+enum With<'a> {
+    /// The dev server's memo, if any: files are taken from it, and left in it.
+    Memo(Option<&'a mut RenderMemo>),
+    /// A one-off build's [`Sink`].
+    Sink(&'a dyn Sink),
 }
 
 /// Takes each file of a one-off build as soon as it is rendered (the build's
