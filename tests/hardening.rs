@@ -398,6 +398,24 @@ fn a_build_failing_while_rendering_leaves_the_previous_output_byte_identical() {
     assert_eq!(beside.len(), 2, "left beside the output: {beside:?}");
 }
 
+#[test]
+fn an_output_in_folders_not_made_yet_is_made_only_by_a_build_that_succeeds() {
+    let (tmp, root) = common::site("_shared");
+    many_pages(&root, true);
+    let far = tmp.path().join("nog/niet");
+    let r = build_cli(&root, &far.join("public"), &[]);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(!tmp.path().join("nog").exists());
+    many_pages(&root, false);
+    fs::remove_file(root.join("content/p99.nl.md")).unwrap();
+    build_lib(&root, &far.join("public")).unwrap();
+    build_lib(&root, &tmp.path().join("public")).unwrap();
+    assert_eq!(
+        common::flatten(&far.join("public")),
+        common::flatten(&tmp.path().join("public"))
+    );
+}
+
 #[cfg(unix)]
 #[test]
 fn writes_to_an_output_on_another_mount() {
