@@ -3,7 +3,8 @@
 //! Takes an [`Output`] and the output directory; writes every file into a fresh
 //! temporary directory beside it and swaps that in only when all writes succeeded, so a
 //! failed build leaves the previous output untouched. Leftovers of a killed build (our
-//! own `.NAME.diptych-*` siblings, nothing else) are removed first. Rejects an output
+//! own `.NAME.diptych-*` siblings, nothing else, and none a running process made) are
+//! removed first. Rejects an output
 //! path that is a file, and an output where one path is both a file and a folder (a
 //! page with `slug: atom.xml` beside the feed) before touching the disk.
 //!
@@ -140,7 +141,7 @@ impl Staging {
         fs::create_dir_all(&parent).map_err(Error::write(&parent))?;
         remove_leftovers(&parent, &name)?;
         let tmp = tempfile::Builder::new()
-            .prefix(&format!(".{name}.diptych-tmp-"))
+            .prefix(&format!(".{name}.diptych-tmp-{}-", std::process::id()))
             .tempdir_in(&parent)
             .map_err(Error::write(&parent))?;
         Ok(Staging {
@@ -277,7 +278,10 @@ fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
         && fs::read(path).is_ok_and(|old| old == bytes)
 }
 
-/// Removes `.NAME.diptych-tmp-*` and `.NAME.diptych-old-*` left by a killed build.
+/// Removes `.NAME.diptych-tmp-*` and `.NAME.diptych-old-*` left by a killed build: not
+/// those whose name says a running process made them (`.NAME.diptych-tmp-PID-…`,
+/// `.NAME.diptych-old-PID`), which may be another build into the same folder, still
+/// rendering.
 fn remove_leftovers(parent: &Path, name: &str) -> Result<()> {
     let prefixes = [
         format!(".{name}.diptych-tmp-"),
@@ -290,11 +294,30 @@ fn remove_leftovers(parent: &Path, name: &str) -> Result<()> {
             continue;
         };
         let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-        if is_dir && prefixes.iter().any(|p| n.starts_with(p.as_str())) {
+        let Some(rest) = prefixes.iter().find_map(|p| n.strip_prefix(p.as_str())) else {
+            continue;
+        };
+        let maker = rest.split('-').next().and_then(|pid| pid.parse().ok());
+        if is_dir && !maker.is_some_and(running) {
             fs::remove_dir_all(entry.path()).map_err(Error::write(entry.path()))?;
         }
     }
     Ok(())
+}
+
+/// Whether the process `pid` is running (Unix; elsewhere none is known to be).
+fn running(pid: u32) -> bool {
+    #[cfg(unix)]
+    {
+        use rustix::process::{Pid, test_kill_process};
+        let pid = i32::try_from(pid).ok().and_then(Pid::from_raw);
+        pid.is_some_and(|p| test_kill_process(p) != Err(rustix::io::Errno::SRCH))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = pid;
+        false
+    }
 }
 
 #[cfg(test)]
@@ -396,6 +419,27 @@ mod tests {
         assert!(clash.write(&out).is_err());
         assert_eq!(mtime(&out.join("nl/atom.xml")), past);
         assert_eq!(fs::read_to_string(out.join("nl/atom.xml")).unwrap(), "feed");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn leaves_the_staging_folder_of_a_running_build_alone() {
+        let tmp = tempfile::tempdir().unwrap();
+        let ours = format!(".public.diptych-tmp-{}-abc", std::process::id());
+        let mut ended = std::process::Command::new("true").spawn().unwrap();
+        let gone = format!(".public.diptych-tmp-{}-abc", ended.id());
+        ended.wait().unwrap();
+        for name in [&ours, &gone] {
+            fs::create_dir(tmp.path().join(name)).unwrap();
+        }
+        Output::of(&[("index.html", "x")])
+            .write(&tmp.path().join("public"))
+            .unwrap();
+        assert!(tmp.path().join(&ours).is_dir(), "a running build's folder");
+        assert!(
+            !tmp.path().join(&gone).exists(),
+            "an ended process's folder"
+        );
     }
 
     #[test]

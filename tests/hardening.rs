@@ -458,7 +458,11 @@ fn removes_stale_temporary_folders_and_nothing_else() {
         ".public.diptych-tmp-dead01/nl/index.html",
         "half a build",
     );
-    write(base, ".public.diptych-old-4242/index.html", "an old build");
+    // Named for a process that has ended (a running one's folders are left alone).
+    let mut ended = std::process::Command::new("true").spawn().unwrap();
+    let old = format!(".public.diptych-old-{}", ended.id());
+    ended.wait().unwrap();
+    write(base, &format!("{old}/index.html"), "an old build");
     write(
         base,
         ".public.diptych-tmp-file",
@@ -471,7 +475,7 @@ fn removes_stale_temporary_folders_and_nothing_else() {
     let out = base.join("public");
     build_lib(&root, &out).unwrap();
     assert!(!base.join(".public.diptych-tmp-dead01").exists());
-    assert!(!base.join(".public.diptych-old-4242").exists());
+    assert!(!base.join(&old).exists());
     assert!(base.join(".public.diptych-tmp-file").is_file());
     assert_eq!(
         fs::read_to_string(base.join("kostbaar/bewaar.txt")).unwrap(),
