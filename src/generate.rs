@@ -425,17 +425,17 @@ fn render_and_check(
     // Pages left for the next build (the dev server's first look after an edit that
     // reached every page): the output is not whole, so its links wait for that build.
     let partial = cache.render.as_ref().is_some_and(|m| !m.pending.is_empty());
+    let stage = match also {
+        Some(_) => "add the published files",
+        None => "publish, link scan",
+    };
     let linked = match also {
         _ if partial => publish::assets::Linked::All,
         Some(also) => publish::assets::Linked::ReadAnd(also),
         None => publish::assets::Linked::Read(cache.assets.as_mut()),
     };
-    let streamed = matches!(linked, publish::assets::Linked::ReadAnd(_));
     let search = made.add(site, assets, &mut output, linked)?;
-    clock.lap(match streamed {
-        true => "add the published files",
-        false => "publish, link scan",
-    });
+    clock.lap(stage);
     let links = match scan {
         _ if partial => Vec::new(),
         Some(scan) => scan.finish(&output, &site.reported_anchors),

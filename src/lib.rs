@@ -141,8 +141,9 @@ pub fn build_keeping(opts: &BuildOptions) -> Result<(Report, Generated)> {
     // build does not hold every page until the end. Where that folder cannot be
     // opened, or a folder would have to be made for it, the pages are kept and
     // written at the end, which reports any problem after the site's own.
-    let plain = output::Staging::parent_exists(&out) && output::Staging::check(&out).is_ok();
-    let staging = plain.then(|| output::Staging::open(&out).ok()).flatten();
+    let staging = output::Staging::parent_exists(&out)
+        .then(|| output::Staging::open(&out).ok())
+        .flatten();
     let mut generated = match &staging {
         Some(staging) => generate::generate_staged(&config, sources, opts.drafts, staging)?,
         None => generate(&config, sources, opts.drafts)?,

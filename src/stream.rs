@@ -39,7 +39,7 @@ pub(crate) struct Streamed<'a> {
     /// The link scan of the written files, to finish once every file is there.
     pub links: LinkScan<'a>,
     /// The static files the written pages link by their plain name.
-    pub linked: Vec<String>,
+    pub linked: Vec<&'a str>,
 }
 
 impl<'a> Stream<'a> {
@@ -70,7 +70,7 @@ impl<'a> Stream<'a> {
     }
 
     /// What the written pages left for the rest of the build.
-    pub(crate) fn finish<'s>(&'s self) -> Streamed<'s> {
+    pub(crate) fn finish(&self) -> Streamed<'_> {
         let left = std::mem::take(&mut *self.left.lock().unwrap());
         let links = match self.staging.streamed() {
             Some(written) => LinkScan::written(left, written, self.staging.path()),
@@ -79,7 +79,7 @@ impl<'a> Stream<'a> {
         let linked = self.linked.lock().unwrap();
         Streamed {
             links,
-            linked: linked.iter().map(|p| p.to_string()).collect(),
+            linked: linked.iter().copied().collect(),
         }
     }
 }

@@ -117,8 +117,7 @@ impl Assets {
             Linked::All => self.files.keys().map(String::as_str).collect(),
             Linked::ReadAnd(also) => {
                 let mut linked = linked_paths(output, self, None);
-                let known = also.iter().filter_map(|p| self.files.get_key_value(p));
-                linked.extend(known.map(|(p, _)| p.as_str()));
+                linked.extend(also);
                 linked
             }
         };
@@ -184,7 +183,7 @@ pub enum Linked<'a> {
     All,
     /// Read the HTML files of the output, and add these: what the pages written as
     /// they were rendered link (see [`Assets::in_folders`]).
-    ReadAnd(Vec<String>),
+    ReadAnd(Vec<&'a str>),
 }
 
 /// Which static files each built HTML file links by their plain name, kept between
