@@ -8,7 +8,9 @@
 # drifts slows both alike. Prints each size's median wall and CPU time (user + system)
 # and time per page, and how much each grew against how much the pages grew: linear
 # growth gives the same factors. The spread of each run's own factor (its large build
-# against the small one just before it) shows how much of that is the machine's drift.
+# against the small one just before it) shows how much of that is the machine's drift;
+# from 6 runs on, a 95% confidence interval for their median says whether the growth is
+# linear or better beyond that drift (on a noisy machine, 15 or more runs narrow it).
 #
 # --instructions: also counts the instructions of one build of each size (valgrind's
 # callgrind, on one thread; about 40 s per 10,000 pages), to tell work that grows faster
@@ -33,7 +35,7 @@ for a in "$@"; do
     *) args+=("$a") ;;
   esac
 done
-bench_args 2,22 10000 100000 -- "${args[@]}"
+bench_args 2,25 10000 100000 -- "${args[@]}"
 if [ "$INSTRUCTIONS" = 1 ]; then command -v valgrind >/dev/null || need "valgrind for --instructions"; fi
 if [ "$PROFILE" = 1 ]; then command -v perf >/dev/null || need "perf for --profile"; fi
 [ ${#SIZES[@]} -eq 2 ] || { echo "growth.sh takes two sizes (SMALL LARGE)" >&2; exit 2; }
@@ -82,7 +84,7 @@ if [ "$PROFILE" = 1 ]; then
 fi
 
 python3 - "$W/times" "$W/instructions" "${SIZES[@]}" "$W"/pages-* <<'EOF'
-import os, re, statistics, sys
+import math, os, re, statistics, sys
 times, instructions, small, large, *page_files = sys.argv[1:]
 walls, cpus = {}, {}
 for line in open(times):
@@ -118,6 +120,20 @@ grew("wall time", wall[small], wall[large])
 # spread of those factors is how far the machine's drift moves the one above.
 pairs = sorted(b / a for a, b in zip(walls[small], walls[large]))
 print(f"  each run's own factor: {pairs[0]:.2f}–{pairs[-1]:.2f}× (median {statistics.median(pairs):.2f}×)")
+# A distribution-free confidence interval for the median of those factors: the k-th
+# smallest and k-th largest, k the largest with at most 2.5% chance that fewer than k
+# of the runs fall below the true median (each run being below it with chance one half).
+n = len(pairs)
+below = lambda k: sum(math.comb(n, i) for i in range(k)) / 2 ** n
+k = max((k for k in range(1, n // 2 + 1) if below(k) <= 0.025), default=None)
+if k is None:
+    print(f"  (a 95% interval for their median needs at least 6 runs; --runs {n})")
+else:
+    lo, hi = pairs[k - 1], pairs[n - k]
+    verdict = ("linear or better" if hi <= more else
+               "faster than linear" if lo > more else "undecided: the interval holds the pages' factor")
+    print(f"  their median lies in {lo:.2f}–{hi:.2f}× with {100 * (1 - 2 * below(k)):.1f}% "
+          f"confidence ({verdict})")
 grew("CPU time", cpu[small], cpu[large])
 if counts:
     grew("instructions", counts[small], counts[large])
