@@ -5,7 +5,8 @@
 //! this repo's site.yaml, Groningen theme, locales and data: the same site
 //! `benches/compare_hugo.sh` times end to end. `DIPTYCH_BENCH_PAGES` sets its size
 //! (default 1,000 pages, both languages). Measured: parse, assemble, render, publish
-//! (sitemap, feeds, calendars, search index, assets), the link check of the output,
+//! (sitemap, feeds, calendars, search index, assets; also with 2,000 photos in
+//! `static/`), the link check of the output,
 //! the write to disk, the whole in-memory build, and the dev server's rebuild after one
 //! page changed (`Session::rebuild`). Set `TMPDIR=/dev/shm` to write to memory.
 
@@ -178,6 +179,31 @@ fn stages(c: &mut Criterion) {
                     &inputs.config,
                     Some(&inputs.locales),
                     &inputs.assets,
+                    &mut output,
+                )
+                .expect("publish");
+                output
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    // The same with 2,000 photos in the site's static/img (a real site's images, which
+    // the corpus lacks): publishing looks in every page for the plain name of each.
+    let mut statics = inputs.sources.statics.clone();
+    for i in 0..2000 {
+        let photo = diptych::sources::StaticFile::new(format!("photo {i}").into_bytes());
+        statics.insert(format!("img/photo-{i:04}.jpg"), photo);
+    }
+    let photos = Assets::new(&statics);
+    g.bench_function("publish_2000_static_files", |b| {
+        b.iter_batched(
+            || rendered.clone(),
+            |mut output| {
+                publish::publish(
+                    &inputs.site,
+                    &inputs.config,
+                    Some(&inputs.locales),
+                    &photos,
                     &mut output,
                 )
                 .expect("publish");

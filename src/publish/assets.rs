@@ -18,6 +18,7 @@ use rayon::prelude::*;
 use tera::{Kwargs, State, Tera, TeraResult};
 
 use crate::diagnostic::Diagnostic;
+use crate::publish::search::FastHash;
 use crate::render::Output;
 use crate::sources::StaticFile;
 
@@ -28,6 +29,8 @@ pub struct Assets {
     files: BTreeMap<String, (String, Bytes)>,
     /// diptych's own files, published only under their hashed names.
     builtin: Vec<&'static str>,
+    /// The files in a folder, to find in the pages.
+    in_folders: PlainNames,
 }
 
 impl Assets {
@@ -40,7 +43,7 @@ impl Assets {
                 .map(|(p, b)| (p, StaticFile::new(Bytes::from_static(b))))
                 .collect();
         let names = builtin.iter().map(|(p, _)| *p).collect();
-        let files = builtin
+        let files: BTreeMap<String, (String, Bytes)> = builtin
             .iter()
             .map(|(p, f)| (*p, f))
             .chain(statics.iter().map(|(p, f)| (p.as_str(), f)))
@@ -51,9 +54,11 @@ impl Assets {
                 )
             })
             .collect();
+        let in_folders = PlainNames::new(files.keys().filter(|p| p.contains('/')));
         Assets {
             files,
             builtin: names,
+            in_folders,
         }
     }
 
@@ -66,18 +71,15 @@ impl Assets {
     /// The static files (in a folder) that the HTML file `html` links by their plain
     /// name.
     pub fn linked_by(&self, html: &[u8]) -> Vec<&str> {
-        let in_folders = self.files.keys().filter(|p| p.contains('/'));
-        in_folders
-            .map(String::as_str)
-            .filter(|p| links(html, p))
-            .collect()
+        let names = &self.in_folders.paths;
+        let found = self.in_folders.in_page(html);
+        found.into_iter().map(|n| names[n].as_str()).collect()
     }
 
     /// The static files in a folder, which are published under their plain name too
     /// when a page links that (see [`Linked`]).
     pub fn in_folders(&self) -> Vec<&str> {
-        let in_folders = self.files.keys().filter(|p| p.contains('/'));
-        in_folders.map(String::as_str).collect()
+        self.in_folders.paths.iter().map(String::as_str).collect()
     }
 
     /// The paths [`Assets::publish`] adds whichever pages link them: every hashed name,
@@ -205,11 +207,7 @@ fn linked_paths<'a>(
     memo: Option<&mut LinkedMemo>,
 ) -> HashSet<&'a str> {
     let wanted = assets.in_folders();
-    let found = |bytes: &[u8]| -> Vec<usize> {
-        (0..wanted.len())
-            .filter(|&w| links(bytes, wanted[w]))
-            .collect()
-    };
+    let found = |bytes: &[u8]| assets.in_folders.in_page(bytes);
     let html = || {
         output
             .files
@@ -250,7 +248,81 @@ fn linked_paths<'a>(
     linked
 }
 
-/// Whether `html` contains `/path` right after a quote or `(` (an attribute or CSS URL).
+/// The static files in a folder, to find in a page in one pass over it, however many
+/// there are (a site's photos): a search of the page for each file would take the
+/// pages' size times the files' number.
+#[derive(Debug, Clone, Default)]
+struct PlainNames {
+    /// The paths, in order; a path's number is its place here.
+    paths: Vec<String>,
+    /// Each path's number, by its bytes.
+    numbers: HashMap<Box<[u8]>, usize, FastHash>,
+    /// Whether a path is this long, up to the longest.
+    lengths: Vec<bool>,
+    /// Which bytes a path starts with (a bit for each).
+    firsts: [u64; 4],
+}
+
+impl PlainNames {
+    fn new<'p>(paths: impl Iterator<Item = &'p String>) -> PlainNames {
+        let paths: Vec<String> = paths.cloned().collect();
+        let longest = paths.iter().map(String::len).max().unwrap_or(0);
+        let mut names = PlainNames {
+            numbers: HashMap::default(),
+            lengths: vec![false; longest + 1],
+            firsts: [0; 4],
+            paths: Vec::new(),
+        };
+        for (n, p) in paths.iter().enumerate() {
+            names.numbers.insert(p.as_bytes().into(), n);
+            names.lengths[p.len()] = true;
+            if let Some(&b) = p.as_bytes().first() {
+                names.firsts[usize::from(b / 64)] |= 1 << (b % 64);
+            }
+        }
+        names.paths = paths;
+        names
+    }
+
+    /// The numbers, ascending and each once, of the paths `html` links: [`links`] of
+    /// each path, found from every `/` after a quote, `(` or `=` by looking up what
+    /// runs from it to each byte that may end a path.
+    fn in_page(&self, html: &[u8]) -> Vec<usize> {
+        let mut found = Vec::new();
+        if self.numbers.is_empty() {
+            return found;
+        }
+        let longest = self.lengths.len() - 1;
+        for at in memchr::memchr_iter(b'/', html) {
+            let start = at + 1;
+            let linked = at > 0 && matches!(html[at - 1], b'"' | b'\'' | b'(' | b'=');
+            let first = |&b: &u8| self.firsts[usize::from(b / 64)] & 1 << (b % 64) != 0;
+            if !linked || !html.get(start).is_some_and(first) {
+                continue;
+            }
+            let end = html.len().min(start + longest);
+            for j in start + 1..=end {
+                let may_end = html.get(j).is_none_or(|&c| !continues_a_path(c));
+                if may_end && self.lengths[j - start] {
+                    found.extend(self.numbers.get(&html[start..j]).copied());
+                }
+            }
+        }
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+}
+
+/// Whether a path that this byte follows would be another (`/css/site.css2`,
+/// `/css/site.css/x` and `/css/site.css.map` are no links to `css/site.css`).
+fn continues_a_path(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'.' || c == b'/'
+}
+
+/// Whether `html` contains `/path` right after a quote or `(` (an attribute or CSS URL):
+/// the definition [`PlainNames::in_page`] keeps.
+#[cfg(test)]
 fn links(html: &[u8], path: &str) -> bool {
     let needle = format!("/{path}");
     let n = needle.as_bytes();
@@ -259,7 +331,7 @@ fn links(html: &[u8], path: &str) -> bool {
         let at = from + i;
         if at > 0 && matches!(html[at - 1], b'"' | b'\'' | b'(' | b'=') {
             let after = html.get(at + n.len()).copied();
-            if !after.is_some_and(|c| c.is_ascii_alphanumeric() || c == b'.' || c == b'/') {
+            if !after.is_some_and(continues_a_path) {
                 return true;
             }
         }
@@ -319,6 +391,46 @@ mod tests {
         assert!(links(b"<link href=\"/css/site.css?v=1\">", "css/site.css"));
         assert!(!links(b"<link href=\"/css/site.css2\">", "css/site.css"));
         assert!(!links(b"<link href=\"/x/css/site.css\">", "css/site.css"));
+    }
+
+    #[test]
+    fn one_pass_over_a_page_finds_what_a_search_for_each_file_finds() {
+        let paths = [
+            "css/site.css",
+            "css/site.css.map",
+            "img/a-b.png",
+            "img/a",
+            "img/ü.png",
+            "js/x",
+        ]
+        .map(String::from);
+        let names = PlainNames::new(paths.iter());
+        let each = |html: &[u8]| -> Vec<usize> {
+            (0..paths.len())
+                .filter(|&n| links(html, &paths[n]))
+                .collect()
+        };
+        for html in [
+            "<link href=\"/css/site.css\"><a href='/img/a-b.png'>",
+            "<p style=\"background:url(/img/a)\">/img/a-b.png</p>",
+            "<a href=/js/x>x</a><img src=\"/img/ü.png\">",
+            "<a href=\"/css/site.css2\"><a href=\"/css/site.css.map\">",
+            "=/img/a",
+            "\"/img/a-b.png/",
+        ] {
+            let found = names.in_page(html.as_bytes());
+            assert!(!found.is_empty(), "{html}");
+            assert_eq!(found, each(html.as_bytes()), "{html}");
+        }
+        // Text made of the paths' pieces and the bytes around links.
+        let piece = proptest::sample::select(vec![
+            "css", "site", ".css", ".map", "img", "/", "a", "-b", ".png", "ü", "js", "x", "\"",
+            "'", "(", "=", " ", "2", "<p>",
+        ]);
+        proptest::proptest!(|(parts in proptest::collection::vec(piece, 0..24))| {
+            let html = parts.concat();
+            proptest::prop_assert_eq!(names.in_page(html.as_bytes()), each(html.as_bytes()));
+        });
     }
 
     #[test]
