@@ -31,6 +31,8 @@ pub struct Assets {
     builtin: Vec<&'static str>,
     /// The files in a folder, to find in the pages.
     in_folders: PlainNames,
+    /// The files a stylesheet or script names (see [`named_by_text_files`]).
+    named_by_text: HashSet<String>,
 }
 
 impl Assets {
@@ -56,6 +58,7 @@ impl Assets {
             .collect();
         let in_folders = PlainNames::new(files.keys().filter(|p| p.contains('/')));
         Assets {
+            named_by_text: named_by_text_files(&files),
             files,
             builtin: names,
             in_folders,
@@ -95,7 +98,7 @@ impl Assets {
     /// at the top of `static/` (not diptych's own), or one a stylesheet or script names.
     fn needed_anyway(&self, path: &str) -> bool {
         let top_level = !path.contains('/') && !self.builtin.contains(&path);
-        top_level || self.named_by_text_file(path)
+        top_level || self.named_by_text.contains(path)
     }
 
     /// Registers `asset(path="…")` with Tera.
@@ -150,16 +153,59 @@ impl Assets {
             Err(errors)
         }
     }
+}
 
-    /// Whether a stylesheet or script names this file (e.g. `url(../img/x.png)`).
-    fn named_by_text_file(&self, path: &str) -> bool {
-        let name = path.rsplit('/').next().unwrap_or(path);
-        self.files.iter().any(|(p, (_, bytes))| {
-            p != path
-                && (p.ends_with(".css") || p.ends_with(".js"))
-                && memmem(bytes, name.as_bytes())
-        })
+/// The files whose name (`x.png` of `img/x.png`) another file that is a stylesheet or
+/// script contains (e.g. `url(../img/x.png)`): its path relative to that file is not
+/// worth resolving, so the plain name is kept. Each stylesheet and script is read once
+/// for every name, not once per file.
+fn named_by_text_files(files: &BTreeMap<String, (String, Bytes)>) -> HashSet<String> {
+    let texts: Vec<(&String, &Bytes)> = files
+        .iter()
+        .filter(|(p, _)| p.ends_with(".css") || p.ends_with(".js"))
+        .map(|(p, (_, bytes))| (p, bytes))
+        .collect();
+    if texts.is_empty() {
+        return HashSet::new();
     }
+    let mut names: Vec<&str> = files.keys().map(|p| file_name(p)).collect();
+    names.sort_unstable();
+    names.dedup();
+    // An automaton for more names than its limits allow: each file searched for alone.
+    let Ok(search) = aho_corasick::AhoCorasick::new(&names) else {
+        let named = |path: &&String| named_by_text_file(&texts, path);
+        return files.keys().filter(named).cloned().collect();
+    };
+    // For each name, the stylesheets and scripts that contain it.
+    let mut named_in: Vec<Vec<&str>> = vec![Vec::new(); names.len()];
+    for (p, text) in &texts {
+        // Names may be inside one another (`a.png` in `ba.png`): every match counts.
+        for found in search.find_overlapping_iter(&text[..]) {
+            let files = &mut named_in[found.pattern().as_usize()];
+            if files.last() != Some(&p.as_str()) {
+                files.push(p);
+            }
+        }
+    }
+    let named = |path: &&String| {
+        let n = names.binary_search(&file_name(path));
+        n.is_ok_and(|n| named_in[n].iter().any(|p| p != path))
+    };
+    files.keys().filter(named).cloned().collect()
+}
+
+/// Whether a stylesheet or script of `texts` other than `path` contains its file name:
+/// the definition [`named_by_text_files`] keeps.
+fn named_by_text_file(texts: &[(&String, &Bytes)], path: &str) -> bool {
+    let name = file_name(path);
+    texts
+        .iter()
+        .any(|(p, text)| *p != path && memmem(text, name.as_bytes()))
+}
+
+/// `img/x.png` → `x.png`.
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
 }
 
 fn asset(urls: &BTreeMap<String, String>, kwargs: &Kwargs) -> TeraResult<String> {
@@ -391,6 +437,64 @@ mod tests {
         assert!(links(b"<link href=\"/css/site.css?v=1\">", "css/site.css"));
         assert!(!links(b"<link href=\"/css/site.css2\">", "css/site.css"));
         assert!(!links(b"<link href=\"/x/css/site.css\">", "css/site.css"));
+    }
+
+    #[test]
+    fn one_pass_over_the_stylesheets_finds_the_files_a_search_for_each_finds() {
+        let text = |t: &str| (String::new(), Bytes::from(t.to_string()));
+        let files: BTreeMap<String, (String, Bytes)> = [
+            ("css/site.css", "body{background:url(../img/ba.png)}"),
+            ("css/print.css", "@import 'site.css';"),
+            ("js/app.js", "load('app.js'); load('c.png')"),
+            ("img/a.png", ""),
+            ("img/ba.png", ""),
+            ("photos/a.png", ""),
+            ("img/c.png", ""),
+        ]
+        .into_iter()
+        .map(|(p, t)| (p.to_string(), text(t)))
+        .collect();
+        let mut named: Vec<String> = named_by_text_files(&files).into_iter().collect();
+        named.sort();
+        // `app.js` names only itself; `a.png` is in `ba.png`.
+        let all = [
+            "css/site.css",
+            "img/a.png",
+            "img/ba.png",
+            "img/c.png",
+            "photos/a.png",
+        ];
+        assert_eq!(named, all);
+        let piece =
+            proptest::sample::select(vec!["a", "b", ".png", ".css", ".js", "/", "x", "url(", ")"]);
+        let path = proptest::sample::select(vec![
+            "a.png",
+            "img/a.png",
+            "img/ba.png",
+            "x/b.css",
+            "b.css",
+            "js/a.js",
+            "ab.js",
+            "x/x",
+        ]);
+        let file = (path, proptest::collection::vec(piece, 0..12));
+        proptest::proptest!(|(list in proptest::collection::vec(file, 0..8))| {
+            let files: BTreeMap<String, (String, Bytes)> = list
+                .iter()
+                .map(|(p, parts)| (p.to_string(), text(&parts.concat())))
+                .collect();
+            let texts: Vec<(&String, &Bytes)> = files
+                .iter()
+                .filter(|(p, _)| p.ends_with(".css") || p.ends_with(".js"))
+                .map(|(p, (_, b))| (p, b))
+                .collect();
+            let each: HashSet<String> = files
+                .keys()
+                .filter(|p| named_by_text_file(&texts, p))
+                .cloned()
+                .collect();
+            proptest::prop_assert_eq!(named_by_text_files(&files), each);
+        });
     }
 
     #[test]
