@@ -8,9 +8,11 @@
 # drifts slows both alike. Prints each size's median wall and CPU time (user + system)
 # and time per page, and how much each grew against how much the pages grew: linear
 # growth gives the same factors. The spread of each run's own factor (its large build
-# against the small one just before it) shows how much of that is the machine's drift;
-# from 6 runs on, a 95% confidence interval for their median says whether the growth is
-# linear or better beyond that drift (on a noisy machine, 15 or more runs narrow it).
+# against the small one just before it) shows how much of that is the machine's drift.
+# Two 95% intervals say whether the growth is linear or better beyond the noise: a
+# bootstrap one for the ratio of the medians, and from 6 runs on a distribution-free one
+# for the median of each run's own factor (on a noisy machine, 15 or more runs narrow
+# them).
 #
 # --instructions: also counts the instructions of one build of each size (valgrind's
 # callgrind, on one thread; about 40 s per 10,000 pages), to tell work that grows faster
@@ -35,7 +37,7 @@ for a in "$@"; do
     *) args+=("$a") ;;
   esac
 done
-bench_args 2,25 10000 100000 -- "${args[@]}"
+bench_args 2,27 10000 100000 -- "${args[@]}"
 if [ "$INSTRUCTIONS" = 1 ]; then command -v valgrind >/dev/null || need "valgrind for --instructions"; fi
 if [ "$PROFILE" = 1 ]; then command -v perf >/dev/null || need "perf for --profile"; fi
 [ ${#SIZES[@]} -eq 2 ] || { echo "growth.sh takes two sizes (SMALL LARGE)" >&2; exit 2; }
@@ -84,7 +86,7 @@ if [ "$PROFILE" = 1 ]; then
 fi
 
 python3 - "$W/times" "$W/instructions" "${SIZES[@]}" "$W"/pages-* <<'EOF'
-import math, os, re, statistics, sys
+import math, os, random, re, statistics, sys
 times, instructions, small, large, *page_files = sys.argv[1:]
 walls, cpus = {}, {}
 for line in open(times):
@@ -116,6 +118,18 @@ def grew(what, a, b):
     print(f"{what}: {g:.2f}× for {more:.2f}× the pages ({verdict})")
 print()
 grew("wall time", wall[small], wall[large])
+# A bootstrap interval for that ratio of medians: each size's builds drawn again with
+# replacement (seeded, so a rerun on the same times prints the same interval).
+draw = random.Random(0)
+ratios = sorted(
+    statistics.median(draw.choices(walls[large], k=len(walls[large])))
+    / statistics.median(draw.choices(walls[small], k=len(walls[small])))
+    for _ in range(10000)
+)
+lo, hi = ratios[249], ratios[9749]
+verdict = ("linear or better" if hi <= more else "faster than linear" if lo > more
+           else "undecided: the interval holds the pages' factor")
+print(f"  95% bootstrap interval: {lo:.2f}–{hi:.2f}× ({verdict})")
 # Each run's two builds, one right after the other, grew by their own factor: the
 # spread of those factors is how far the machine's drift moves the one above.
 pairs = sorted(b / a for a, b in zip(walls[small], walls[large]))
