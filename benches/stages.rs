@@ -6,9 +6,10 @@
 //! `benches/compare_hugo.sh` times end to end. `DIPTYCH_BENCH_PAGES` sets its size
 //! (default 1,000 pages, both languages). Measured: parse, assemble, render, publish
 //! (sitemap, feeds, calendars, search index, assets; also with 2,000 photos in
-//! `static/`), the link check of the output,
-//! the write to disk, the whole in-memory build, and the dev server's rebuild after one
-//! page changed (`Session::rebuild`). Set `TMPDIR=/dev/shm` to write to memory.
+//! `static/`), the link check of the output (also with a glossary every page links
+//! into), the write to disk, the whole in-memory build, and the dev server's rebuild
+//! after one page changed (`Session::rebuild`). Set `TMPDIR=/dev/shm` to write to
+//! memory.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -215,6 +216,34 @@ fn stages(c: &mut Criterion) {
     let output = inputs.published();
     g.bench_function("link_check", |b| {
         b.iter(|| diptych::check::output_links(&output, &inputs.site.reported_anchors))
+    });
+    // The same with a glossary of 3,000 terms (about 1 MB) that every page links into
+    // twice, by its headings' ids.
+    let mut glossary = output.clone();
+    let terms: String = (0..3000)
+        .map(|n| {
+            format!(
+                "<h2 id=\"term-{n}\">Term {n}</h2><p>{}</p>\n",
+                "Uitleg. ".repeat(40)
+            )
+        })
+        .collect();
+    let page = format!("<!DOCTYPE html><html lang=\"nl\"><body>{terms}</body></html>");
+    glossary.files.insert(
+        "nl/woordenlijst/index.html".into(),
+        page.into_bytes().into(),
+    );
+    for (n, (path, bytes)) in glossary.files.iter_mut().enumerate() {
+        if path.ends_with(".html") {
+            let (a, b) = (n % 3000, n * 7 % 3000);
+            let links = format!(
+                "<a href=\"/nl/woordenlijst/#term-{a}\">a</a> <a href=\"/nl/woordenlijst/#term-{b}\">b</a>"
+            );
+            *bytes = [&bytes[..], links.as_bytes()].concat().into();
+        }
+    }
+    g.bench_function("link_check_glossary", |b| {
+        b.iter(|| diptych::check::output_links(&glossary, &inputs.site.reported_anchors))
     });
     let out = corpus.dir.path().join("public");
     g.bench_function("write_clean", |b| {

@@ -9,6 +9,7 @@
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
@@ -75,6 +76,7 @@ impl<'w> LinkScan<'w> {
             file: |t: &str, _| built.get(t).copied().into(),
             reported,
             complete: false,
+            ids: TargetIds::default(),
         };
         LinkScan {
             files: output
@@ -113,6 +115,7 @@ impl<'w> LinkScan<'w> {
             },
             reported,
             complete: false,
+            ids: TargetIds::default(),
         };
         let seen = links.scan(path, text);
         (!seen.is_empty()).then_some(PageScan(seen))
@@ -156,6 +159,7 @@ impl<'w> LinkScan<'w> {
             file: |t: &str, _| at_hand(t),
             reported,
             complete: true,
+            ids: TargetIds::default(),
         };
         let seen: Vec<(&String, &[u8], Vec<Seen>)> = html
             .into_par_iter()
@@ -179,6 +183,7 @@ impl<'w> LinkScan<'w> {
             },
             reported,
             complete: true,
+            ids: TargetIds::default(),
         };
         let mut problems: Vec<Diagnostic> = seen
             .into_par_iter()
@@ -207,6 +212,7 @@ fn read_back<'a, F: Fn(&str, bool) -> Target<'a> + Sync>(
         },
         reported: links.reported,
         complete: true,
+        ids: TargetIds::default(),
     };
     seen.par_iter()
         .filter(|(_, _, s)| s.iter().any(|s| matches!(s, Seen::Pending(_))))
@@ -250,6 +256,44 @@ pub(super) struct Links<'a, F> {
     pub(super) reported: &'a BTreeSet<String>,
     /// Whether every file is there: else a link to a file not built is left pending.
     pub(super) complete: bool,
+    /// The `id`s of the files linked into, as they are read.
+    pub(super) ids: TargetIds<'a>,
+}
+
+/// The `id`s of each file that links point into (`/nl/x/#kop`), found on the first
+/// such link: a page that every page links into (a glossary) is read once for them
+/// all, not once per link.
+#[derive(Default)]
+pub(super) struct TargetIds<'a>(Mutex<HashMap<String, Ids<'a>>>);
+
+/// The values of a file's `id` attributes.
+type Ids<'a> = Arc<HashSet<&'a [u8], FastHash>>;
+
+impl<'a> TargetIds<'a> {
+    /// Whether the file `target` (`bytes`) has an element with `id="fragment"` (either
+    /// quote); ids count only in UTF-8 files. [`has_id`] of the file, from one pass
+    /// over it for all of its links.
+    fn has(&self, target: &str, bytes: &'a [u8], fragment: &str) -> bool {
+        // A quote in the fragment could end an attribute value inside it.
+        if fragment.contains(['"', '\'']) {
+            return has_id(bytes, fragment) && std::str::from_utf8(bytes).is_ok();
+        }
+        let known = self.0.lock().unwrap().get(target).cloned();
+        let ids = known.unwrap_or_else(|| {
+            // Read outside the lock, so that other files are looked up meanwhile.
+            let ids = match std::str::from_utf8(bytes) {
+                Ok(_) => attribute_ranges(bytes, "id=")
+                    .map(|(a, z)| &bytes[a..z])
+                    .collect(),
+                Err(_) => HashSet::default(),
+            };
+            let mut all = self.0.lock().unwrap();
+            all.entry(target.to_string())
+                .or_insert(Arc::new(ids))
+                .clone()
+        });
+        ids.contains(fragment.as_bytes())
+    }
 }
 
 impl<'a, F: Fn(&str, bool) -> Target<'a>> Links<'a, F> {
@@ -303,7 +347,7 @@ impl<'a, F: Fn(&str, bool) -> Target<'a>> Links<'a, F> {
         if own_id_found(page, url) {
             return None;
         }
-        let problem = match broken(&self.file, from, url, scratch)? {
+        let problem = match broken(&self.file, &self.ids, from, url, scratch)? {
             Broken::File(_) if !self.complete => return Some(Seen::Pending(url.into())),
             Broken::Unread => return Some(Seen::Pending(url.into())),
             Broken::File(why) => Diagnostic::error(
@@ -391,6 +435,7 @@ fn url_of(file: &str) -> String {
 /// bytes; `from` is a UTF-8 HTML file.
 fn broken<'o>(
     file: &impl Fn(&str, bool) -> Target<'o>,
+    ids: &TargetIds<'o>,
     from: &str,
     url: &str,
     scratch: &mut String,
@@ -431,8 +476,7 @@ fn broken<'o>(
         Target::Built(bytes) => bytes,
     };
     let f = fragment.filter(|f| !f.is_empty() && target.ends_with(".html"))?;
-    // Ids count only in HTML files that are UTF-8.
-    if has_id(bytes, f) && (target == from || std::str::from_utf8(bytes).is_ok()) {
+    if ids.has(target, bytes, f) {
         return None;
     }
     let why = format!("but {target} has no element with id `{f}`");
@@ -525,6 +569,37 @@ mod tests {
                 "the built page links to `/nl/y/#kop`, which is not built",
                 "the built page links to `/nl/x/#nee`, but nl/x/index.html has no element with id `nee`",
                 "the built page links to `#top`, but nl/index.html has no element with id `top`",
+            ]
+        );
+    }
+
+    #[test]
+    fn links_into_one_page_find_its_ids_as_a_search_for_each_would() {
+        let glossary = "<h2 id=\"a\">a</h2><h2\tid='b'>b</h2><p data-id=\"c\">c</p><h2 id=\"d'e\">";
+        let mut output = Output::of(&[
+            ("nl/woorden/index.html", glossary),
+            (
+                "nl/x/index.html",
+                "<a href=\"/nl/woorden/#a\"></a><a href='/nl/woorden/#b'></a><a href=\"/nl/woorden/#c\"></a>",
+            ),
+            (
+                "nl/y/index.html",
+                "<a href=\"/nl/woorden/#b\"></a><a href=\"/nl/woorden/#d'e\"></a><a href=\"/nl/z/#a\"></a><a href=\"/nl/woorden/#zz\"></a>",
+            ),
+        ]);
+        // Not UTF-8: its id counts for nothing.
+        let latin1 = bytes::Bytes::from_static(b"<h2 id=\"a\">caf\xe9</h2>");
+        output.files.insert("nl/z/index.html".to_string(), latin1);
+        let msgs: Vec<String> = output_links(&output, &Default::default())
+            .into_iter()
+            .map(|d| format!("{}: {}", d.path.display(), d.message))
+            .collect();
+        assert_eq!(
+            msgs,
+            [
+                "nl/x/index.html: the built page links to `/nl/woorden/#c`, but nl/woorden/index.html has no element with id `c`",
+                "nl/y/index.html: the built page links to `/nl/z/#a`, but nl/z/index.html has no element with id `a`",
+                "nl/y/index.html: the built page links to `/nl/woorden/#zz`, but nl/woorden/index.html has no element with id `zz`",
             ]
         );
     }

@@ -154,6 +154,7 @@ fn check_file(
         },
         reported,
         complete: true,
+        ids: Default::default(),
     };
     let problems = links.problems(path, text, links.scan(path, text));
     Some(Checked {
