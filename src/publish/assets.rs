@@ -11,7 +11,7 @@
 //! (with a suggestion) and a static file that would replace a page.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 use rayon::prelude::*;
@@ -109,8 +109,11 @@ impl Assets {
                 .map(|(p, (h, _))| (p.clone(), format!("/{h}")))
                 .collect(),
         );
+        // A missing file's message, once per path: a typo in the base template fails
+        // every page, and the suggestion weighs every static file.
+        let missing: Mutex<HashMap<String, String>> = Mutex::default();
         tera.register_function("asset", move |kwargs: Kwargs, _: &State| {
-            asset(&urls, &kwargs)
+            asset(&urls, &missing, &kwargs)
         });
     }
 
@@ -208,16 +211,30 @@ fn file_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }
 
-fn asset(urls: &BTreeMap<String, String>, kwargs: &Kwargs) -> TeraResult<String> {
+fn asset(
+    urls: &BTreeMap<String, String>,
+    missing: &Mutex<HashMap<String, String>>,
+    kwargs: &Kwargs,
+) -> TeraResult<String> {
     let path: String = kwargs.must_get("path")?;
     let key = path.trim_start_matches('/');
-    urls.get(key).cloned().ok_or_else(|| {
+    if let Some(url) = urls.get(key) {
+        return Ok(url.clone());
+    }
+    let known = missing.lock().unwrap().get(&path).cloned();
+    let message = known.unwrap_or_else(|| {
         let hint = crate::suggest::closest(key, urls.keys().map(String::as_str))
             .map_or_else(String::new, |c| format!("; did you mean `{c}`?"));
-        tera::Error::message(format!(
+        let message = format!(
             "asset(): there is no static file `{path}` in the theme's or the site's static/{hint}"
-        ))
-    })
+        );
+        missing
+            .lock()
+            .unwrap()
+            .insert(path.clone(), message.clone());
+        message
+    });
+    Err(tera::Error::message(message))
 }
 
 /// How publishing learns which static files (in a folder) the pages link by their plain
