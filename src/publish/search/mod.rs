@@ -417,6 +417,13 @@ mod tests {
         );
         pages[0].0 = "p99.nl.md".into();
         check(&pages, "a page moved to the end of the order");
+        for k in [1, 4, 6, 20] {
+            pages[k].1 = pages[k].1.replace("Gedeeld", "Gedeeld nieuwsbrief woord3");
+        }
+        check(
+            &pages,
+            "four pages changed at once (their words merged into the lists)",
+        );
         // Kept words of pages in another order cannot be renumbered into ascending lists.
         let site = site_with(tmp.path(), &pages);
         let mut shuffled = Postings::since(Postings::default(), &site, &nl);

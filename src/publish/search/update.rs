@@ -94,20 +94,40 @@ fn renumber_words(words: &mut WordPages, renumber: &[Option<u32>]) {
     words.retain(|_, ids| !ids.is_empty());
 }
 
-/// The words of the pages `fresh` (numbers into `pages`), read and added in order.
+/// The words of the pages `fresh` (ascending numbers into `pages`), read and added:
+/// each word's new pages merged into its list in one pass, so that many pages read
+/// again (a `git pull`) do not shift the long lists of common words once per page.
 fn add_words(words: &mut WordPages, fresh: &[usize], pages: &[&Page]) {
     let found: Vec<(u32, BTreeSet<String>)> = fresh
         .par_iter()
         .map(|&n| (n as u32, page_words(pages[n])))
         .collect();
+    // Each word's new pages, ascending as `fresh` is.
+    let mut added: HashMap<String, Vec<u32>, FastHash> = HashMap::default();
     for (n, page) in found {
         for w in page {
-            let ids = words.entry(w).or_default();
-            if let Err(at) = ids.binary_search(&n) {
-                ids.insert(at, n);
-            }
+            added.entry(w).or_default().push(n);
         }
     }
+    for (w, new) in added {
+        let ids = words.entry(w).or_default();
+        *ids = merged(ids, &new);
+    }
+}
+
+/// The ascending numbers of `a` and `b` (each ascending), each once.
+fn merged(a: &[u32], b: &[u32]) -> Vec<u32> {
+    let mut all = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        let (x, y) = (a[i], b[j]);
+        all.push(x.min(y));
+        i += usize::from(x <= y);
+        j += usize::from(y <= x);
+    }
+    all.extend_from_slice(&a[i..]);
+    all.extend_from_slice(&b[j..]);
+    all
 }
 
 /// Each page's description: the kept one where `renumber` carries it over, else made.
