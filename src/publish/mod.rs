@@ -313,23 +313,6 @@ pub fn generated_versions<'a>(
         .collect()
 }
 
-/// The taxonomy (and term) a generated page's URL belongs to.
-pub fn generated_page(site: &Site, lang: &Lang, url: &UrlPath) -> Option<(usize, Option<usize>)> {
-    site.taxonomies
-        .iter()
-        .enumerate()
-        .filter(|(_, t)| &t.lang == lang && url.as_str().starts_with(t.url.as_str()))
-        .find_map(|(ti, t)| {
-            if &t.url == url {
-                return Some((ti, None));
-            }
-            t.terms
-                .iter()
-                .position(|term| &term.url == url)
-                .map(|i| (ti, Some(i)))
-        })
-}
-
 /// The pages of `lang` in build order (by key).
 pub fn pages_in<'a>(site: &'a Site, lang: &'a Lang) -> impl Iterator<Item = (usize, &'a Page)> {
     site.pages

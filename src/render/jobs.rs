@@ -5,7 +5,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::lang::Lang;
-use crate::site::{Kind, Page, Site, TaxonomyIndex, Term};
+use crate::site::{Kind, Page, Site};
 use crate::url::UrlPath;
 
 use super::context::{Link, PageCtx, Summary, TermCount, Translation};
@@ -21,6 +21,9 @@ pub(super) struct Job<'a> {
     pub(super) source: Option<usize>,
     /// The switcher's targets for generated pages (taxonomies, terms, 404s).
     pub(super) peers: Vec<Translation<'a>>,
+    /// A taxonomy's page: its number in `site.taxonomies`, with the term's number in
+    /// its terms for a term's page.
+    pub(super) generated: Option<(usize, Option<usize>)>,
 }
 
 /// The jobs of the files that are not content pages (taxonomies, terms, 404s, the root
@@ -32,12 +35,12 @@ pub(super) fn generated_jobs<'a>(
     digests: Option<&[u128]>,
 ) -> Vec<Job<'a>> {
     let mut jobs = Vec::new();
-    for tax in &site.taxonomies {
-        jobs.push(taxonomy_job(site, config, tax));
+    for (t, tax) in site.taxonomies.iter().enumerate() {
+        jobs.push(taxonomy_job(site, config, t));
         jobs.par_extend(
-            tax.terms
-                .par_iter()
-                .map(|term| term_job(site, config, tax, term, digests)),
+            (0..tax.terms.len())
+                .into_par_iter()
+                .map(|n| term_job(site, config, (t, n), digests)),
         );
     }
     // A 404 page per language, and one at the root in the default language.
@@ -58,6 +61,7 @@ pub(super) fn generated_jobs<'a>(
             },
             source: None,
             peers: home_peers(site, config, lang),
+            generated: None,
         });
     }
     jobs.push(Job {
@@ -71,12 +75,14 @@ pub(super) fn generated_jobs<'a>(
         },
         source: None,
         peers: Vec::new(),
+        generated: None,
     });
     jobs
 }
 
 /// The page of a taxonomy in one language: its terms, each with its count of pages.
-fn taxonomy_job<'a>(site: &'a Site, config: &'a Config, tax: &'a TaxonomyIndex) -> Job<'a> {
+fn taxonomy_job<'a>(site: &'a Site, config: &'a Config, t: usize) -> Job<'a> {
+    let tax = &site.taxonomies[t];
     let terms = tax
         .terms
         .iter()
@@ -101,16 +107,19 @@ fn taxonomy_job<'a>(site: &'a Site, config: &'a Config, tax: &'a TaxonomyIndex) 
         },
         source: None,
         peers: taxonomy_peers(site, config, tax, true),
+        generated: Some((t, None)),
     }
 }
 
+/// The page of term `n` of taxonomy `t` (numbers in `site.taxonomies` and its terms).
 pub(super) fn term_job<'a>(
     site: &'a Site,
     config: &'a Config,
-    tax: &'a TaxonomyIndex,
-    term: &'a Term,
+    (t, n): (usize, usize),
     digests: Option<&[u128]>,
 ) -> Job<'a> {
+    let tax = &site.taxonomies[t];
+    let term = &tax.terms[n];
     Job {
         template: "term.html",
         out: term.url.output_file(),
@@ -130,6 +139,7 @@ pub(super) fn term_job<'a>(
         },
         source: None,
         peers: term_peers(site, config, tax, term),
+        generated: Some((t, Some(n))),
     }
 }
 
@@ -208,6 +218,7 @@ pub(super) fn page_job<'a>(
         page,
         source: Some(i),
         peers: Vec::new(),
+        generated: None,
     }
 }
 
@@ -325,6 +336,7 @@ pub(super) fn search_jobs<'a>(config: &'a Config, urls: &'a [(&'a Lang, UrlPath)
                     })
                 })
                 .collect(),
+            generated: None,
         })
         .collect()
 }

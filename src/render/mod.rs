@@ -466,13 +466,7 @@ pub(crate) fn render_some(
         .map(|&i| page_job(site, config, i, &places, None))
         .collect();
     for &(t, n) in terms {
-        jobs.push(term_job(
-            site,
-            config,
-            &site.taxonomies[t],
-            &site.taxonomies[t].terms[n],
-            None,
-        ));
+        jobs.push(term_job(site, config, (t, n), None));
     }
     render_jobs(site, theme, config, teras, jobs)
 }

@@ -31,14 +31,7 @@ pub(super) fn generated_alternates<'a>(
         all.sort_by_key(|a| config.langs().position(|l| l == a.lang));
         return all;
     }
-    let Some(url) = job
-        .page
-        .url
-        .filter(|_| matches!(job.page.kind, "taxonomy" | "term"))
-    else {
-        return Vec::new();
-    };
-    let Some((tax, term)) = crate::publish::generated_page(site, job.lang, url) else {
+    let Some((tax, term)) = job.generated else {
         return Vec::new();
     };
     crate::publish::generated_versions(site, config, tax, term)
