@@ -146,6 +146,26 @@ impl Inputs {
     }
 }
 
+/// Publishing (sitemap, feeds, calendars, search index, `assets`) into a copy of the
+/// `rendered` output.
+fn publish_all(b: &mut criterion::Bencher, inputs: &Inputs, rendered: &Output, assets: &Assets) {
+    b.iter_batched(
+        || rendered.clone(),
+        |mut output| {
+            publish::publish(
+                &inputs.site,
+                &inputs.config,
+                Some(&inputs.locales),
+                assets,
+                &mut output,
+            )
+            .expect("publish");
+            output
+        },
+        BatchSize::LargeInput,
+    )
+}
+
 fn stages(c: &mut Criterion) {
     let corpus = Corpus::generate();
     let root = corpus.root();
@@ -172,21 +192,7 @@ fn stages(c: &mut Criterion) {
     g.bench_function("render", |b| b.iter(|| inputs.render()));
     let rendered = inputs.render();
     g.bench_function("publish", |b| {
-        b.iter_batched(
-            || rendered.clone(),
-            |mut output| {
-                publish::publish(
-                    &inputs.site,
-                    &inputs.config,
-                    Some(&inputs.locales),
-                    &inputs.assets,
-                    &mut output,
-                )
-                .expect("publish");
-                output
-            },
-            BatchSize::LargeInput,
-        )
+        publish_all(b, &inputs, &rendered, &inputs.assets)
     });
     // The same with 2,000 photos in the site's static/img (a real site's images, which
     // the corpus lacks): publishing looks in every page for the plain name of each.
@@ -197,21 +203,7 @@ fn stages(c: &mut Criterion) {
     }
     let photos = Assets::new(&statics);
     g.bench_function("publish_2000_static_files", |b| {
-        b.iter_batched(
-            || rendered.clone(),
-            |mut output| {
-                publish::publish(
-                    &inputs.site,
-                    &inputs.config,
-                    Some(&inputs.locales),
-                    &photos,
-                    &mut output,
-                )
-                .expect("publish");
-                output
-            },
-            BatchSize::LargeInput,
-        )
+        publish_all(b, &inputs, &rendered, &photos)
     });
     let output = inputs.published();
     g.bench_function("link_check", |b| {
