@@ -1,8 +1,9 @@
 //! Links between pages: every content link resolved to the URL of its target in the
 //! same language, broken links as errors, missing `#fragments` as warnings.
 
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
@@ -33,11 +34,13 @@ impl Site {
     /// fragments that match no heading of the target are warnings.
     pub(super) fn resolve_links(&mut self, errors: &mut Vec<Diagnostic>) {
         // Pages resolve independently (in parallel); results are taken in page order.
+        let anchors = Anchors::default();
         let resolved: Vec<Resolved> = self
             .pages
             .par_iter()
-            .map(|page| self.resolve_page(page))
+            .map(|page| self.resolve_page(page, &anchors))
             .collect();
+        drop(anchors);
         for (page, r) in self.pages.iter_mut().zip(resolved) {
             page.settle(r.bodies, r.digest);
             errors.extend(r.errors);
@@ -62,7 +65,7 @@ impl Site {
             resolved: None,
             ..self.pages[i].clone()
         };
-        let r = self.resolve_page(&page);
+        let r = self.resolve_page(&page, &Anchors::default());
         if !r.errors.is_empty() {
             return Err(r.errors);
         }
@@ -85,7 +88,7 @@ impl Site {
         Ok(std::mem::replace(&mut self.pages[i], page))
     }
 
-    fn resolve_page(&self, page: &Page) -> Resolved {
+    fn resolve_page<'a>(&'a self, page: &'a Page, anchors: &Anchors<'a>) -> Resolved {
         let mut r = Resolved::default();
         let body = &page.doc.body;
         let mut urls = Vec::with_capacity(body.links.len());
@@ -94,7 +97,7 @@ impl Site {
                 Ok(t) => {
                     let target = &self.pages[t];
                     if let Some(f) = &link.fragment {
-                        if !has_anchor(target, f) {
+                        if !anchors.has(target, f) {
                             r.reported.push(format!("{}#{f}", target.url));
                             r.warnings.push(missing_anchor(
                                 page,
@@ -117,7 +120,7 @@ impl Site {
             }
         }
         for (f, span) in &body.local_fragments {
-            if !has_anchor(page, f) {
+            if !anchors.has(page, f) {
                 r.reported.push(format!("{}#{f}", page.url));
                 r.warnings
                     .push(missing_anchor(page, span.clone(), f, "this page"));
@@ -190,8 +193,45 @@ impl Site {
     }
 }
 
+/// The anchors of each page that links point into, found on the first such link: a page
+/// that many links point into (a glossary, a long page's table of contents) is read
+/// once for them all, not once per link.
+#[derive(Default)]
+struct Anchors<'a>(Mutex<HashMap<&'a Path, Arc<HashSet<&'a str>>>>);
+
+impl<'a> Anchors<'a> {
+    /// [`has_anchor`], from one reading of `page` for all of its links.
+    fn has(&self, page: &'a Page, fragment: &str) -> bool {
+        // A quote in the fragment could end an attribute value inside it.
+        if fragment.is_empty() || fragment == "top" || fragment.contains('"') {
+            return has_anchor(page, fragment);
+        }
+        let key = page.doc.path.as_path();
+        let known = self.0.lock().unwrap().get(key).cloned();
+        let ids = known.unwrap_or_else(|| {
+            let headings = page.doc.body.headings.iter().map(|h| h.id.as_str());
+            let ids = headings
+                .chain(quoted_ids(&page.doc.body.html))
+                .chain(quoted_ids(page.html()))
+                .collect();
+            let mut all = self.0.lock().unwrap();
+            all.entry(key).or_insert(Arc::new(ids)).clone()
+        });
+        ids.contains(fragment)
+    }
+}
+
+/// Every `s` that `id="s"` spells in `html` (in an attribute or not, as
+/// [`has_anchor`] looks).
+fn quoted_ids(html: &str) -> impl Iterator<Item = &str> {
+    html.match_indices("id=\"").filter_map(move |(i, m)| {
+        let rest = &html[i + m.len()..];
+        rest.find('"').map(|end| &rest[..end])
+    })
+}
+
 /// Whether `fragment` names a heading (or a footnote) of `page`; an empty one is the top.
-fn has_anchor(page: &Page, fragment: &str) -> bool {
+pub(super) fn has_anchor(page: &Page, fragment: &str) -> bool {
     fragment.is_empty()
         || fragment == "top"
         || page.doc.body.headings.iter().any(|h| h.id == fragment)

@@ -433,6 +433,15 @@ mod tests {
 
     /// A site of `files` (`key.lang` → title), each a page with only a title.
     fn assembled(files: &[(&str, &str)]) -> Result<Site, Vec<Diagnostic>> {
+        let files: Vec<_> = files
+            .iter()
+            .map(|&(file, title)| (file, title, ""))
+            .collect();
+        assembled_with(&files)
+    }
+
+    /// A site of `files` (`key.lang`, title, markdown body).
+    fn assembled_with(files: &[(&str, &str, &str)]) -> Result<Site, Vec<Diagnostic>> {
         let config = Config::parse(
             std::path::Path::new("."),
             "base_url: https://example.nl\ntheme: plain\nlanguages: [{code: nl, name: N, default: true}, {code: en, name: E}]\n",
@@ -445,13 +454,13 @@ mod tests {
         };
         let docs = files
             .iter()
-            .map(|(file, title)| {
+            .map(|(file, title, body)| {
                 let (key, lang) = file.rsplit_once('.').unwrap();
                 let source = SourceFile {
                     path: format!("content/{file}.md").into(),
                     lang: Lang::parse(lang).unwrap(),
                     key: PageKey::new(key),
-                    text: format!("---\ntitle: \"{title}\"\n---\n").into(),
+                    text: format!("---\ntitle: \"{title}\"\n---\n{body}").into(),
                 };
                 Arc::new(Document::parse(&source, opts).unwrap())
             })
@@ -518,6 +527,33 @@ mod tests {
             .collect();
         assert_eq!(listed, ["BC", "Y"]);
         assert_eq!(site.pages[a].subsections, [page("a/b/_index", "nl").0]);
+    }
+
+    #[test]
+    fn links_into_a_page_find_its_anchors_as_a_search_for_each_would() {
+        let glossary = "## Kop\n\n<p id=\"term\">Term</p>\n\nTekst[^een].\n\n[^een]: Noot.\n";
+        let links = "[a](b.md#kop) [b](b.md#term) [c](b.md#nergens) [d](b.md#kop) \
+                     [e](b.md#t\"x) [f](#zelf) [g](#eigen) [h](#top) [i](b.md#)\n\n## Eigen\n";
+        let site = assembled_with(&[
+            ("_index.nl", "Thuis", ""),
+            ("b.nl", "B", glossary),
+            ("a.nl", "A", links),
+        ])
+        .unwrap();
+        let b = &site.pages[site.by_key[&PageKey::new("b")][&Lang::parse("nl").unwrap()]];
+        let mut warned: Vec<&str> = site.warnings.iter().map(|w| w.message.as_str()).collect();
+        warned.sort();
+        let mut expected = vec!["`#zelf` matches no heading in this page"];
+        for f in ["kop", "term", "nergens", "t\"x", ""] {
+            let message = format!("`#{f}` matches no heading in content/b.nl.md");
+            if !links::has_anchor(b, f) && !expected.contains(&message.as_str()) {
+                expected.push(message.leak());
+            }
+        }
+        expected.sort();
+        assert_eq!(warned, expected);
+        assert!(warned.iter().any(|w| w.contains("#nergens")), "{warned:?}");
+        assert!(!warned.iter().any(|w| w.contains("#kop")), "{warned:?}");
     }
 
     #[test]
