@@ -22,6 +22,7 @@ pub mod lang;
 pub mod locales;
 pub mod markdown;
 pub(crate) mod message_info;
+pub(crate) mod once_map;
 pub mod output;
 pub(crate) mod patch;
 pub mod publish;

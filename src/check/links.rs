@@ -9,11 +9,11 @@
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
 use crate::diagnostic::Diagnostic;
+use crate::once_map::OnceMap;
 use crate::render::Output;
 
 /// Every root-relative `href`/`src` in the built HTML must name a built file (else an
@@ -264,10 +264,7 @@ pub(super) struct Links<'a, F> {
 /// such link: a page that every page links into (a glossary) is read once for them
 /// all, not once per link.
 #[derive(Default)]
-pub(super) struct TargetIds<'a>(Mutex<HashMap<String, Ids<'a>>>);
-
-/// The values of a file's `id` attributes.
-type Ids<'a> = Arc<HashSet<&'a [u8], FastHash>>;
+pub(super) struct TargetIds<'a>(OnceMap<String, HashSet<&'a [u8], FastHash>>);
 
 impl<'a> TargetIds<'a> {
     /// Whether the file `target` (`bytes`) has an element with `id="fragment"` (either
@@ -278,20 +275,14 @@ impl<'a> TargetIds<'a> {
         if fragment.contains(['"', '\'']) {
             return has_id(bytes, fragment) && std::str::from_utf8(bytes).is_ok();
         }
-        let known = self.0.lock().unwrap().get(target).cloned();
-        let ids = known.unwrap_or_else(|| {
-            // Read outside the lock, so that other files are looked up meanwhile.
-            let ids = match std::str::from_utf8(bytes) {
+        let ids = self
+            .0
+            .get_or_make(target.to_string(), || match std::str::from_utf8(bytes) {
                 Ok(_) => attribute_ranges(bytes, "id=")
                     .map(|(a, z)| &bytes[a..z])
                     .collect(),
                 Err(_) => HashSet::default(),
-            };
-            let mut all = self.0.lock().unwrap();
-            all.entry(target.to_string())
-                .or_insert(Arc::new(ids))
-                .clone()
-        });
+            });
         ids.contains(fragment.as_bytes())
     }
 }

@@ -11,13 +11,14 @@
 //! (with a suggestion) and a static file that would replace a page.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use bytes::Bytes;
 use rayon::prelude::*;
 use tera::{Kwargs, State, Tera, TeraResult};
 
 use crate::diagnostic::Diagnostic;
+use crate::once_map::OnceMap;
 use crate::publish::search::FastHash;
 use crate::render::Output;
 use crate::sources::StaticFile;
@@ -111,7 +112,7 @@ impl Assets {
         );
         // A missing file's message, once per path: a typo in the base template fails
         // every page, and the suggestion weighs every static file.
-        let missing: Mutex<HashMap<String, String>> = Mutex::default();
+        let missing = OnceMap::default();
         tera.register_function("asset", move |kwargs: Kwargs, _: &State| {
             asset(&urls, &missing, &kwargs)
         });
@@ -213,7 +214,7 @@ fn file_name(path: &str) -> &str {
 
 fn asset(
     urls: &BTreeMap<String, String>,
-    missing: &Mutex<HashMap<String, String>>,
+    missing: &OnceMap<String, String>,
     kwargs: &Kwargs,
 ) -> TeraResult<String> {
     let path: String = kwargs.must_get("path")?;
@@ -221,20 +222,14 @@ fn asset(
     if let Some(url) = urls.get(key) {
         return Ok(url.clone());
     }
-    let known = missing.lock().unwrap().get(&path).cloned();
-    let message = known.unwrap_or_else(|| {
+    let message = missing.get_or_make(path.clone(), || {
         let hint = crate::suggest::closest(key, urls.keys().map(String::as_str))
             .map_or_else(String::new, |c| format!("; did you mean `{c}`?"));
-        let message = format!(
+        format!(
             "asset(): there is no static file `{path}` in the theme's or the site's static/{hint}"
-        );
-        missing
-            .lock()
-            .unwrap()
-            .insert(path.clone(), message.clone());
-        message
+        )
     });
-    Err(tera::Error::message(message))
+    Err(tera::Error::message(message.as_str()))
 }
 
 /// How publishing learns which static files (in a folder) the pages link by their plain

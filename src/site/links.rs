@@ -1,9 +1,9 @@
 //! Links between pages: every content link resolved to the URL of its target in the
 //! same language, broken links as errors, missing `#fragments` as warnings.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -11,6 +11,7 @@ use crate::diagnostic::Diagnostic;
 use crate::document::Document;
 use crate::lang::Lang;
 use crate::markdown;
+use crate::once_map::OnceMap;
 use crate::sources::PageKey;
 use crate::suggest;
 
@@ -197,7 +198,7 @@ impl Site {
 /// that many links point into (a glossary, a long page's table of contents) is read
 /// once for them all, not once per link.
 #[derive(Default)]
-struct Anchors<'a>(Mutex<HashMap<&'a Path, Arc<HashSet<&'a str>>>>);
+struct Anchors<'a>(OnceMap<&'a Path, HashSet<&'a str>>);
 
 impl<'a> Anchors<'a> {
     /// [`has_anchor`], from one reading of `page` for all of its links.
@@ -206,16 +207,12 @@ impl<'a> Anchors<'a> {
         if fragment.is_empty() || fragment == "top" || fragment.contains('"') {
             return has_anchor(page, fragment);
         }
-        let key = page.doc.path.as_path();
-        let known = self.0.lock().unwrap().get(key).cloned();
-        let ids = known.unwrap_or_else(|| {
+        let ids = self.0.get_or_make(&page.doc.path, || {
             let headings = page.doc.body.headings.iter().map(|h| h.id.as_str());
-            let ids = headings
+            headings
                 .chain(quoted_ids(&page.doc.body.html))
                 .chain(quoted_ids(page.html()))
-                .collect();
-            let mut all = self.0.lock().unwrap();
-            all.entry(key).or_insert(Arc::new(ids)).clone()
+                .collect()
         });
         ids.contains(fragment)
     }
