@@ -385,6 +385,39 @@ fn stages(c: &mut Criterion) {
         serve_edit(b, &root, edits[1].1, edits[1].2)
     });
     std::fs::remove_dir_all(root.join("static")).expect("remove static/");
+    // An article's slug edited when every other Dutch article links to it by its file:
+    // each of them takes the new URL.
+    let edited = root.join(edits[3].1);
+    let mut linking = Vec::new();
+    for section in std::fs::read_dir(root.join("content"))
+        .expect("content/")
+        .flatten()
+    {
+        for page in std::fs::read_dir(section.path())
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            let path = page.path();
+            let name = page.file_name().to_string_lossy().into_owned();
+            if name.ends_with(".nl.md") && !name.starts_with('_') && path != edited {
+                linking.push((path.clone(), std::fs::read_to_string(&path).expect("page")));
+            }
+        }
+    }
+    let link = format!(
+        "\nZie ook [het eerste artikel](../{}).\n",
+        edits[3].1.trim_start_matches("content/")
+    );
+    for (path, text) in &linking {
+        std::fs::write(path, format!("{text}{link}")).expect("link");
+    }
+    g.bench_function("serve_rebuild_article_slug_linked_from_every_page", |b| {
+        serve_edit(b, &root, edits[3].1, edits[3].2)
+    });
+    for (path, text) in &linking {
+        std::fs::write(path, text).expect("restore");
+    }
     g.finish();
 }
 

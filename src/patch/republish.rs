@@ -1,11 +1,11 @@
 //! The published files a quick rebuild makes again: the sitemap, the search indexes
 //! and the feeds, each only when an edit reached it.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::Kept;
 use crate::publish::sitemap::lastmod;
-use crate::publish::{feed, pages_in, search};
+use crate::publish::{feed, search};
 use crate::render::Output;
 use crate::site::{Page, Site};
 
@@ -28,10 +28,12 @@ pub(super) fn republish(
         }
     }
     let mut langs = BTreeSet::new();
+    let places = places_in_languages(site, before.iter().map(|(i, _)| *i).collect());
     for (i, old) in before {
         let lang = &site.pages[*i].doc.lang;
-        let n = pages_in(site, lang).position(|(j, _)| j == *i)?;
-        kept.search.get_mut(lang)?.replace(n, old, &site.pages[*i]);
+        kept.search
+            .get_mut(lang)?
+            .replace(places[i], old, &site.pages[*i]);
         langs.insert(lang.clone());
     }
     for lang in &langs {
@@ -50,4 +52,20 @@ pub(super) fn republish(
         }
     }
     Some(())
+}
+
+/// The place of each of the `pages` among the pages of its language (as
+/// [`crate::publish::pages_in`] lists them), found in one pass over the site rather
+/// than one per page: a slug edit can reach every page that links to it.
+fn places_in_languages(site: &Site, pages: HashSet<usize>) -> HashMap<usize, usize> {
+    let mut counts: HashMap<&crate::lang::Lang, usize> = HashMap::new();
+    let mut places = HashMap::with_capacity(pages.len());
+    for (i, page) in site.pages.iter().enumerate() {
+        let n = counts.entry(&page.doc.lang).or_default();
+        if pages.contains(&i) {
+            places.insert(i, *n);
+        }
+        *n += 1;
+    }
+    places
 }

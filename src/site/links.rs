@@ -42,9 +42,10 @@ impl Site {
             .map(|page| self.resolve_page(page, &anchors))
             .collect();
         drop(anchors);
-        for (page, r) in self.pages.iter_mut().zip(resolved) {
+        for (i, (page, r)) in self.pages.iter_mut().zip(resolved).enumerate() {
             page.settle(r.bodies, r.digest);
             errors.extend(r.errors);
+            self.warned.extend(std::iter::repeat_n(i, r.warnings.len()));
             self.warnings.extend(r.warnings);
             self.reported_anchors.extend(r.reported);
         }
@@ -72,19 +73,11 @@ impl Site {
         }
         page.settle(r.bodies, r.digest);
         // Warnings come in page order: this page's go where its old ones were.
-        let path = page.doc.path.clone();
-        let before: std::collections::HashSet<&Path> = self.pages[..i]
-            .iter()
-            .map(|p| p.doc.path.as_path())
-            .collect();
-        let at = self
-            .warnings
-            .iter()
-            .take_while(|w| before.contains(w.path.as_path()) || w.path == path)
-            .filter(|w| w.path != path)
-            .count();
-        self.warnings.retain(|w| w.path != path);
-        self.warnings.splice(at..at, r.warnings);
+        let from = self.warned.partition_point(|&j| j < i);
+        let to = self.warned.partition_point(|&j| j <= i);
+        let n = r.warnings.len();
+        self.warnings.splice(from..to, r.warnings);
+        self.warned.splice(from..to, std::iter::repeat_n(i, n));
         self.reported_anchors.extend(r.reported);
         Ok(std::mem::replace(&mut self.pages[i], page))
     }

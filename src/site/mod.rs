@@ -58,6 +58,9 @@ pub struct Site {
     pub aliases: BTreeMap<UrlPath, usize>,
     /// Problems that do not stop the build (fail it under `--strict`).
     pub warnings: Vec<Diagnostic>,
+    /// The page of each of `warnings`, in step with it: ascending, as links are
+    /// resolved page by page.
+    warned: Vec<usize>,
     /// `url#fragment` links from content already reported as matching no heading, so
     /// the check of the built output does not report them twice.
     pub reported_anchors: std::collections::BTreeSet<String>,
@@ -103,6 +106,7 @@ impl Site {
             taxonomies: Vec::new(),
             aliases: BTreeMap::new(),
             warnings: Vec::new(),
+            warned: Vec::new(),
             reported_anchors: Default::default(),
             unpublished,
         };
@@ -447,25 +451,28 @@ mod tests {
             "base_url: https://example.nl\ntheme: plain\nlanguages: [{code: nl, name: N, default: true}, {code: en, name: E}]\n",
         )
         .unwrap();
+        let docs = files
+            .iter()
+            .map(|&(file, title, body)| Arc::new(document(file, title, body)))
+            .collect();
+        Site::assemble(docs, &config, false)
+    }
+
+    /// The document of `file` (`key.lang`) with `title` and markdown `body`.
+    fn document(file: &str, title: &str, body: &str) -> Document {
         let opts = ParseOptions {
             langs: &["nl", "en"],
             taxonomies: &[],
             sanitize: true,
         };
-        let docs = files
-            .iter()
-            .map(|(file, title, body)| {
-                let (key, lang) = file.rsplit_once('.').unwrap();
-                let source = SourceFile {
-                    path: format!("content/{file}.md").into(),
-                    lang: Lang::parse(lang).unwrap(),
-                    key: PageKey::new(key),
-                    text: format!("---\ntitle: \"{title}\"\n---\n{body}").into(),
-                };
-                Arc::new(Document::parse(&source, opts).unwrap())
-            })
-            .collect();
-        Site::assemble(docs, &config, false)
+        let (key, lang) = file.rsplit_once('.').unwrap();
+        let source = SourceFile {
+            path: format!("content/{file}.md").into(),
+            lang: Lang::parse(lang).unwrap(),
+            key: PageKey::new(key),
+            text: format!("---\ntitle: \"{title}\"\n---\n{body}").into(),
+        };
+        Document::parse(&source, opts).unwrap()
     }
 
     #[test]
@@ -552,6 +559,44 @@ mod tests {
         assert_eq!(warned, expected);
         assert!(warned.iter().any(|w| w.contains("#nergens")), "{warned:?}");
         assert!(!warned.iter().any(|w| w.contains("#kop")), "{warned:?}");
+    }
+
+    #[test]
+    fn a_body_replaced_leaves_the_warnings_a_fresh_assembly_gives() {
+        // Missing anchors are warnings of the page that links, in page order.
+        let mut files = vec![
+            ("_index.nl", "Thuis", String::new()),
+            ("a.nl", "A", "[x](#mis-a)".to_string()),
+            ("b.nl", "B", "geen".to_string()),
+            ("c.nl", "C", "[y](#mis-c) [z](a.md#ook-mis)".to_string()),
+            ("d.nl", "D", "[w](#mis-d)".to_string()),
+        ];
+        let mut site = assembled_with(&as_refs(&files)).unwrap();
+        let edits = [
+            ("b.nl", "[n](#nieuw) [m](#nog)"),
+            ("c.nl", "schoon"),
+            ("a.nl", ""),
+            ("d.nl", "[w](#anders) [v](c.md#weg)"),
+            ("_index.nl", "[h](#thuis)"),
+            ("c.nl", "[y](#weer)"),
+            ("b.nl", "[k](#kort)"),
+            ("d.nl", ""),
+        ];
+        for (file, body) in edits {
+            let at = files.iter().position(|f| f.0 == file).unwrap();
+            files[at].2 = body.to_string();
+            let fresh = assembled_with(&as_refs(&files)).unwrap();
+            let (key, lang) = file.rsplit_once('.').unwrap();
+            let i = site.by_key[&PageKey::new(key)][&Lang::parse(lang).unwrap()];
+            let doc = document(file, files[at].1, body);
+            site.replace_body(i, Arc::new(doc)).unwrap();
+            assert_eq!(site.warnings, fresh.warnings, "after {file}: {body}");
+        }
+        assert_eq!(site.warnings.len(), 3, "{:?}", site.warnings);
+    }
+
+    fn as_refs<'a>(files: &'a [(&'a str, &'a str, String)]) -> Vec<(&'a str, &'a str, &'a str)> {
+        files.iter().map(|(f, t, b)| (*f, *t, b.as_str())).collect()
     }
 
     #[test]
