@@ -172,7 +172,13 @@ impl Postings {
     /// before an edit of its text).
     pub fn replace(&mut self, n: usize, before: &Page, now: &Page) {
         let id = n as u32;
-        let (old, new) = (page_words(before), page_words(now));
+        let (old, new) = (folded_parts(before), folded_parts(now));
+        // A page whose text is as it was (it links to a page that moved) keeps its words.
+        let (old, new) = if old == new {
+            (BTreeSet::new(), BTreeSet::new())
+        } else {
+            (words_in(&old), words_in(&new))
+        };
         for w in old.difference(&new) {
             if let Some(ids) = self.words.get_mut(w) {
                 ids.retain(|&i| i != id);
@@ -298,7 +304,12 @@ fn source(p: &Page) -> u128 {
 
 /// The distinct words of a page.
 fn page_words(p: &Page) -> BTreeSet<String> {
-    folded_parts(p)
+    words_in(&folded_parts(p))
+}
+
+/// The distinct words of a page's [`folded_parts`].
+fn words_in(parts: &[String; 3]) -> BTreeSet<String> {
+    parts
         .iter()
         .flat_map(|t| words_of(t).map(str::to_string))
         .collect()
