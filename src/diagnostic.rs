@@ -43,9 +43,16 @@ impl Location {
             .find('\n')
             .map_or(source.len(), |i| start + i);
         let line = source[..start].matches('\n').count() + 1;
-        let line_text = source[line_start..line_end].trim_end_matches('\r');
-        let column = source[line_start..start].chars().count() + 1;
-        let width = source[start..end.min(line_end).max(start)]
+        Location::of_line(source, start..end, line, line_start..line_end)
+    }
+
+    /// The location of `span` (on char boundaries) in `source`, on line number `line`,
+    /// which spans `line_span` (without its newline).
+    fn of_line(source: &str, span: Range<usize>, line: usize, line_span: Range<usize>) -> Location {
+        let (start, end) = (span.start, span.end);
+        let line_text = source[line_span.clone()].trim_end_matches('\r');
+        let column = source[line_span.start..start].chars().count() + 1;
+        let width = source[start..end.min(line_span.end).max(start)]
             .chars()
             .count()
             .max(1);
@@ -56,6 +63,46 @@ impl Location {
             line_text: line_text.to_string(),
             width,
         }
+    }
+}
+
+/// The line starts of a text, to place many offsets in it (a Fluent file's every
+/// message) with one pass over the text rather than one per offset.
+pub struct Lines<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> Lines<'a> {
+    pub fn new(text: &'a str) -> Lines<'a> {
+        let after_newlines = memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1);
+        Lines {
+            text,
+            starts: std::iter::once(0).chain(after_newlines).collect(),
+        }
+    }
+
+    /// The line and column of byte `offset`, as [`Location::resolve`] gives them.
+    pub fn line_column(&self, offset: usize) -> (usize, usize) {
+        let at = floor_char_boundary(self.text, offset.min(self.text.len()));
+        let line = self.starts.partition_point(|&s| s <= at);
+        let column = self.text[self.starts[line - 1]..at].chars().count() + 1;
+        (line, column)
+    }
+
+    /// Where byte range `span` is, as [`Location::resolve`] finds it in the text.
+    pub fn resolve(&self, span: Range<usize>) -> Location {
+        let source = self.text;
+        let start = floor_char_boundary(source, span.start.min(source.len()));
+        let end = floor_char_boundary(source, span.end.clamp(start, source.len()));
+        let line = self.starts.partition_point(|&s| s <= start);
+        let line_end = self.starts.get(line).map_or(source.len(), |&s| s - 1);
+        Location::of_line(source, start..end, line, self.starts[line - 1]..line_end)
+    }
+
+    /// The byte offset at which 1-based line `line` starts (the first line for 0).
+    pub fn start_of(&self, line: usize) -> Option<usize> {
+        self.starts.get(line.max(1) - 1).copied()
     }
 }
 
@@ -109,6 +156,13 @@ impl Diagnostic {
     /// Places the problem at `span` (byte offsets) in `source`, the file's text.
     pub fn at(mut self, source: &str, span: Range<usize>) -> Self {
         self.location = Some(Location::resolve(source, span));
+        self
+    }
+
+    /// [`Diagnostic::at`] for a text whose [`Lines`] are at hand: one of many problems
+    /// in the same file.
+    pub fn at_line_of(mut self, lines: &Lines, span: Range<usize>) -> Self {
+        self.location = Some(lines.resolve(span));
         self
     }
 
@@ -186,6 +240,24 @@ mod tests {
         let loc = Location::resolve(src, 6..8);
         assert_eq!((loc.line, loc.column, loc.width), (2, 4, 2));
         assert_eq!(loc.line_text, "bé cd");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn lines_place_a_span_where_resolving_it_alone_does(
+            text in "[a\nb\r\u{e9}\u{1f600} ]{0,40}",
+            offset in 0usize..50,
+            len in 0usize..12,
+        ) {
+            let loc = Location::resolve(&text, offset..offset + len);
+            let lines = Lines::new(&text);
+            proptest::prop_assert_eq!(lines.line_column(offset), (loc.line, loc.column));
+            proptest::prop_assert_eq!(lines.resolve(offset..offset + len), loc.clone());
+            // Where that line starts, found by line number.
+            let start = lines.start_of(loc.line).unwrap();
+            proptest::prop_assert_eq!(Location::resolve(&text, start..start).line, loc.line);
+            proptest::prop_assert_eq!(Location::resolve(&text, start..start).column, 1);
+        }
     }
 
     #[test]

@@ -21,7 +21,7 @@ use fluent_syntax::parser::ParserError;
 use unic_langid::LanguageIdentifier;
 
 use crate::config::Config;
-use crate::diagnostic::{Diagnostic, Location};
+use crate::diagnostic::{Diagnostic, Lines};
 use crate::fluent_functions;
 use crate::format::Formatter;
 use crate::lang::Lang;
@@ -363,6 +363,7 @@ fn add_file(pending: &mut Pending, file: &FtlSource, problems: &mut Vec<Diagnost
         }
     };
     let mut definitions = definitions(file.text).into_iter();
+    let lines = Lines::new(file.text);
     for entry in resource.entries() {
         let (id, message) = match entry {
             ast::Entry::Message(m) => (m.id.name.to_string(), Some(m)),
@@ -370,7 +371,7 @@ fn add_file(pending: &mut Pending, file: &FtlSource, problems: &mut Vec<Diagnost
             _ => continue,
         };
         let offset = definitions.find(|(d, _)| *d == id).map_or(0, |(_, o)| o);
-        let location = Location::resolve(file.text, offset..offset + id.len());
+        let (line, column) = lines.line_column(offset);
         if let Some(first) = pending.defined.get(&id) {
             problems.push(duplicate(file, &id, offset, first));
             continue;
@@ -378,12 +379,12 @@ fn add_file(pending: &mut Pending, file: &FtlSource, problems: &mut Vec<Diagnost
         if let Some(m) = message {
             pending
                 .messages
-                .insert(id.clone(), MessageInfo::read(file.path, location.line, m));
+                .insert(id.clone(), MessageInfo::read(file.path, line, m));
         }
         let place = Place {
             path: file.path.to_path_buf(),
-            line: location.line,
-            column: location.column,
+            line,
+            column,
         };
         pending.defined.insert(id, place);
     }

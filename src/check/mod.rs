@@ -16,7 +16,7 @@ pub use memo::LinkMemo;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Lines};
 use crate::locales::Locales;
 use crate::message_info::MessageInfo;
 use crate::sources::{Sources, TextFile};
@@ -28,16 +28,31 @@ const USED_BY_DIPTYCH: &[&str] = &["site-title", "site-description"];
 /// `t(id="…")` calls with the messages that exist.
 pub fn fluent(locales: &Locales, sources: &Sources) -> Vec<Diagnostic> {
     let calls = template_calls(&sources.templates);
-    let mut out = compare_languages(locales, sources);
+    let files = FtlFiles::new(sources);
+    let mut out = compare_languages(locales, &files);
     out.extend(unknown_calls(locales, &calls));
-    out.extend(unused_messages(locales, sources, &calls));
+    out.extend(unused_messages(locales, &files, &calls));
     out
+}
+
+/// The lines of every Fluent file, to place the many warnings one file may have
+/// without reading it from its start for each.
+struct FtlFiles<'a>(Vec<(&'a std::path::Path, Lines<'a>)>);
+
+impl<'a> FtlFiles<'a> {
+    fn new(sources: &'a Sources) -> FtlFiles<'a> {
+        let files = sources
+            .ftl
+            .iter()
+            .map(|(_, f)| (f.path.as_path(), Lines::new(&f.text)));
+        FtlFiles(files.collect())
+    }
 }
 
 /// Messages a language has that the default lacks, or has with other variables or
 /// attributes. (Messages the default has and a language lacks are reported when the
 /// bundles load, since they fall back.)
-fn compare_languages(locales: &Locales, sources: &Sources) -> Vec<Diagnostic> {
+fn compare_languages(locales: &Locales, files: &FtlFiles) -> Vec<Diagnostic> {
     let default = locales.default_lang();
     let Some(reference) = locales.messages(default) else {
         return Vec::new();
@@ -47,7 +62,7 @@ fn compare_languages(locales: &Locales, sources: &Sources) -> Vec<Diagnostic> {
         for (id, info) in locales.messages(lang).into_iter().flatten() {
             match reference.get(id) {
                 None => out.push(at_message(
-                    sources,
+                    files,
                     info,
                     format!(
                         "message `{id}` exists in {lang} but not in {default}, the default language"
@@ -56,7 +71,7 @@ fn compare_languages(locales: &Locales, sources: &Sources) -> Vec<Diagnostic> {
                     id,
                 )),
                 Some(base) => out.extend(shape_difference(
-                    sources,
+                    files,
                     id,
                     (base, default.as_str()),
                     (info, lang.as_str()),
@@ -76,7 +91,7 @@ fn unknown_calls(locales: &Locales, calls: &[Call]) -> Vec<Diagnostic> {
         .collect();
     calls
         .iter()
-        .filter(|call| !all.iter().any(|m| call.matches(m)))
+        .filter(|call| !call.names_one_of(&all))
         .map(|call| {
             let what = if call.prefix {
                 format!("no message starts with `{}`", call.id)
@@ -92,18 +107,19 @@ fn unknown_calls(locales: &Locales, calls: &[Call]) -> Vec<Diagnostic> {
 }
 
 /// The default language's messages that no template calls (warnings).
-fn unused_messages(locales: &Locales, sources: &Sources, calls: &[Call]) -> Vec<Diagnostic> {
+fn unused_messages(locales: &Locales, files: &FtlFiles, calls: &[Call]) -> Vec<Diagnostic> {
     let Some(reference) = locales.messages(locales.default_lang()) else {
         return Vec::new();
     };
+    let (prefixes, exact): (Vec<&Call>, Vec<&Call>) = calls.iter().partition(|c| c.prefix);
+    let exact: BTreeSet<&str> = exact.iter().map(|c| c.id.as_str()).collect();
+    let called = |id: &str| exact.contains(id) || prefixes.iter().any(|c| c.matches(id));
     reference
         .iter()
-        .filter(|(id, _)| {
-            !USED_BY_DIPTYCH.contains(&id.as_str()) && !calls.iter().any(|c| c.matches(id))
-        })
+        .filter(|(id, _)| !USED_BY_DIPTYCH.contains(&id.as_str()) && !called(id))
         .map(|(id, info)| {
             at_message(
-                sources,
+                files,
                 info,
                 format!("message `{id}` is not used by any template"),
                 "remove it from every language, or use it".into(),
@@ -116,7 +132,7 @@ fn unused_messages(locales: &Locales, sources: &Sources, calls: &[Call]) -> Vec<
 /// How message `id` in language `lang` differs in shape (variables, attributes) from the
 /// default language's, if it does.
 fn shape_difference(
-    sources: &Sources,
+    files: &FtlFiles,
     id: &str,
     (base, default): (&MessageInfo, &str),
     (info, lang): (&MessageInfo, &str),
@@ -155,7 +171,7 @@ fn shape_difference(
         return None;
     };
     Some(at_message(
-        sources,
+        files,
         info,
         problem,
         format!(
@@ -166,7 +182,7 @@ fn shape_difference(
 }
 
 fn at_message(
-    sources: &Sources,
+    files: &FtlFiles,
     info: &MessageInfo,
     message: String,
     help: String,
@@ -175,22 +191,11 @@ fn at_message(
     let d = Diagnostic::warning("fluent", &info.path, message)
         .with_help(help)
         .about(id);
-    let file = sources
-        .ftl
-        .iter()
-        .map(|(_, f)| f)
-        .find(|f| f.path == info.path);
-    match file.and_then(|f| line_offset(&f.text, info.line).map(|o| (f, o))) {
-        Some((f, o)) => d.at(&f.text, o..o + id.len()),
+    let lines = files.0.iter().find(|(path, _)| *path == info.path);
+    match lines.and_then(|(_, l)| l.start_of(info.line).map(|o| (l, o))) {
+        Some((lines, o)) => d.at_line_of(lines, o..o + id.len()),
         None => d,
     }
-}
-
-fn line_offset(text: &str, line: usize) -> Option<usize> {
-    if line <= 1 {
-        return Some(0);
-    }
-    text.match_indices('\n').nth(line - 2).map(|(i, _)| i + 1)
 }
 
 /// One `t(id="…")` call in a template; `prefix` when the id is built with `~`.
@@ -208,6 +213,17 @@ impl Call<'_> {
             id.starts_with(&self.id)
         } else {
             self.id == id
+        }
+    }
+
+    /// Whether this call can name one of `ids` (as [`Call::matches`] would find).
+    fn names_one_of(&self, ids: &BTreeSet<&str>) -> bool {
+        if self.prefix {
+            // The ids that start with a prefix are the first ones from it on.
+            let first = ids.range(self.id.as_str()..).next();
+            first.is_some_and(|m| m.starts_with(self.id.as_str()))
+        } else {
+            ids.contains(self.id.as_str())
         }
     }
 }
@@ -264,5 +280,20 @@ mod tests {
         let calls = template_calls(std::slice::from_ref(&f));
         let ids: Vec<(&str, bool)> = calls.iter().map(|c| (c.id.as_str(), c.prefix)).collect();
         assert_eq!(ids, [("a", false), ("b", false), ("key-", true)]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_call_names_one_of_the_ids_when_it_matches_one(
+            ids in proptest::collection::btree_set("[ab-]{0,4}", 0..8),
+            id in "[ab-]{0,3}",
+            prefix: bool,
+        ) {
+            let file = TextFile { path: "t.html".into(), name: "t.html".into(), text: String::new() };
+            let call = Call { file: &file, id, prefix, span: 0..0 };
+            let ids: BTreeSet<&str> = ids.iter().map(String::as_str).collect();
+            let searched = ids.iter().any(|m| call.matches(m));
+            proptest::prop_assert_eq!(call.names_one_of(&ids), searched);
+        }
     }
 }
