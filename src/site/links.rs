@@ -35,13 +35,13 @@ impl Site {
     /// fragments that match no heading of the target are warnings.
     pub(super) fn resolve_links(&mut self, errors: &mut Vec<Diagnostic>) {
         // Pages resolve independently (in parallel); results are taken in page order.
-        let anchors = Anchors::default();
+        let memo = Memo::default();
         let resolved: Vec<Resolved> = self
             .pages
             .par_iter()
-            .map(|page| self.resolve_page(page, &anchors))
+            .map(|page| self.resolve_page(page, &memo))
             .collect();
-        drop(anchors);
+        drop(memo);
         for (i, (page, r)) in self.pages.iter_mut().zip(resolved).enumerate() {
             page.settle(r.bodies, r.digest);
             errors.extend(r.errors);
@@ -67,7 +67,7 @@ impl Site {
             resolved: None,
             ..self.pages[i].clone()
         };
-        let r = self.resolve_page(&page, &Anchors::default());
+        let r = self.resolve_page(&page, &Memo::default());
         if !r.errors.is_empty() {
             return Err(r.errors);
         }
@@ -82,16 +82,16 @@ impl Site {
         Ok(std::mem::replace(&mut self.pages[i], page))
     }
 
-    fn resolve_page<'a>(&'a self, page: &'a Page, anchors: &Anchors<'a>) -> Resolved {
+    fn resolve_page<'a>(&'a self, page: &'a Page, memo: &Memo<'a>) -> Resolved {
         let mut r = Resolved::default();
         let body = &page.doc.body;
         let mut urls = Vec::with_capacity(body.links.len());
         for link in &body.links {
-            match self.link_target(link, &page.doc.lang) {
+            match self.link_target(link, &page.doc.lang, &memo.near) {
                 Ok(t) => {
                     let target = &self.pages[t];
                     if let Some(f) = &link.fragment {
-                        if !anchors.has(target, f) {
+                        if !memo.anchors.has(target, f) {
                             r.reported.push(format!("{}#{f}", target.url));
                             r.warnings.push(missing_anchor(
                                 page,
@@ -114,7 +114,7 @@ impl Site {
             }
         }
         for (f, span) in &body.local_fragments {
-            if !anchors.has(page, f) {
+            if !memo.anchors.has(page, f) {
                 r.reported.push(format!("{}#{f}", page.url));
                 r.warnings
                     .push(missing_anchor(page, span.clone(), f, "this page"));
@@ -134,7 +134,12 @@ impl Site {
         r
     }
 
-    fn link_target(&self, link: &markdown::Link, from: &Lang) -> Result<usize, Diagnostic> {
+    fn link_target<'a>(
+        &'a self,
+        link: &'a markdown::Link,
+        from: &Lang,
+        near: &Near<'a>,
+    ) -> Result<usize, Diagnostic> {
         let lang = link.lang.as_deref().unwrap_or(from.as_str());
         let versions = self.by_key.get(&link.key);
         if let Some(&i) =
@@ -173,7 +178,8 @@ impl Site {
                 )
             }
             None => {
-                match suggest::closest(link.key.as_str(), self.by_key.keys().map(PageKey::as_str)) {
+                let keys = || self.by_key.keys().map(PageKey::as_str);
+                match *near.get_or_make(&link.key, || suggest::closest(link.key.as_str(), keys())) {
                     Some(near) => format!(
                         "did you mean `{near}`? (links name the file without its language: `{}.md`)",
                         near
@@ -186,6 +192,18 @@ impl Site {
         Err(err.with_help(help))
     }
 }
+
+/// What resolving links finds once for many pages: the anchors of the pages they point
+/// into, and the key nearest to each missing one.
+#[derive(Default)]
+struct Memo<'a> {
+    anchors: Anchors<'a>,
+    near: Near<'a>,
+}
+
+/// The existing page key nearest to each key that links name but no page has (for
+/// "did you mean"): a page renamed or removed is often linked from many pages.
+type Near<'a> = OnceMap<&'a PageKey, Option<&'a str>>;
 
 /// The anchors of each page that links point into, found on the first such link: a page
 /// that many links point into (a glossary, a long page's table of contents) is read

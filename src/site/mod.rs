@@ -595,6 +595,33 @@ mod tests {
         assert_eq!(site.warnings.len(), 3, "{:?}", site.warnings);
     }
 
+    #[test]
+    fn links_to_missing_pages_suggest_the_nearest_key_each() {
+        let errors = assembled_with(&[
+            ("_index.nl", "Thuis", ""),
+            ("over-ons.nl", "Over ons", ""),
+            ("contact.nl", "Contact", ""),
+            ("a.nl", "A", "[x](over-on.md) [y](kontact.md)"),
+            ("b.nl", "B", "[x](over-on.md) [z](iets-heel-anders.md)"),
+        ])
+        .unwrap_err();
+        let helps: Vec<(&str, &str)> = errors
+            .iter()
+            .map(|e| (e.message.as_str(), e.help.as_deref().unwrap_or("")))
+            .collect();
+        assert_eq!(helps.len(), 4, "{helps:?}");
+        for (message, help) in helps {
+            let near = if message.contains("over-on.md") {
+                "did you mean `over-ons`?"
+            } else if message.contains("kontact.md") {
+                "did you mean `contact`?"
+            } else {
+                "link to an existing file"
+            };
+            assert!(help.starts_with(near), "{message}: {help}");
+        }
+    }
+
     fn as_refs<'a>(files: &'a [(&'a str, &'a str, String)]) -> Vec<(&'a str, &'a str, &'a str)> {
         files.iter().map(|(f, t, b)| (*f, *t, b.as_str())).collect()
     }
