@@ -319,7 +319,7 @@ fn locate_dest(text: &str, body: usize, range: &Range<usize>, dest: &str) -> Ran
 
 /// Gives every heading an id (its own `{#id}`, or one made from its text), unique in the page.
 fn assign_heading_ids(events: &mut [(Event, Range<usize>)]) -> Vec<Heading> {
-    let mut seen = HashSet::new();
+    let mut ids = UniqueIds::default();
     let mut headings = Vec::new();
     let mut i = 0;
     while i < events.len() {
@@ -341,12 +341,7 @@ fn assign_heading_ids(events: &mut [(Event, Range<usize>)]) -> Vec<Heading> {
                     s
                 }
             });
-            let mut unique = base.clone();
-            let mut n = 1;
-            while !seen.insert(unique.clone()) {
-                unique = format!("{base}-{n}");
-                n += 1;
-            }
+            let unique = ids.claim(base);
             if let Event::Start(Tag::Heading { id, .. }) = &mut events[i].0 {
                 *id = Some(CowStr::from(unique.clone()));
             }
@@ -360,6 +355,32 @@ fn assign_heading_ids(events: &mut [(Event, Range<usize>)]) -> Vec<Heading> {
         i += 1;
     }
     headings
+}
+
+/// The ids given so far in a page: a taken id gets the first free `-1`, `-2`, … suffix.
+#[derive(Default)]
+struct UniqueIds {
+    seen: HashSet<String>,
+    /// For each id asked for again, the suffix to try next: those before it are
+    /// taken (ids are never given back), so many headings of the same text (a page of
+    /// questions all called "Answer") cost one try each, not one per earlier heading.
+    next: std::collections::HashMap<String, usize>,
+}
+
+impl UniqueIds {
+    fn claim(&mut self, base: String) -> String {
+        if self.seen.insert(base.clone()) {
+            return base;
+        }
+        let n = self.next.entry(base.clone()).or_insert(1);
+        loop {
+            let unique = format!("{base}-{n}");
+            *n += 1;
+            if self.seen.insert(unique.clone()) {
+                return unique;
+            }
+        }
+    }
 }
 
 fn heading_level(l: HeadingLevel) -> u8 {
@@ -428,6 +449,26 @@ mod tests {
             &["nl", "en"],
             true,
         )
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ids_claimed_are_those_a_search_from_the_first_suffix_gives(
+            bases in proptest::collection::vec("a|a-1|a-2|b|b-1|a-1-1", 0..24),
+        ) {
+            let mut ids = UniqueIds::default();
+            let mut seen = HashSet::new();
+            for base in bases {
+                // The definition: try `base`, then `base-1`, `base-2`, … until one is free.
+                let mut unique = base.clone();
+                let mut n = 1;
+                while !seen.insert(unique.clone()) {
+                    unique = format!("{base}-{n}");
+                    n += 1;
+                }
+                proptest::prop_assert_eq!(ids.claim(base), unique);
+            }
+        }
     }
 
     #[test]
