@@ -401,7 +401,8 @@ fn stages(c: &mut Criterion) {
             let path = page.path();
             let name = page.file_name().to_string_lossy().into_owned();
             if name.ends_with(".nl.md") && !name.starts_with('_') && path != edited {
-                linking.push((path.clone(), std::fs::read_to_string(&path).expect("page")));
+                let text = std::fs::read_to_string(&path).expect("page");
+                linking.push((path, text));
             }
         }
     }

@@ -84,8 +84,7 @@ impl<'a> Lines<'a> {
 
     /// The line and column of byte `offset`, as [`Location::resolve`] gives them.
     pub fn line_column(&self, offset: usize) -> (usize, usize) {
-        let at = floor_char_boundary(self.text, offset.min(self.text.len()));
-        let line = self.starts.partition_point(|&s| s <= at);
+        let (at, line) = self.line_of(offset);
         let column = self.text[self.starts[line - 1]..at].chars().count() + 1;
         (line, column)
     }
@@ -93,11 +92,16 @@ impl<'a> Lines<'a> {
     /// Where byte range `span` is, as [`Location::resolve`] finds it in the text.
     pub fn resolve(&self, span: Range<usize>) -> Location {
         let source = self.text;
-        let start = floor_char_boundary(source, span.start.min(source.len()));
+        let (start, line) = self.line_of(span.start);
         let end = floor_char_boundary(source, span.end.clamp(start, source.len()));
-        let line = self.starts.partition_point(|&s| s <= start);
         let line_end = self.starts.get(line).map_or(source.len(), |&s| s - 1);
         Location::of_line(source, start..end, line, self.starts[line - 1]..line_end)
+    }
+
+    /// Byte `offset`, clamped to the text and a char boundary, and its 1-based line.
+    fn line_of(&self, offset: usize) -> (usize, usize) {
+        let at = floor_char_boundary(self.text, offset.min(self.text.len()));
+        (at, self.starts.partition_point(|&s| s <= at))
     }
 
     /// The byte offset at which 1-based line `line` starts (the first line for 0).

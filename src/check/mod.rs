@@ -35,17 +35,25 @@ pub fn fluent(locales: &Locales, sources: &Sources) -> Vec<Diagnostic> {
     out
 }
 
-/// The lines of every Fluent file, to place the many warnings one file may have
-/// without reading it from its start for each.
-struct FtlFiles<'a>(Vec<(&'a std::path::Path, Lines<'a>)>);
+/// The Fluent files, each with its lines once a warning needs them, to place the many
+/// warnings one file may have without reading it from its start for each.
+struct FtlFiles<'a>(Vec<(&'a TextFile, std::cell::OnceCell<Lines<'a>>)>);
 
 impl<'a> FtlFiles<'a> {
     fn new(sources: &'a Sources) -> FtlFiles<'a> {
-        let files = sources
-            .ftl
-            .iter()
-            .map(|(_, f)| (f.path.as_path(), Lines::new(&f.text)));
-        FtlFiles(files.collect())
+        FtlFiles(
+            sources
+                .ftl
+                .iter()
+                .map(|(_, f)| (f, Default::default()))
+                .collect(),
+        )
+    }
+
+    /// The lines of the file at `path`, if it is one of them.
+    fn lines(&self, path: &std::path::Path) -> Option<&Lines<'a>> {
+        let (file, lines) = self.0.iter().find(|(f, _)| f.path == path)?;
+        Some(lines.get_or_init(|| Lines::new(&file.text)))
     }
 }
 
@@ -191,8 +199,8 @@ fn at_message(
     let d = Diagnostic::warning("fluent", &info.path, message)
         .with_help(help)
         .about(id);
-    let lines = files.0.iter().find(|(path, _)| *path == info.path);
-    match lines.and_then(|(_, l)| l.start_of(info.line).map(|o| (l, o))) {
+    let lines = files.lines(&info.path);
+    match lines.and_then(|l| l.start_of(info.line).map(|o| (l, o))) {
         Some((lines, o)) => d.at_line_of(lines, o..o + id.len()),
         None => d,
     }
